@@ -1,0 +1,17 @@
+#pragma once
+// Levenshtein distance, for "did you mean" hints on misspelt fields, keys and subcommands.
+
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace expt {
+
+// The number of single-character insertions, deletions and substitutions turning a into b.
+size_t edit_distance(std::string_view a, std::string_view b);
+
+// The candidate closest to `word` if it is close enough to be a plausible typo (distance at
+// most a third of the word's length, and at least 1 allowed); otherwise empty.
+std::string closest_match(std::string_view word, std::span<const std::string_view> candidates);
+
+}  // namespace expt

@@ -1,0 +1,31 @@
+#pragma once
+// Plans `expt start|stop|archive`: checks the lifecycle rules against the registry and stamps
+// the transition. Starting needs allocated slots and a valid variant set; archiving releases
+// the slots (the range stays on the record as history).
+
+#include <string>
+
+#include "core/lifecycle.h"
+#include "core/registry_state.h"
+
+namespace expt {
+
+struct TransitionRequest {
+  std::string experiment;
+  Transition transition = Transition::start;
+  std::string reason;  // recorded in the audit log when given
+};
+
+struct TransitionPlan {
+  ExperimentStatus from = ExperimentStatus::draft;
+  ExperimentStatus to = ExperimentStatus::draft;
+  bool changed() const { return from != to; }
+  ChangeSet changes;  // empty when nothing changes
+};
+
+// Errors: not_found for an unknown experiment; conflict for an illegal transition, or a start
+// without slots or with an invalid variant set.
+Result<TransitionPlan> plan_transition(const RegistryState& state, const TransitionRequest& request,
+                                       const AuditStamp& stamp);
+
+}  // namespace expt
