@@ -1,0 +1,155 @@
+#include "cli/app.h"
+
+#include <vector>
+
+#include "cli/common_options.h"
+#include "commands/allocate.h"
+#include "commands/assign.h"
+#include "commands/audit.h"
+#include "commands/create.h"
+#include "commands/init.h"
+#include "commands/lifecycle.h"
+#include "commands/list.h"
+#include "commands/show.h"
+
+namespace expt {
+
+namespace {
+
+using F = OutputFormat;
+
+// Binds `run(*options, io)` as the runner when the subcommand is chosen. The registry path is
+// a top-level flag (accepted before or after the subcommand), copied in when the command runs.
+template <typename Options, typename Run>
+void on_run(CLI::App& app, CliContext& context, std::shared_ptr<Options> options, Run run) {
+  app.callback([&context, options, run]() {
+    context.runner = [&context, options, run](Io& io) {
+      if constexpr (requires { options->registry; }) options->registry = context.registry;
+      return run(*options, io);
+    };
+  });
+}
+
+void setup_init(CLI::App& app, CliContext& context) {
+  auto o = std::make_shared<InitOptions>();
+  add_format_option(app, o->format, {F::human, F::json});
+  on_run(app, context, o, run_init);
+}
+
+void setup_create(CLI::App& app, CliContext& context) {
+  auto o = std::make_shared<CreateOptions>();
+  app.add_option("specs", o->inputs, "YAML spec files or folders, or - for stdin")->required()->type_name("FILE");
+  app.add_flag("--dry-run", o->dry_run, "Show what would change without writing");
+  add_format_option(app, o->format, {F::human, F::json});
+  on_run(app, context, o, run_create);
+}
+
+void setup_allocate(CLI::App& app, CliContext& context) {
+  auto o = std::make_shared<AllocateOptions>();
+  app.add_option("experiments", o->experiments, "Experiments to allocate slots for")->type_name("EXPERIMENT");
+  app.add_flag("--all", o->all, "Allocate every draft experiment that holds no slots");
+  app.add_flag("--dry-run", o->dry_run, "Show the placement without writing");
+  add_format_option(app, o->format, {F::human, F::json});
+  on_run(app, context, o, run_allocate);
+}
+
+std::function<void(CLI::App&, CliContext&)> setup_transition(Transition transition) {
+  return [transition](CLI::App& app, CliContext& context) {
+    auto o = std::make_shared<LifecycleOptions>();
+    o->transition = transition;
+    app.add_option("experiment", o->experiment, "The experiment")->required()->type_name("EXPERIMENT");
+    app.add_option("--reason", o->reason, "Why, recorded in the audit log")->type_name("TEXT");
+      add_format_option(app, o->format, {F::human, F::json});
+    on_run(app, context, o, run_lifecycle);
+  };
+}
+
+void setup_list(CLI::App& app, CliContext& context) {
+  auto o = std::make_shared<ListOptions>();
+  app.add_option("--namespace", o->namespace_key, "Only experiments in this namespace")->type_name("NAMESPACE");
+  app.add_option("--status", o->status, "Only this status: draft|running|stopped|archived")->type_name("STATUS");
+  app.add_option("--owner", o->owner, "Only this owner team")->type_name("TEAM");
+  app.add_option("--type", o->type, "Only this type: ab|multivariate|holdout|rollout")->type_name("TYPE");
+  add_format_option(app, o->format, {F::human, F::json, F::csv});
+  on_run(app, context, o, run_list);
+}
+
+void setup_show(CLI::App& app, CliContext& context) {
+  auto o = std::make_shared<ShowOptions>();
+  app.add_option("namespace", o->namespace_key, "The namespace (layer)")->required()->type_name("NAMESPACE");
+  add_format_option(app, o->format, {F::human, F::json});
+  on_run(app, context, o, run_show);
+}
+
+void setup_assign(CLI::App& app, CliContext& context) {
+  auto o = std::make_shared<AssignOptions>();
+  app.add_option("entities", o->entities, "Entity IDs (opaque strings)")->type_name("ENTITY");
+  app.add_option("--namespace", o->namespaces, "Only these layers (repeatable)")->type_name("NAMESPACE");
+  app.add_option("--input", o->input, "Stream entity IDs from FILE or - (one per line, or a CSV column)")
+      ->type_name("FILE");
+  app.add_option("--column", o->column, "With --input: read IDs from this CSV column (the file has a header)")
+      ->type_name("NAME");
+  add_format_option(app, o->format, {F::human, F::json, F::csv, F::jsonl});
+  on_run(app, context, o, run_assign);
+}
+
+void setup_audit(CLI::App& app, CliContext& context) {
+  auto o = std::make_shared<AuditOptions>();
+  app.add_option("key", o->entity_key, "Only entries about this key (experiment, namespace, metric)")
+      ->type_name("KEY");
+  app.add_option("--limit", o->limit, "Only the newest N entries")->type_name("N");
+  add_format_option(app, o->format, {F::human, F::json, F::csv});
+  on_run(app, context, o, run_audit);
+}
+
+const std::vector<SubcommandEntry>& table() {
+  static const std::vector<SubcommandEntry> entries{
+      {"init", "Create the registry (or migrate it to this version's schema)", setup_init},
+      {"create", "Load namespace, metric, experiment and holdout specs from YAML", setup_create},
+      {"allocate", "Claim namespace slots for experiments", setup_allocate},
+      {"start", "Start a draft experiment (it must hold slots)", setup_transition(Transition::start)},
+      {"stop", "Stop a running experiment (it keeps its slots until archived)", setup_transition(Transition::stop)},
+      {"archive", "Archive a stopped or draft experiment, releasing its slots", setup_transition(Transition::archive)},
+      {"list", "List experiments, filtered by namespace, status, owner or type", setup_list},
+      {"show", "Draw a namespace's slot map: who holds which slots, what is free", setup_show},
+      {"assign", "Show the experiment, variant and config entities get in each layer", setup_assign},
+      {"audit", "Show the audit log: who changed what, and when", setup_audit},
+  };
+  return entries;
+}
+
+}  // namespace
+
+std::span<const SubcommandEntry> subcommand_table() { return table(); }
+
+std::string_view help_footer() {
+  return R"(Exit codes:
+  0  success
+  1  a check found problems (slot collision, guardrail breach, sample ratio mismatch)
+  2  bad usage or input (the message names the file, line and field); nothing was written
+
+Environment:
+  EXPT_REGISTRY  registry file used when --registry is not given (default ./expt.db)
+  EXPT_ACTOR     name recorded in the audit log (default: the login name)
+  EXPT_NOW       fixed current time (ISO-8601 or epoch seconds), for reproducible runs
+
+Documentation: docs/cli.md)";
+}
+
+std::unique_ptr<CLI::App> build_app(CliContext& context) {
+  auto app = std::make_unique<CLI::App>(
+      "expt: one framework for A/B tests, multivariate tests, holdouts and rollouts over a shared registry",
+      "expt");
+  app->set_version_flag("--version", "expt 0.1.0");
+  app->require_subcommand(1);
+  app->footer(std::string(help_footer()));
+  app->fallthrough();
+  add_registry_option(*app, context.registry);
+  for (const SubcommandEntry& entry : subcommand_table()) {
+    CLI::App* sub = app->add_subcommand(std::string(entry.name), std::string(entry.summary));
+    entry.setup(*sub, context);
+  }
+  return app;
+}
+
+}  // namespace expt

@@ -1,0 +1,41 @@
+#pragma once
+// The one table of subcommands: name, one-line summary, and the function that binds its
+// flags into the command's options struct. It drives --help, the docs test and the
+// "did you mean" hint.
+
+#include <functional>
+#include <memory>
+#include <span>
+#include <string_view>
+
+#include <CLI/CLI.hpp>
+
+#include "commands/command.h"
+#include "commands/registry_access.h"
+
+namespace expt {
+
+// Set by the chosen subcommand's callback; main runs it after parsing succeeds.
+using CommandRunner = std::function<ExitCode(Io&)>;
+
+// What parsing fills in: the chosen command, and the flags shared by all of them.
+struct CliContext {
+  CommandRunner runner;
+  RegistryOptions registry;  // --registry, accepted before or after the subcommand
+};
+
+struct SubcommandEntry {
+  std::string_view name;
+  std::string_view summary;
+  std::function<void(CLI::App&, CliContext&)> setup;
+};
+
+std::span<const SubcommandEntry> subcommand_table();
+
+// The whole CLI: every subcommand from the table wired to `context` (which must outlive it).
+std::unique_ptr<CLI::App> build_app(CliContext& context);
+
+// The footer of `expt --help`: exit codes and environment variables.
+std::string_view help_footer();
+
+}  // namespace expt

@@ -1,0 +1,25 @@
+#pragma once
+// `expt assign ENTITY... | --input FILE|-`: which experiment, variant and config each entity
+// gets in every layer (or the named ones). Streaming mode reads IDs one per line, or from a
+// CSV column, and writes CSV or JSON lines in constant memory.
+
+#include <string>
+#include <vector>
+
+#include "commands/command.h"
+#include "commands/registry_access.h"
+
+namespace expt {
+
+struct AssignOptions {
+  RegistryOptions registry;
+  std::vector<std::string> entities;
+  std::vector<std::string> namespaces;  // empty: every layer
+  std::string input;                    // file or "-"; empty: use `entities`
+  std::string column;                   // CSV column holding the IDs; empty: one ID per line
+  OutputFormat format = OutputFormat::human;  // --input: csv (default) or jsonl
+};
+
+ExitCode run_assign(const AssignOptions& options, Io& io);
+
+}  // namespace expt

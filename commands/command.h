@@ -1,0 +1,40 @@
+#pragma once
+// What every subcommand shares: the exit-code contract, the streams and clock it runs with,
+// and how an Error becomes text on stderr. Commands take an options struct and an Io and
+// return an ExitCode; they never call exit() and never see CLI11 types.
+
+#include <iosfwd>
+#include <string>
+
+#include "core/clock.h"
+#include "core/diagnostic.h"
+#include "core/error.h"
+#include "core/registry_state.h"
+
+namespace expt {
+
+// The contract documented in `expt --help` and docs/cli.md.
+enum class ExitCode : int {
+  ok = 0,            // success
+  check_failed = 1,  // a check found problems: collision, guardrail breach, SRM
+  bad_input = 2,     // bad usage or input; nothing was written
+};
+
+enum class OutputFormat { human, json, csv, jsonl };
+std::string_view to_string(OutputFormat);
+
+struct Io {
+  std::istream& in;
+  std::ostream& out;
+  std::ostream& err;
+  const Clock& clock;
+  std::string actor;  // who is recorded in the audit log
+
+  AuditStamp stamp() const;
+};
+
+// Writes the error to io.err (with the source line and a caret when `sources` has the file)
+// and returns ExitCode::bad_input.
+ExitCode report(Io& io, const Error& error, const SourceTexts* sources = nullptr);
+
+}  // namespace expt

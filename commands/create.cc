@@ -1,0 +1,121 @@
+#include "commands/create.h"
+
+#include <ostream>
+
+#include <fmt/format.h>
+
+#include "commands/render.h"
+#include "commands/spec_files.h"
+#include "core/spec_sync.h"
+#include "core/spec_validator.h"
+
+namespace expt {
+
+namespace {
+
+// Returned from the planner to abort the transaction after findings were collected.
+Error rejected() { return Error::invalid("specs rejected"); }
+
+std::string past_tense(SyncAction a, bool dry_run) {
+  if (dry_run) return a == SyncAction::create ? "would create" : "would update";
+  return a == SyncAction::create ? "created" : "updated";
+}
+
+void print_plan(const SyncPlan& plan, const std::vector<Error>& warnings, const SourceTexts& sources,
+                const CreateOptions& options, Io& io) {
+  size_t created = plan.count(SyncAction::create);
+  size_t updated = plan.count(SyncAction::update);
+  size_t unchanged = plan.count(SyncAction::unchanged);
+  if (options.format == OutputFormat::json) {
+    nlohmann::json items = nlohmann::json::array();
+    for (const SyncItem& item : plan.items) {
+      nlohmann::json j{{"kind", item.kind}, {"key", item.key}, {"action", to_string(item.action)}};
+      if (!item.changed_fields.empty()) j["changed_fields"] = item.changed_fields;
+      if (!item.note.empty()) j["note"] = item.note;
+      items.push_back(std::move(j));
+    }
+    print_json(io.out, {{"dry_run", options.dry_run},
+                        {"items", items},
+                        {"summary", {{"create", created}, {"update", updated}, {"unchanged", unchanged}}},
+                        {"warnings", findings_to_json(warnings)}});
+    return;
+  }
+  for (const Error& w : warnings) io.err << render_diagnostic(w, &sources);
+  for (const SyncItem& item : plan.items) {
+    if (item.action == SyncAction::unchanged) continue;
+    std::string line = fmt::format("{} {} {}", past_tense(item.action, options.dry_run), item.kind, item.key);
+    if (!item.changed_fields.empty()) {
+      line += " (";
+      for (size_t i = 0; i < item.changed_fields.size(); ++i) line += (i ? ", " : "") + item.changed_fields[i];
+      line += ")";
+    }
+    io.out << line << '\n';
+    if (!item.note.empty()) io.out << "  note: " << item.note << '\n';
+  }
+  if (created + updated == 0) {
+    io.out << fmt::format("nothing to change: {} spec{} already match{} the registry\n", unchanged,
+                          unchanged == 1 ? "" : "s", unchanged == 1 ? "es" : "");
+  } else {
+    io.out << fmt::format("{}{} created, {} updated, {} unchanged{}\n", options.dry_run ? "dry run: " : "", created,
+                          updated, unchanged, options.dry_run ? "; nothing was written" : "");
+  }
+}
+
+}  // namespace
+
+ExitCode run_create(const CreateOptions& options, Io& io) {
+  SpecInputs inputs = read_spec_inputs(options.inputs, io.in);
+  if (!inputs.errors.empty()) {
+    for (const Error& e : inputs.errors) io.err << render_diagnostic(e, &inputs.sources);
+    io.err << fmt::format("{} error{} in specs; nothing was written\n", inputs.errors.size(),
+                          inputs.errors.size() == 1 ? "" : "s");
+    return ExitCode::bad_input;
+  }
+  auto registry = open_registry(options.registry, OpenMode::must_exist, io);
+  if (!registry) return report(io, registry.error());
+
+  std::vector<Error> findings;
+  SyncPlan plan;
+  const AuditStamp stamp = io.stamp();
+  auto planner = [&](const RegistryState& state) -> Result<ChangeSet> {
+    findings = validate_spec_set(inputs.specs, state);
+    if (has_errors(findings)) return rejected();
+    plan = plan_spec_sync(state, inputs.specs, stamp);
+    if (!plan.refusals.empty()) return rejected();
+    return plan.changes;
+  };
+
+  Result<void> written;
+  if (options.dry_run) {
+    auto state = (*registry)->read();
+    if (!state) return report(io, state.error());
+    auto planned = planner(*state);
+    if (!planned) written = std::move(planned).error();
+  } else {
+    written = (*registry)->update(planner);
+  }
+
+  std::vector<Error> warnings;
+  for (const Error& f : findings) {
+    if (f.severity == Severity::warning) warnings.push_back(f);
+  }
+  if (has_errors(findings)) {
+    size_t errors = 0;
+    for (const Error& f : findings) {
+      io.err << render_diagnostic(f, &inputs.sources);
+      errors += f.severity == Severity::error ? 1 : 0;
+    }
+    io.err << fmt::format("{} error{} in specs; nothing was written\n", errors, errors == 1 ? "" : "s");
+    return ExitCode::bad_input;
+  }
+  if (!plan.refusals.empty()) {
+    for (const Error& r : plan.refusals) io.err << render_diagnostic(r);
+    io.err << "nothing was written\n";
+    return ExitCode::bad_input;
+  }
+  if (!written) return report(io, written.error());
+  print_plan(plan, warnings, inputs.sources, options, io);
+  return ExitCode::ok;
+}
+
+}  // namespace expt

@@ -1,0 +1,42 @@
+#pragma once
+// Output helpers shared by every command, so `--format` means the same everywhere: aligned
+// tables for people, RFC 4180 CSV, and JSON with sorted keys.
+
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.h"
+
+namespace expt {
+
+// A table of text cells printed with columns padded to their widest cell.
+class Table {
+ public:
+  explicit Table(std::vector<std::string> header) : m_header(std::move(header)) {}
+  void add_row(std::vector<std::string> row) { m_rows.push_back(std::move(row)); }
+  bool empty() const { return m_rows.empty(); }
+  // Writes the header and rows, two spaces between columns, no trailing spaces.
+  void print(std::ostream& out) const;
+  // Writes the same cells as CSV.
+  void print_csv(std::ostream& out) const;
+
+ private:
+  std::vector<std::string> m_header;
+  std::vector<std::vector<std::string>> m_rows;
+};
+
+// Appends `field` to `out`, quoted when it holds a comma, quote, CR or LF (quotes doubled).
+void append_csv_field(std::string& out, std::string_view field);
+
+// Findings (spec errors and warnings) as a JSON array of objects with severity, code, file,
+// line, column, field and message: the machine-readable form of `file:line:col: error: ...`.
+nlohmann::json findings_to_json(const std::vector<Error>& findings);
+
+// Writes `value` pretty-printed (2-space indent, sorted keys as nlohmann::json keeps them) and a newline.
+void print_json(std::ostream& out, const nlohmann::json& value);
+
+}  // namespace expt
