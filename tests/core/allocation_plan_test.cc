@@ -17,7 +17,7 @@ RegistryState registry(std::vector<ExperimentSpec> experiments, uint32_t total =
   return testing::state_with(specs);
 }
 
-TEST_CASE("--all places explicit ranges first, then the largest requests", "[allocate]") {
+TEST_CASE("allocating every draft places explicit ranges first, then the largest requests", "[allocate]") {
   RegistryState state = registry({testing::make_experiment("small", "checkout", 100),
                                   testing::make_experiment("large", "checkout", 500),
                                   testing::make_experiment_in_range("pinned", "checkout", {400, 499})});

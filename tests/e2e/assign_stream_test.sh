@@ -1,0 +1,57 @@
+# `expt assign --input` streams IDs from files or stdin into CSV or JSON lines.
+. "$(dirname "$0")/lib.sh"
+
+load_fixtures
+expt allocate --all
+for e in checkout-cta-color checkout-layout-mvt search-ranker-v2 pricing-discount-banner; do expt start "$e"; done
+
+printf 'user-1\r\nuser-2\n\nuser-3\n"quoted"\nuser,with,commas\n' >"$WORK/ids.txt"
+expt assign --input "$WORK/ids.txt"
+expect_rc 0
+expect_stdout_lines 21  # header + 5 IDs x 4 layers (the blank line is skipped)
+expect_stdout_has '"""quoted""",checkout,'
+expect_stdout_has '"user,with,commas",pricing,'
+cp "$OUT" "$WORK/streamed.csv"
+
+# The streamed rows are exactly what the per-entity command prints.
+expt assign user-1 user-2 user-3 '"quoted"' 'user,with,commas' --format csv
+expect_rc 0
+diff -u "$WORK/streamed.csv" "$OUT" >&2 || fail "streamed and per-entity CSV differ"
+
+# stdin, and a layer filter.
+run bash -c "printf 'user-1\nuser-2\n' | '$EXPT' assign --input - --namespace checkout --namespace pricing"
+expect_rc 0
+expect_stdout_lines 5
+
+# A CSV column, with RFC 4180 quoting.
+printf 'ts,user_id,country\n1,user-1,DE\n2,"user,with,commas",FR\n3,"""quoted""",US\n' >"$WORK/users.csv"
+expt assign --input "$WORK/users.csv" --column user_id --namespace pricing
+expect_rc 0
+expect_stdout_lines 4
+expect_stdout_has '"user,with,commas",pricing,'
+
+expt assign --input "$WORK/users.csv" --column user --namespace pricing
+expect_rc 2
+expect_stderr_equals "$WORK/users.csv:1:1: error: no column 'user' in the header (columns: ts, user_id, country)"
+
+printf 'ts,user_id\n1,user-1\n2\n' >"$WORK/short.csv"
+expt assign --input "$WORK/short.csv" --column user_id
+expect_rc 2
+expect_stderr_equals "$WORK/short.csv:3:1: error: row has 1 field, so no 'user_id' (column 2)"
+
+# JSON lines carry the same fields.
+expt assign --input "$WORK/ids.txt" --format jsonl --namespace checkout
+expect_rc 0
+expect_stdout_lines 5
+expect_stdout_has '{"entity_id":"\"quoted\"","namespace":"checkout",'
+/usr/bin/python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$OUT" || fail "jsonl is not valid JSON"
+
+# Usage errors.
+expt assign user-1 --input "$WORK/ids.txt"
+expect_rc 2
+expect_stderr_equals "error: give entity IDs as arguments or --input FILE (or -), not both"
+expt assign --input "$WORK/missing.txt"
+expect_rc 2
+expect_stderr_equals "$WORK/missing.txt: error: cannot read '$WORK/missing.txt'"
+
+pass

@@ -1,0 +1,67 @@
+# The command line itself: help, exit codes, flag placement, usage errors.
+. "$(dirname "$0")/lib.sh"
+
+expt --help
+expect_rc 0
+for cmd in init create allocate start stop archive list show assign audit; do expect_stdout_has "  $cmd"; done
+expect_stdout_has "Exit codes:"
+expect_stdout_has "2  bad usage or input"
+
+expt create --help
+expect_rc 0
+expect_stdout_has "--dry-run"
+
+expt --version
+expect_rc 0
+expect_stdout_equals "expt 0.1.0"
+
+expt
+expect_rc 2
+expect_stderr_has "A subcommand is required"
+
+expt alocate x
+expect_rc 2
+expect_stderr_equals "error: unknown command 'alocate', did you mean 'allocate'?
+run \`expt --help\` for the list of commands"
+
+expt list
+expect_rc 2
+expect_stderr_equals "error: no registry at '$EXPT_REGISTRY'; create one with \`expt init --registry $EXPT_REGISTRY\`, or point --registry or EXPT_REGISTRY at an existing registry"
+[ ! -e "$EXPT_REGISTRY" ] || fail "a read command created the registry"
+
+# --registry works before and after the subcommand, and beats EXPT_REGISTRY.
+expt --registry "$WORK/a.db" init
+expect_rc 0
+expect_stdout_equals "initialised registry $WORK/a.db (schema version 1)"
+expt init --registry "$WORK/b.db" --format json
+expect_rc 0
+expect_stdout_has '"outcome": "created"'
+[ -e "$WORK/a.db" ] && [ -e "$WORK/b.db" ] && [ ! -e "$EXPT_REGISTRY" ] || fail "registry flag placement"
+
+load_fixtures
+expt list --format yaml
+expect_rc 2
+expect_stderr_has "--format: yaml not in {human,json,csv}"
+expt list --status paused
+expect_rc 2
+expect_stderr_equals "error: --status must be one of draft, running, stopped, archived; got 'paused'"
+expt list --namespace pricing --type rollout --format csv
+expect_rc 0
+expect_stdout_equals "EXPERIMENT,NAMESPACE,TYPE,STATUS,OWNER,SLOTS,VARIANTS
+pricing-payment-api-v2,pricing,rollout,draft,payments,-,v2:0.2"
+expt allocate
+expect_rc 2
+expect_stderr_equals "error: name the experiments to allocate, or pass --all"
+
+run env EXPT_NOW=yesterday "$EXPT" list
+expect_rc 2
+expect_stderr_equals "error: EXPT_NOW='yesterday' is not an ISO-8601 time or epoch seconds"
+
+# Not a registry: exit 2, file untouched.
+printf 'hello' >"$WORK/notes.db"
+expt --registry "$WORK/notes.db" list
+expect_rc 2
+expect_stderr_has "is not an expt registry"
+[ "$(cat "$WORK/notes.db")" = hello ] || fail "the non-registry file was modified"
+
+pass
