@@ -1,0 +1,28 @@
+#pragma once
+// Runs commands in-process with string streams, a fixed clock and a temporary registry.
+
+#include <sstream>
+
+#include "commands/command.h"
+#include "commands/registry_access.h"
+#include "tests/support/fixtures.h"
+
+namespace expt::testing {
+
+struct CommandHarness {
+  TempDir dir;
+  FixedClock clock{1795435200000};  // 2026-11-23T12:00:00Z
+  std::istringstream in;
+  std::ostringstream out;
+  std::ostringstream err;
+  Io io{in, out, err, clock, "tester"};
+  RegistryOptions registry{(dir / "expt.db").string()};
+
+  // Clears captured output before the next command.
+  void reset() {
+    out.str("");
+    err.str("");
+  }
+};
+
+}  // namespace expt::testing

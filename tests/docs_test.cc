@@ -1,0 +1,53 @@
+// The docs are tested: every subcommand in the CLI table has help text and a section in
+// docs/cli.md, and every finding code is listed in docs/specs.md.
+
+#include <catch2/catch.hpp>
+
+#include "cli/app.h"
+#include "core/finding_codes.h"
+#include "tests/support/fixtures.h"
+
+namespace expt {
+namespace {
+
+std::string doc(const std::string& name) {
+  return testing::read_file(std::filesystem::path(EXPT_SOURCE_DIR) / "docs" / name);
+}
+
+TEST_CASE("every subcommand has help text and a section in docs/cli.md", "[docs]") {
+  const std::string cli_md = doc("cli.md");
+  CliContext context;
+  auto app = build_app(context);
+  const std::string help = app->help();
+  REQUIRE_FALSE(subcommand_table().empty());
+  for (const SubcommandEntry& entry : subcommand_table()) {
+    INFO("subcommand " << entry.name);
+    CHECK_FALSE(entry.summary.empty());
+    CHECK(help.find(std::string(entry.summary)) != std::string::npos);
+    CHECK(cli_md.find("\n## expt " + std::string(entry.name) + "\n") != std::string::npos);
+    CLI::App* sub = app->get_subcommand(std::string(entry.name));
+    CHECK_FALSE(sub->help().empty());
+  }
+}
+
+TEST_CASE("the exit codes in --help match docs/cli.md", "[docs]") {
+  const std::string cli_md = doc("cli.md");
+  const std::string footer(help_footer());
+  for (const char* line : {"0  success", "1  a check found problems", "2  bad usage or input"}) {
+    CHECK(footer.find(line) != std::string::npos);
+  }
+  for (const char* row : {"| 0 | success", "| 1 | a check found problems", "| 2 | bad usage or input"}) {
+    CHECK(cli_md.find(row) != std::string::npos);
+  }
+}
+
+TEST_CASE("every finding code is documented with its name", "[docs]") {
+  const std::string specs_md = doc("specs.md");
+  for (const FindingCode& c : all_finding_codes()) {
+    INFO(c.code);
+    CHECK(specs_md.find("| " + std::string(c.code) + " | " + std::string(c.name) + " |") != std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace expt
