@@ -24,15 +24,7 @@ ExitCode run_allocate(const AllocateOptions& options, Io& io) {
     plan = std::move(*planned);
     return plan.changes;
   };
-  Result<void> done;
-  if (options.dry_run) {
-    auto state = (*registry)->read();
-    if (!state) return report(io, state.error());
-    auto planned = planner(*state);
-    if (!planned) done = std::move(planned).error();
-  } else {
-    done = (*registry)->update(planner);
-  }
+  Result<void> done = plan_or_apply(**registry, planner, options.dry_run ? DryRun::yes : DryRun::no);
   if (!done) return report(io, done.error());
 
   if (options.format == OutputFormat::json) {

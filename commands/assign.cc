@@ -53,6 +53,17 @@ void append_json_string(std::string& out, std::string_view s) {
   out += nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+// Keys never need escaping; an empty one is "no experiment" and is written as null.
+void append_key_or_null(std::string& out, std::string_view key) {
+  if (key.empty()) {
+    out += "null";
+    return;
+  }
+  out += '"';
+  out += key;
+  out += '"';
+}
+
 struct Layers {
   std::vector<size_t> indexes;
 };
@@ -82,21 +93,9 @@ void append_row(std::string& out, const AssignmentSnapshot& snapshot, size_t lay
     out += ",\"namespace\":\"";
     out += snapshot.layers[layer].key;
     out += "\",\"experiment\":";
-    if (experiment.empty()) {
-      out += "null";
-    } else {
-      out += '"';
-      out += experiment;
-      out += '"';
-    }
+    append_key_or_null(out, experiment);
     out += ",\"variant\":";
-    if (variant.empty()) {
-      out += "null";
-    } else {
-      out += '"';
-      out += variant;
-      out += '"';
-    }
+    append_key_or_null(out, variant);
     out += ",\"slot\":";
     append_number(out, a.slot);
     out += a.in_global_holdout ? ",\"in_holdout\":true}\n" : ",\"in_holdout\":false}\n";

@@ -85,15 +85,7 @@ ExitCode run_create(const CreateOptions& options, Io& io) {
     return plan.changes;
   };
 
-  Result<void> written;
-  if (options.dry_run) {
-    auto state = (*registry)->read();
-    if (!state) return report(io, state.error());
-    auto planned = planner(*state);
-    if (!planned) written = std::move(planned).error();
-  } else {
-    written = (*registry)->update(planner);
-  }
+  Result<void> written = plan_or_apply(**registry, planner, options.dry_run ? DryRun::yes : DryRun::no);
 
   std::vector<Error> warnings;
   for (const Error& f : findings) {

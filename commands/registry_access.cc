@@ -6,4 +6,13 @@ Result<std::unique_ptr<SqliteRegistry>> open_registry(const RegistryOptions& opt
   return SqliteRegistry::open(options.path, mode, io.stamp());
 }
 
+Result<void> plan_or_apply(Registry& registry, const Registry::Planner& planner, DryRun dry_run) {
+  if (dry_run == DryRun::no) return registry.update(planner);
+  auto state = registry.read();
+  if (!state) return std::move(state).error();
+  auto planned = planner(*state);
+  if (!planned) return std::move(planned).error();
+  return {};
+}
+
 }  // namespace expt

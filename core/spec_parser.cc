@@ -123,7 +123,7 @@ class Fields {
   }
 
   const SourceLocation& location() const { return m_location; }
-  const std::string& what() const { return m_what; }
+  const std::string& path() const { return m_path; }
 
  private:
   Document& m_doc;
@@ -489,22 +489,33 @@ std::optional<uint32_t> parse_allocation(Reader& r, const Fields& f, const Field
   return static_cast<uint32_t>(std::round(*v * 10000));
 }
 
-// Returns false when some allocation could not be read, so the sum check stays quiet.
-bool parse_variants(Document& doc, Reader& r, const Fields::Entry& e, ExperimentSpec& spec) {
+// Calls `each` with the fields of every map in the list `e` (named `what` in messages, with
+// `fields_hint` listing its main fields); reports a value that is not a list, and items that
+// are not maps. Returns false when `e` is not a list.
+template <typename Each>
+bool for_each_map(Document& doc, Reader& r, const Fields::Entry& e, std::string_view what,
+                  std::string_view fields_hint, std::span<const std::string_view> allowed, Each each) {
   if (!e.value.IsSequence()) {
-    doc.error(r.value_at(e), "variants", code::wrong_shape, "'variants' must be a list");
+    doc.error(r.value_at(e), e.name, code::wrong_shape, fmt::format("'{}' must be a list", e.name));
     return false;
   }
-  bool allocations_read = true;
-  std::set<std::string> keys;
   size_t i = 0;
   for (const Node& item : e.value) {
-    std::string path = fmt::format("variants[{}]", i++);
+    std::string path = fmt::format("{}[{}]", e.name, i++);
     if (!item.IsMap()) {
-      doc.error(doc.at(item), path, code::wrong_shape, "each variant must be a map with key, allocation and config");
+      doc.error(doc.at(item), path, code::wrong_shape, fmt::format("each {} must be a map with {}", what, fields_hint));
       continue;
     }
-    Fields f(doc, item, "variant", path, k_variant_fields);
+    each(Fields(doc, item, std::string(what), path, allowed));
+  }
+  return true;
+}
+
+// Returns false when some allocation could not be read, so the sum check stays quiet.
+bool parse_variants(Document& doc, Reader& r, const Fields::Entry& e, ExperimentSpec& spec) {
+  bool allocations_read = true;
+  std::set<std::string> keys;
+  bool is_list = for_each_map(doc, r, e, "variant", "key, allocation and config", k_variant_fields, [&](const Fields& f) {
     VariantSpec v;
     v.location = f.location();
     if (auto k = f.require("key")) {
@@ -520,8 +531,8 @@ bool parse_variants(Document& doc, Reader& r, const Fields::Entry& e, Experiment
     v.allocation_bps = allocation.value_or(0);
     if (auto c = f.find("config")) v.config = r.config(f, *c).value_or(json::object());
     spec.variants.push_back(std::move(v));
-  }
-  return allocations_read;
+  });
+  return is_list && allocations_read;
 }
 
 void check_variant_set(Document& doc, const Fields& f, const Fields::Entry* variants_entry,
@@ -537,19 +548,8 @@ void check_variant_set(Document& doc, const Fields& f, const Fields::Entry* vari
 }
 
 void parse_bindings(Document& doc, Reader& r, const Fields::Entry& e, ExperimentSpec& spec) {
-  if (!e.value.IsSequence()) {
-    doc.error(r.value_at(e), "metrics", code::wrong_shape, "'metrics' must be a list");
-    return;
-  }
   std::set<std::string> seen;
-  size_t i = 0;
-  for (const Node& item : e.value) {
-    std::string path = fmt::format("metrics[{}]", i++);
-    if (!item.IsMap()) {
-      doc.error(doc.at(item), path, code::wrong_shape, "each metric binding must be a map with metric and role");
-      continue;
-    }
-    Fields f(doc, item, "metric binding", path, k_binding_fields);
+  for_each_map(doc, r, e, "metric binding", "metric and role", k_binding_fields, [&](const Fields& f) {
     MetricBinding b;
     b.location = f.location();
     if (auto m = f.require("metric")) {
@@ -571,11 +571,11 @@ void parse_bindings(Document& doc, Reader& r, const Fields::Entry& e, Experiment
           r.word(f, *tt, parse_threshold_type, k_threshold_type_words).value_or(ThresholdType::relative);
     }
     if (b.role == MetricRole::guardrail && !f.find("threshold")) {
-      doc.error(f.location(), path, code::guardrail_threshold,
+      doc.error(f.location(), f.path(), code::guardrail_threshold,
                 fmt::format("guardrail metric '{}' needs a threshold (the degradation it tolerates)", b.metric));
     }
     spec.metrics.push_back(std::move(b));
-  }
+  });
 }
 
 std::optional<PlanSpec> parse_plan(Document& doc, Reader& r, const Fields::Entry& e, const ExperimentSpec& spec) {
