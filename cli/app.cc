@@ -1,5 +1,6 @@
 #include "cli/app.h"
 
+#include <map>
 #include <vector>
 
 #include "cli/common_options.h"
@@ -7,8 +8,12 @@
 #include "commands/assign.h"
 #include "commands/audit.h"
 #include "commands/create.h"
+#include "commands/export_assignments.h"
+#include "commands/export_bundle.h"
+#include "commands/export_registry.h"
 #include "commands/init.h"
 #include "commands/lifecycle.h"
+#include "commands/lint.h"
 #include "commands/list.h"
 #include "commands/show.h"
 
@@ -25,6 +30,7 @@ void on_run(CLI::App& app, CliContext& context, std::shared_ptr<Options> options
   app.callback([&context, options, run]() {
     context.runner = [&context, options, run](Io& io) {
       if constexpr (requires { options->registry; }) options->registry = context.registry;
+      if constexpr (requires { options->use_registry; }) options->use_registry = context.registry_flag->count() > 0;
       return run(*options, io);
     };
   });
@@ -89,6 +95,7 @@ void setup_assign(CLI::App& app, CliContext& context) {
       ->type_name("FILE");
   app.add_option("--column", o->column, "With --input: read IDs from this CSV column (the file has a header)")
       ->type_name("NAME");
+  app.add_option("--bundle", o->bundle, "Evaluate an exported bundle file instead of the registry")->type_name("FILE");
   add_format_option(app, o->format, {F::human, F::json, F::csv, F::jsonl});
   on_run(app, context, o, run_assign);
 }
@@ -102,6 +109,58 @@ void setup_audit(CLI::App& app, CliContext& context) {
   on_run(app, context, o, run_audit);
 }
 
+void setup_export(CLI::App& app, CliContext& context) {
+  app.require_subcommand(1);
+  {
+    CLI::App& sub = *app.add_subcommand("bundle", "Publish a versioned config bundle, its diff and latest.json");
+    auto o = std::make_shared<ExportBundleOptions>();
+    sub.add_option("--output", o->output, "Folder for bundle-<v>.json, diff-<v-1>-<v>.json, latest.json")
+        ->required()
+        ->type_name("DIR");
+    add_format_option(sub, o->format, {F::human, F::json});
+    on_run(sub, context, o, run_export_bundle);
+  }
+  {
+    CLI::App& sub = *app.add_subcommand("assignments", "Assignments of a list of IDs, for joining with events");
+    auto o = std::make_shared<ExportAssignmentsOptions>();
+    sub.add_option("--input", o->input, "Entity IDs: FILE or - (one per line, or a CSV column)")
+        ->required()
+        ->type_name("FILE");
+    sub.add_option("--column", o->column, "Read IDs from this CSV column (the file has a header)")->type_name("NAME");
+    sub.add_option("--namespace", o->namespaces, "Only these layers (repeatable)")->type_name("NAMESPACE");
+    sub.add_option("--bundle", o->bundle, "Evaluate an exported bundle file instead of the registry")
+        ->type_name("FILE");
+    sub.add_option("--output", o->output, "Write to FILE atomically instead of stdout")->type_name("FILE");
+    add_format_option(sub, o->format, {F::csv, F::jsonl});
+    on_run(sub, context, o, run_export_assignments);
+  }
+  {
+    CLI::App& sub = *app.add_subcommand("registry", "Experiments, variants, metrics and bindings as JSON or CSV");
+    auto o = std::make_shared<ExportRegistryOptions>();
+    sub.add_option("--output", o->output, "json: a FILE; csv: a DIR for all five tables")->type_name("PATH");
+    sub.add_option("--table", o->table, "csv: print one table (namespaces|metrics|experiments|variants|bindings)")
+        ->type_name("NAME");
+    add_format_option(sub, o->format, {F::json, F::csv});
+    on_run(sub, context, o, run_export_registry);
+  }
+}
+
+void setup_lint(CLI::App& app, CliContext& context) {
+  auto o = std::make_shared<LintOptions>();
+  app.add_option("paths", o->paths, "Spec files or folders (searched recursively for *.yaml, *.yml), or -")
+      ->required()
+      ->type_name("PATH");
+  app.add_flag("--strict", o->strict, "Fail (exit 1) on warnings too");
+  const std::map<std::string, LintFormat> formats{
+      {"human", LintFormat::human}, {"json", LintFormat::json}, {"github", LintFormat::github}};
+  app.add_option_function<std::string>(
+         "--format", [o, formats](const std::string& word) { o->format = formats.at(word); },
+         "Output format: human|json|github (default: human); github prints workflow annotations")
+      ->check(CLI::IsMember({"human", "json", "github"}))
+      ->type_name("FORMAT");
+  on_run(app, context, o, run_lint);
+}
+
 const std::vector<SubcommandEntry>& table() {
   static const std::vector<SubcommandEntry> entries{
       {"init", "Create the registry (or migrate it to this version's schema)", setup_init},
@@ -110,10 +169,12 @@ const std::vector<SubcommandEntry>& table() {
       {"start", "Start a draft experiment (it must hold slots)", setup_transition(Transition::start)},
       {"stop", "Stop a running experiment (it keeps its slots until archived)", setup_transition(Transition::stop)},
       {"archive", "Archive a stopped or draft experiment, releasing its slots", setup_transition(Transition::archive)},
+      {"lint", "Check spec files for CI: schema, references, slot collisions, capacity", setup_lint},
       {"list", "List experiments, filtered by namespace, status, owner or type", setup_list},
       {"show", "Draw a namespace's slot map: who holds which slots, what is free", setup_show},
       {"assign", "Show the experiment, variant and config entities get in each layer", setup_assign},
       {"audit", "Show the audit log: who changed what, and when", setup_audit},
+      {"export", "Export config bundles for SDKs, assignments and the registry for analysts", setup_export},
   };
   return entries;
 }
@@ -144,7 +205,7 @@ std::unique_ptr<CLI::App> build_app(CliContext& context) {
   app->require_subcommand(1);
   app->footer(std::string(help_footer()));
   app->fallthrough();
-  add_registry_option(*app, context.registry);
+  context.registry_flag = add_registry_option(*app, context.registry);
   for (const SubcommandEntry& entry : subcommand_table()) {
     CLI::App* sub = app->add_subcommand(std::string(entry.name), std::string(entry.summary));
     entry.setup(*sub, context);

@@ -21,7 +21,8 @@ using CommandRunner = std::function<ExitCode(Io&)>;
 // What parsing fills in: the chosen command, and the flags shared by all of them.
 struct CliContext {
   CommandRunner runner;
-  RegistryOptions registry;  // --registry, accepted before or after the subcommand
+  RegistryOptions registry;  // --registry, accepted before or after the subcommand; preset from EXPT_REGISTRY
+  CLI::Option* registry_flag = nullptr;  // to tell an explicit --registry from the default
 };
 
 struct SubcommandEntry {

@@ -6,9 +6,8 @@
 
 namespace expt {
 
-void add_registry_option(CLI::App& app, RegistryOptions& registry) {
-  app.add_option("--registry", registry.path, "Registry file (default: $EXPT_REGISTRY, else ./expt.db)")
-      ->envname("EXPT_REGISTRY")
+CLI::Option* add_registry_option(CLI::App& app, RegistryOptions& registry) {
+  return app.add_option("--registry", registry.path, "Registry file (default: $EXPT_REGISTRY, else ./expt.db)")
       ->type_name("PATH");
 }
 

@@ -10,8 +10,8 @@
 
 namespace expt {
 
-// Adds --registry PATH, defaulting to EXPT_REGISTRY, then ./expt.db.
-void add_registry_option(CLI::App& app, RegistryOptions& registry);
+// Adds --registry PATH; `registry.path` holds the default (main puts EXPT_REGISTRY there).
+CLI::Option* add_registry_option(CLI::App& app, RegistryOptions& registry);
 
 // Adds --format limited to `allowed` (the first is the default).
 void add_format_option(CLI::App& app, OutputFormat& format, std::initializer_list<OutputFormat> allowed);

@@ -44,6 +44,9 @@ int main(int argc, char** argv) {
   if (report_unknown_subcommand(argc, argv)) return static_cast<int>(expt::ExitCode::bad_input);
   try {
     expt::CliContext context;
+    if (const char* registry = std::getenv("EXPT_REGISTRY"); registry != nullptr && *registry != '\0') {
+      context.registry.path = registry;
+    }
     auto app = expt::build_app(context);
     try {
       app->parse(argc, argv);

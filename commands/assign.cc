@@ -1,187 +1,24 @@
 #include "commands/assign.h"
 
-#include <charconv>
-#include <fstream>
-#include <memory>
 #include <ostream>
 
-#include <fmt/format.h>
-
+#include "commands/assignment_stream.h"
 #include "commands/render.h"
-#include "core/assignment.h"
-#include "core/csv_reader.h"
 
 namespace expt {
 
 namespace {
 
-// Accumulates output rows and writes them in large blocks.
-class BlockWriter {
- public:
-  explicit BlockWriter(std::ostream& out) : m_out(out) { m_buffer.reserve(k_block + 4096); }
-  ~BlockWriter() { flush(); }
-  std::string& buffer() { return m_buffer; }
-  void maybe_flush() {
-    if (m_buffer.size() >= k_block) flush();
-  }
-  void flush() {
-    m_out.write(m_buffer.data(), static_cast<std::streamsize>(m_buffer.size()));
-    m_buffer.clear();
-  }
-
- private:
-  static constexpr size_t k_block = 1 << 20;
-  std::ostream& m_out;
-  std::string m_buffer;
-};
-
-void append_number(std::string& out, uint32_t value) {
-  char digits[16];
-  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, value);
-  out.append(digits, end);
-}
-
-void append_json_string(std::string& out, std::string_view s) {
-  bool plain = true;
-  for (unsigned char c : s) plain = plain && c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
-  if (plain) {
-    out += '"';
-    out += s;
-    out += '"';
-    return;
-  }
-  out += nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-// Keys never need escaping; an empty one is "no experiment" and is written as null.
-void append_key_or_null(std::string& out, std::string_view key) {
-  if (key.empty()) {
-    out += "null";
-    return;
-  }
-  out += '"';
-  out += key;
-  out += '"';
-}
-
-struct Layers {
-  std::vector<size_t> indexes;
-};
-
-Result<Layers> select_layers(const AssignmentSnapshot& snapshot, const RegistryState& state,
-                             const std::vector<std::string>& names) {
-  Layers layers;
-  if (names.empty()) {
-    for (size_t i = 0; i < snapshot.layers.size(); ++i) layers.indexes.push_back(i);
-    return layers;
-  }
-  for (const std::string& name : names) {
-    int index = snapshot.layer_index(name);
-    if (index < 0) return unknown_namespace(state, name);
-    layers.indexes.push_back(static_cast<size_t>(index));
-  }
-  return layers;
-}
-
-void append_row(std::string& out, const AssignmentSnapshot& snapshot, size_t layer, std::string_view entity,
-                const LayerAssignment& a, OutputFormat format) {
-  std::string_view experiment = experiment_key(snapshot, a);
-  std::string_view variant = variant_key(snapshot, a);
-  if (format == OutputFormat::jsonl) {
-    out += "{\"entity_id\":";
-    append_json_string(out, entity);
-    out += ",\"namespace\":\"";
-    out += snapshot.layers[layer].key;
-    out += "\",\"experiment\":";
-    append_key_or_null(out, experiment);
-    out += ",\"variant\":";
-    append_key_or_null(out, variant);
-    out += ",\"slot\":";
-    append_number(out, a.slot);
-    out += a.in_global_holdout ? ",\"in_holdout\":true}\n" : ",\"in_holdout\":false}\n";
-    return;
-  }
-  append_csv_field(out, entity);
-  out += ',';
-  out += snapshot.layers[layer].key;  // keys never need quoting
-  out += ',';
-  out += experiment;
-  out += ',';
-  out += variant;
-  out += ',';
-  append_number(out, a.slot);
-  out += a.in_global_holdout ? ",true\n" : ",false\n";
-}
-
-ExitCode stream_assignments(const AssignOptions& options, const AssignmentSnapshot& snapshot, const Layers& layers,
-                            Io& io) {
-  std::unique_ptr<std::ifstream> file;
-  std::istream* in = &io.in;
-  const std::string name = options.input;
-  if (name != "-") {
-    file = std::make_unique<std::ifstream>(name, std::ios::binary);
-    if (!*file) return report(io, Error::io(fmt::format("cannot read '{}'", name), name));
-    in = file.get();
-  }
-  const OutputFormat format = options.format == OutputFormat::jsonl ? OutputFormat::jsonl : OutputFormat::csv;
-  BlockWriter writer(io.out);
-  if (format == OutputFormat::csv) writer.buffer() += "entity_id,namespace,experiment,variant,slot,in_holdout\n";
-
-  auto emit = [&](std::string_view entity) {
-    const bool held = in_global_holdout(snapshot, entity);
-    for (size_t layer : layers.indexes) {
-      append_row(writer.buffer(), snapshot, layer, entity, assign_in_layer(snapshot, layer, entity, held), format);
-    }
-    writer.maybe_flush();
-  };
-
-  if (options.column.empty()) {
-    std::string line;
-    while (std::getline(*in, line)) {
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (!line.empty()) emit(line);
-    }
-    return ExitCode::ok;
-  }
-
-  CsvReader reader(*in, name);
-  std::vector<std::string_view> fields;
-  auto header = reader.next(fields);
-  if (!header) return report(io, header.error());
-  if (!*header) return report(io, Error::invalid("empty input: expected a header row", SourceLocation{name, 1, 1}));
-  size_t index = fields.size();
-  std::string columns;
-  for (size_t i = 0; i < fields.size(); ++i) {
-    if (fields[i] == options.column) index = i;
-    columns += (i ? ", " : "") + std::string(fields[i]);
-  }
-  if (index == fields.size()) {
-    return report(io, Error::invalid(fmt::format("no column '{}' in the header (columns: {})", options.column, columns),
-                                     SourceLocation{name, 1, 1}, options.column));
-  }
-  for (;;) {
-    auto more = reader.next(fields);
-    if (!more) return report(io, more.error());
-    if (!*more) break;
-    if (fields.size() <= index) {
-      writer.flush();
-      return report(io, Error::invalid(fmt::format("row has {} field{}, so no '{}' (column {})", fields.size(),
-                                                   fields.size() == 1 ? "" : "s", options.column, index + 1),
-                                       SourceLocation{name, static_cast<int>(reader.line()), 1}, options.column));
-    }
-    if (!fields[index].empty()) emit(fields[index]);
-  }
-  return ExitCode::ok;
-}
-
-void print_entities(const AssignOptions& options, const AssignmentSnapshot& snapshot, const Layers& layers, Io& io) {
+void print_entities(const AssignOptions& options, const AssignmentSnapshot& snapshot,
+                    const std::vector<size_t>& layers, Io& io) {
   if (options.format == OutputFormat::csv || options.format == OutputFormat::jsonl) {
     std::string out;
-    if (options.format == OutputFormat::csv) out += "entity_id,namespace,experiment,variant,slot,in_holdout\n";
+    if (options.format == OutputFormat::csv) out += k_assignment_csv_header;
     for (const std::string& entity : options.entities) {
       bool held = in_global_holdout(snapshot, entity);
-      for (size_t layer : layers.indexes) {
-        append_row(out, snapshot, layer, entity, assign_in_layer(snapshot, layer, entity, held), options.format);
+      for (size_t layer : layers) {
+        append_assignment_row(out, snapshot, layer, entity, assign_in_layer(snapshot, layer, entity, held),
+                              options.format);
       }
     }
     io.out << out;
@@ -192,7 +29,7 @@ void print_entities(const AssignOptions& options, const AssignmentSnapshot& snap
     for (const std::string& entity : options.entities) {
       bool held = in_global_holdout(snapshot, entity);
       nlohmann::json per_layer = nlohmann::json::array();
-      for (size_t layer : layers.indexes) {
+      for (size_t layer : layers) {
         LayerAssignment a = assign_in_layer(snapshot, layer, entity, held);
         std::string_view experiment = experiment_key(snapshot, a);
         std::string_view variant = variant_key(snapshot, a);
@@ -210,7 +47,7 @@ void print_entities(const AssignOptions& options, const AssignmentSnapshot& snap
   Table table({"ENTITY", "NAMESPACE", "EXPERIMENT", "VARIANT", "SLOT", "HOLDOUT", "CONFIG"});
   for (const std::string& entity : options.entities) {
     bool held = in_global_holdout(snapshot, entity);
-    for (size_t layer : layers.indexes) {
+    for (size_t layer : layers) {
       LayerAssignment a = assign_in_layer(snapshot, layer, entity, held);
       std::string_view experiment = experiment_key(snapshot, a);
       std::string_view variant = variant_key(snapshot, a);
@@ -231,15 +68,21 @@ ExitCode run_assign(const AssignOptions& options, Io& io) {
   if (!options.column.empty() && options.input.empty()) {
     return report(io, Error::invalid("--column needs --input"));
   }
-  auto registry = open_registry(options.registry, OpenMode::must_exist, io);
-  if (!registry) return report(io, registry.error());
-  auto state = (*registry)->read();
-  if (!state) return report(io, state.error());
-  const AssignmentSnapshot snapshot = snapshot_from_registry(*state);
-  auto layers = select_layers(snapshot, *state, options.namespaces);
+  auto snapshot = load_assignment_snapshot(options.registry, options.bundle, io);
+  if (!snapshot) return report(io, snapshot.error());
+  auto layers = select_layers(**snapshot, options.namespaces);
   if (!layers) return report(io, layers.error());
-  if (!options.input.empty()) return stream_assignments(options, snapshot, *layers, io);
-  print_entities(options, snapshot, *layers, io);
+  if (options.input.empty()) {
+    print_entities(options, **snapshot, *layers, io);
+    return ExitCode::ok;
+  }
+  auto to_stdout = [&io](std::string_view block) -> Result<void> {
+    io.out.write(block.data(), static_cast<std::streamsize>(block.size()));
+    return {};
+  };
+  auto streamed = stream_assignments({options.input, options.column, options.format}, **snapshot, *layers, to_stdout,
+                                     io.in);
+  if (!streamed) return report(io, streamed.error());
   return ExitCode::ok;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // `expt assign ENTITY... | --input FILE|-`: which experiment, variant and config each entity
-// gets in every layer (or the named ones). Streaming mode reads IDs one per line, or from a
-// CSV column, and writes CSV or JSON lines in constant memory.
+// gets in every layer (or the named ones), from the registry or, with --bundle, from an exported
+// bundle through the in-process evaluator. Streaming mode reads IDs one per line, or from a CSV
+// column, and writes CSV or JSON lines in constant memory.
 
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@ namespace expt {
 
 struct AssignOptions {
   RegistryOptions registry;
+  std::string bundle;  // a bundle file to evaluate instead of the registry
   std::vector<std::string> entities;
   std::vector<std::string> namespaces;  // empty: every layer
   std::string input;                    // file or "-"; empty: use `entities`

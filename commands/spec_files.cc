@@ -19,7 +19,7 @@ bool is_yaml(const fs::path& p) { return p.extension() == ".yaml" || p.extension
 void parse_into(SpecInputs& out, std::string name, std::string text) {
   ParsedSpecs parsed = parse_specs(text, name);
   out.files += 1;
-  out.documents += parsed.specs.size();
+  out.documents += parsed.documents;
   out.specs.append(std::move(parsed.specs));
   for (Error& e : parsed.errors) out.errors.push_back(std::move(e));
   out.sources.emplace(std::move(name), std::move(text));

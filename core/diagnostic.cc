@@ -1,8 +1,10 @@
 #include "core/diagnostic.h"
 
+#include "core/finding_codes.h"
+
 namespace expt {
 
-std::string diagnostic_headline(const Error& error) {
+std::string diagnostic_headline(const Error& error, ShowCode show_code) {
   std::string out;
   const SourceLocation& loc = error.location;
   if (!loc.file.empty()) {
@@ -15,6 +17,10 @@ std::string diagnostic_headline(const Error& error) {
   }
   out += error.severity == Severity::warning ? "warning: " : "error: ";
   out += error.message;
+  if (show_code == ShowCode::yes && !error.code.empty()) {
+    const FindingCode* code = find_finding_code(error.code);
+    out += " [" + error.code + (code ? " " + std::string(code->name) : std::string()) + "]";
+  }
   return out;
 }
 
@@ -33,8 +39,8 @@ std::string_view source_line(std::string_view text, int line) {
   return result;
 }
 
-std::string render_diagnostic(const Error& error, const SourceTexts* sources) {
-  std::string out = diagnostic_headline(error) + '\n';
+std::string render_diagnostic(const Error& error, const SourceTexts* sources, ShowCode show_code) {
+  std::string out = diagnostic_headline(error, show_code) + '\n';
   const SourceLocation& loc = error.location;
   if (sources == nullptr || loc.line < 1) return out;
   auto it = sources->find(loc.file);

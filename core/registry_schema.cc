@@ -130,7 +130,22 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 )sql";
 
-constexpr std::array<std::string_view, 1> k_migrations{k_v1};
+// Version 2: published config bundles (docs/bundle-format.md). Rows are immutable: a bundle
+// version, once published, always means the same bytes.
+constexpr std::string_view k_v2 = R"sql(
+CREATE TABLE bundles (
+  version      INTEGER PRIMARY KEY CHECK (version >= 1),
+  content_hash TEXT NOT NULL,
+  created_at   TEXT NOT NULL,
+  document     TEXT NOT NULL CHECK (json_valid(document))
+);
+CREATE TRIGGER bundles_no_update BEFORE UPDATE ON bundles
+BEGIN SELECT RAISE(ABORT, 'published bundles are immutable'); END;
+CREATE TRIGGER bundles_no_delete BEFORE DELETE ON bundles
+BEGIN SELECT RAISE(ABORT, 'published bundles are immutable'); END;
+)sql";
+
+constexpr std::array<std::string_view, 2> k_migrations{k_v1, k_v2};
 
 }  // namespace
 

@@ -64,12 +64,26 @@ struct AuditStamp {
   std::string actor;  // EXPT_ACTOR, else the login name
 };
 
+// The newest published bundle, as far as planning needs it.
+struct BundleInfo {
+  int64_t version = 0;
+  std::string content_hash;
+  std::string created_at;
+};
+
+// A bundle to publish: version, content hash and the exact document text.
+struct PublishedBundle {
+  BundleInfo info;
+  std::string document;  // bundle_text() of the document
+};
+
 struct RegistryState {
   HashVersion hash_version = k_current_hash_version;
   std::vector<NamespaceRecord> namespaces;    // sorted by key
   std::vector<MetricRecord> metrics;          // sorted by key
   std::vector<ExperimentRecord> experiments;  // sorted by key
   std::optional<GlobalHoldoutRecord> global_holdout;
+  std::optional<BundleInfo> latest_bundle;
 
   const NamespaceRecord* find_namespace(std::string_view key) const;
   const MetricRecord* find_metric(std::string_view key) const;
@@ -86,10 +100,12 @@ struct ChangeSet {
   std::vector<MetricRecord> metrics;
   std::optional<GlobalHoldoutRecord> global_holdout;
   std::vector<ExperimentRecord> experiments;
+  std::optional<PublishedBundle> bundle;
   std::vector<AuditEntry> audit;
 
   bool empty() const {
-    return namespaces.empty() && metrics.empty() && !global_holdout && experiments.empty() && audit.empty();
+    return namespaces.empty() && metrics.empty() && !global_holdout && experiments.empty() && !bundle &&
+           audit.empty();
   }
 };
 

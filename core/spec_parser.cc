@@ -636,7 +636,10 @@ void parse_experiment(Document& doc, const Node& node, SpecSet& out) {
   if (variants != nullptr && spec.type != ExperimentType::holdout) {
     allocations_read = parse_variants(doc, r, *variants, spec);
   }
-  check_variant_set(doc, f, variants, spec, allocations_read);
+  // Counting variants means nothing when `variants` is not a list (already reported).
+  if (variants == nullptr || variants->value.IsSequence() || spec.type == ExperimentType::holdout) {
+    check_variant_set(doc, f, variants, spec, allocations_read);
+  }
   if (auto e = f.find("metrics")) parse_bindings(doc, r, *e, spec);
   if (auto e = f.find("plan")) spec.plan = parse_plan(doc, r, *e, spec);
   if (!doc.failed()) out.experiments.push_back(std::move(spec));
@@ -701,6 +704,7 @@ ParsedSpecs parse_specs(std::string_view text, const std::string& file) {
   }
   for (const Node& node : documents) {
     if (node.IsNull()) continue;
+    ++result.documents;
     Document doc(file, result.errors);
     parse_document(doc, node, result.specs);
   }

@@ -16,6 +16,7 @@ namespace expt {
 struct ParsedSpecs {
   SpecSet specs;              // the documents that parsed without error
   std::vector<Error> errors;  // every problem found, in file order
+  size_t documents = 0;       // non-empty documents read, with or without errors
 };
 
 // Parses every document of `text`; `file` names it in locations. A document with any error is

@@ -107,6 +107,10 @@ RegistryState SqliteRegistry::Impl::load() {
     r.updated_at = gh.getColumn(3).getString();
     state.global_holdout = std::move(r);
   }
+  SQLite::Statement b(db, "SELECT version, content_hash, created_at FROM bundles ORDER BY version DESC LIMIT 1");
+  if (b.executeStep()) {
+    state.latest_bundle = BundleInfo{b.getColumn(0).getInt64(), b.getColumn(1).getString(), b.getColumn(2).getString()};
+  }
   return state;
 }
 
@@ -281,6 +285,14 @@ void SqliteRegistry::Impl::write(const ChangeSet& changes) {
     st.exec();
   }
   for (const ExperimentRecord& r : changes.experiments) write_experiment(r);
+  if (changes.bundle) {
+    SQLite::Statement st(db, "INSERT INTO bundles (version, content_hash, created_at, document) VALUES (?, ?, ?, ?)");
+    st.bind(1, changes.bundle->info.version);
+    st.bind(2, changes.bundle->info.content_hash);
+    st.bind(3, changes.bundle->info.created_at);
+    st.bind(4, changes.bundle->document);
+    st.exec();
+  }
   for (const AuditEntry& e : changes.audit) insert_audit(db, e);
 }
 
@@ -490,6 +502,15 @@ Result<std::vector<AuditEntry>> SqliteRegistry::audit_log(const AuditQuery& quer
     }
     std::reverse(entries.begin(), entries.end());
     return entries;
+  });
+}
+
+Result<std::optional<std::string>> SqliteRegistry::bundle_document(int64_t version) {
+  return guarded(m_path, [&]() -> Result<std::optional<std::string>> {
+    SQLite::Statement st(m_impl->db, "SELECT document FROM bundles WHERE version = ?");
+    st.bind(1, version);
+    if (!st.executeStep()) return std::optional<std::string>();
+    return std::optional<std::string>(st.getColumn(0).getString());
   });
 }
 

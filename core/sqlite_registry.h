@@ -31,6 +31,7 @@ class SqliteRegistry final : public Registry {
   Result<RegistryState> read() override;
   Result<void> update(const Planner& plan) override;
   Result<std::vector<AuditEntry>> audit_log(const AuditQuery& query) override;
+  Result<std::optional<std::string>> bundle_document(int64_t version) override;
 
   const OpenInfo& open_info() const { return m_info; }
   const std::string& path() const { return m_path; }

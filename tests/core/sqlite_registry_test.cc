@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/allocation_plan.h"
+#include "core/registry_schema.h"
 #include "core/spec_json.h"
 #include "core/spec_sync.h"
 #include "tests/support/fixtures.h"
@@ -56,7 +57,7 @@ TEST_CASE("init creates the schema once and records it in the audit log", "[regi
   {
     auto registry = open_new(dir / "expt.db");
     CHECK(registry->open_info().created);
-    CHECK(registry->open_info().schema_version == 1);
+    CHECK(registry->open_info().schema_version == 2);
   }
   auto again = open_new(dir / "expt.db");
   CHECK_FALSE(again->open_info().created);
@@ -65,6 +66,36 @@ TEST_CASE("init creates the schema once and records it in the audit log", "[regi
   REQUIRE(log->size() == 1);
   CHECK((*log)[0].action == "init");
   CHECK((*log)[0].actor == "alice");
+}
+
+TEST_CASE("an older registry is migrated forward with its data, once, and audited", "[registry]") {
+  testing::TempDir dir;
+  const std::string path = (dir / "old.db").string();
+  {
+    // A version 1 registry as the first release wrote it, with a namespace in it.
+    SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec(std::string(registry_migrations()[0]));
+    db.exec("PRAGMA user_version = 1");
+    db.exec("INSERT INTO namespaces (key, created_at, updated_at) VALUES ('checkout', 't', 't')");
+  }
+  {
+    auto registry = SqliteRegistry::open(path, OpenMode::must_exist, k_stamp);
+    REQUIRE(registry);
+    CHECK((*registry)->open_info().migrated_from == 1);
+    CHECK((*registry)->open_info().schema_version == current_schema_version());
+    auto state = (*registry)->read();
+    REQUIRE(state);
+    REQUIRE(state->namespaces.size() == 1);
+    CHECK(state->namespaces[0].spec.total_slots == 1000);
+    auto log = (*registry)->audit_log({});
+    REQUIRE(log->size() == 1);
+    CHECK((*log)[0].action == "migrate");
+    CHECK((*log)[0].details == nlohmann::json{{"from_schema", 1}, {"to_schema", current_schema_version()}});
+  }
+  auto again = SqliteRegistry::open(path, OpenMode::must_exist, k_stamp);
+  REQUIRE(again);
+  CHECK((*again)->open_info().migrated_from == current_schema_version());
+  CHECK((*again)->audit_log({})->size() == 1);
 }
 
 TEST_CASE("files that are not registries are refused", "[registry]") {
@@ -89,7 +120,7 @@ TEST_CASE("files that are not registries are refused", "[registry]") {
       db.exec("PRAGMA user_version = 99"); }
     auto r = SqliteRegistry::open((dir / "x.db").string(), OpenMode::must_exist, k_stamp);
     REQUIRE_FALSE(r);
-    CHECK(r.error().message.find("has schema version 99, newer than this expt understands (1)") != std::string::npos);
+    CHECK(r.error().message.find("has schema version 99, newer than this expt understands (2)") != std::string::npos);
   }
 }
 

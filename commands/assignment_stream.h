@@ -1,0 +1,48 @@
+#pragma once
+// Shared by `assign` and `export assignments`: where the assignment snapshot comes from (the
+// registry, or a bundle file through the evaluator), which layers to report, and the streaming
+// writer that turns entity IDs into CSV or JSON-lines rows in constant memory.
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "commands/command.h"
+#include "commands/registry_access.h"
+#include "core/assignment.h"
+
+namespace expt {
+
+// The snapshot from `bundle_path` when it is not empty (no registry is opened), else from the
+// registry. Errors: the registry or bundle cannot be read, or the bundle does not verify.
+Result<std::shared_ptr<const AssignmentSnapshot>> load_assignment_snapshot(const RegistryOptions& registry,
+                                                                          const std::string& bundle_path,
+                                                                          const Io& io);
+
+// Indexes of the named layers (all layers when `names` is empty). Error: an unknown namespace.
+Result<std::vector<size_t>> select_layers(const AssignmentSnapshot& snapshot, const std::vector<std::string>& names);
+
+// Receives output in large blocks; returns an Error to stop the stream.
+using ByteSink = std::function<Result<void>(std::string_view)>;
+
+struct AssignmentStream {
+  std::string input;   // a file, or "-" for the command's stdin
+  std::string column;  // CSV column holding IDs; empty: one ID per line
+  OutputFormat format = OutputFormat::csv;  // csv or jsonl
+};
+
+// Reads IDs from `request.input` and writes one row per ID and layer to `sink`: the header
+// `entity_id,namespace,experiment,variant,slot,in_holdout` (CSV), then the rows. Errors name the
+// input file, line and column.
+Result<void> stream_assignments(const AssignmentStream& request, const AssignmentSnapshot& snapshot,
+                                const std::vector<size_t>& layers, const ByteSink& sink, std::istream& stdin_stream);
+
+// Appends one row for `entity` in `layer` in `format` (csv or jsonl).
+void append_assignment_row(std::string& out, const AssignmentSnapshot& snapshot, size_t layer,
+                           std::string_view entity, const LayerAssignment& a, OutputFormat format);
+
+inline constexpr std::string_view k_assignment_csv_header = "entity_id,namespace,experiment,variant,slot,in_holdout\n";
+
+}  // namespace expt
