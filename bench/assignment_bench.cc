@@ -38,12 +38,13 @@ expt::AssignmentSnapshot three_layer_snapshot() {
                             std::vector<uint32_t> weights) {
     SnapshotExperiment e;
     e.key = std::move(key);
+    e.layer = layer;
     e.type = type;
     e.slots = slots;
     uint32_t end = 0;
     for (size_t i = 0; i < weights.size(); ++i) {
       end += weights[i];
-      e.variants.push_back(SnapshotVariant{"v" + std::to_string(i), end, nlohmann::json::object()});
+      e.variants.push_back(SnapshotVariant{"v" + std::to_string(i), end, nlohmann::json::object(), {}});
     }
     auto index = static_cast<int32_t>(s.experiments.size());
     for (uint32_t slot = slots.start; slot <= slots.end; ++slot) s.layers[layer].slot_owner[slot] = index;
@@ -59,6 +60,7 @@ expt::AssignmentSnapshot three_layer_snapshot() {
   size_t pricing = add_layer("pricing");
   add_experiment(pricing, "pricing-discount-banner", ExperimentType::ab, {0, 499}, {7000, 3000});
   add_experiment(pricing, "pricing-payment-api-v2", ExperimentType::rollout, {500, 899}, {2000});
+  finish_snapshot(s);
   return s;
 }
 

@@ -27,6 +27,7 @@ AssignmentSnapshot snapshot_from_registry(const RegistryState& state) {
       if (e.status != ExperimentStatus::running || e.spec.namespace_key != ns.spec.key || !e.slots) continue;
       SnapshotExperiment se;
       se.key = e.spec.key;
+      se.layer = snapshot.layers.size();
       se.type = e.spec.type;
       se.slots = *e.slots;
       uint32_t end = 0;
@@ -42,7 +43,17 @@ AssignmentSnapshot snapshot_from_registry(const RegistryState& state) {
     }
     snapshot.layers.push_back(std::move(layer));
   }
+  finish_snapshot(snapshot);
   return snapshot;
+}
+
+void finish_snapshot(AssignmentSnapshot& snapshot) {
+  for (SnapshotExperiment& e : snapshot.experiments) {
+    for (SnapshotVariant& v : e.variants) {
+      v.merged_config = snapshot.layers[e.layer].default_config;
+      v.merged_config.merge_patch(v.config);
+    }
+  }
 }
 
 bool in_global_holdout(const AssignmentSnapshot& snapshot, std::string_view entity_id) noexcept {
@@ -90,13 +101,11 @@ std::string_view variant_key(const AssignmentSnapshot& snapshot, const LayerAssi
   return e.variants[static_cast<size_t>(a.variant)].key;
 }
 
-nlohmann::json merged_config(const AssignmentSnapshot& snapshot, size_t layer, const LayerAssignment& a) {
-  nlohmann::json config = snapshot.layers[layer].default_config;
+const nlohmann::json& merged_config(const AssignmentSnapshot& snapshot, size_t layer, const LayerAssignment& a) {
   if (a.experiment >= 0 && a.variant >= 0) {
-    config.merge_patch(
-        snapshot.experiments[static_cast<size_t>(a.experiment)].variants[static_cast<size_t>(a.variant)].config);
+    return snapshot.experiments[static_cast<size_t>(a.experiment)].variants[static_cast<size_t>(a.variant)].merged_config;
   }
-  return config;
+  return snapshot.layers[layer].default_config;
 }
 
 }  // namespace expt

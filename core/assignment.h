@@ -24,11 +24,13 @@ inline constexpr std::string_view k_holdout_variant = "holdout";
 struct SnapshotVariant {
   std::string key;
   uint32_t end_bps = 0;  // exclusive end of this variant's buckets; buckets are cumulative
-  nlohmann::json config = nlohmann::json::object();
+  nlohmann::json config = nlohmann::json::object();  // the variant's own config
+  nlohmann::json merged_config = nlohmann::json::object();  // set by finish_snapshot()
 };
 
 struct SnapshotExperiment {
   std::string key;
+  size_t layer = 0;  // index into AssignmentSnapshot::layers
   ExperimentType type = ExperimentType::ab;
   SlotRange slots;
   std::vector<SnapshotVariant> variants;  // empty for holdout experiments
@@ -59,6 +61,10 @@ struct AssignmentSnapshot {
 // Builds the snapshot of every namespace and every running experiment in `state`.
 AssignmentSnapshot snapshot_from_registry(const RegistryState& state);
 
+// Completes a snapshot built by hand or from a bundle: merges each variant's config over its
+// layer's default_config once, so evaluation hands out references instead of merging per call.
+void finish_snapshot(AssignmentSnapshot& snapshot);
+
 struct LayerAssignment {
   uint32_t slot = 0;
   int32_t experiment = -1;  // index into AssignmentSnapshot::experiments; -1: none
@@ -82,7 +88,7 @@ std::string_view experiment_key(const AssignmentSnapshot& snapshot, const LayerA
 std::string_view variant_key(const AssignmentSnapshot& snapshot, const LayerAssignment& a);
 
 // The config the entity sees in the layer: the namespace's default_config with the variant's
-// config merged over it as an RFC 7386 merge patch.
-nlohmann::json merged_config(const AssignmentSnapshot& snapshot, size_t layer, const LayerAssignment& a);
+// config merged over it as an RFC 7386 merge patch. The reference lives as long as `snapshot`.
+const nlohmann::json& merged_config(const AssignmentSnapshot& snapshot, size_t layer, const LayerAssignment& a);
 
 }  // namespace expt

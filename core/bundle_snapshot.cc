@@ -47,6 +47,7 @@ Result<AssignmentSnapshot> snapshot_from_bundle(const json& document, const std:
         const std::string path = ns_path + "/experiments/" + exp_key;
         SnapshotExperiment experiment;
         experiment.key = exp_key;
+        experiment.layer = snapshot.layers.size();
         auto type = parse_experiment_type(e.at("type").get<std::string>());
         if (!type) return bad(name, path + "/type", "unknown experiment type " + e["type"].dump());
         experiment.type = *type;
@@ -63,7 +64,7 @@ Result<AssignmentSnapshot> snapshot_from_bundle(const json& document, const std:
             return bad(name, path + "/variants", "allocation_bps must be from 1 to 10000");
           }
           end += spec.allocation_bps;
-          experiment.variants.push_back(SnapshotVariant{spec.key, end, spec.config});
+          experiment.variants.push_back(SnapshotVariant{spec.key, end, spec.config, {}});
           variants.push_back(std::move(spec));
         }
         if (auto problem = variant_set_problem(experiment.type, variants)) {
@@ -85,6 +86,7 @@ Result<AssignmentSnapshot> snapshot_from_bundle(const json& document, const std:
   } catch (const json::exception& e) {
     return bad(name, "", std::string("malformed bundle: ") + e.what());
   }
+  finish_snapshot(snapshot);
   return snapshot;
 }
 

@@ -68,7 +68,7 @@ Evaluation evaluate(std::shared_ptr<const BundleSnapshot> snapshot, std::string_
   for (size_t layer = 0; layer < s.layers.size(); ++layer) {
     LayerAssignment a = assign_in_layer(s, layer, entity_id, held);
     result.layers.push_back(EvaluatedLayer{s.layers[layer].key, experiment_key(s, a), variant_key(s, a), a.slot,
-                                           a.in_global_holdout, merged_config(s, layer, a)});
+                                           a.in_global_holdout, &merged_config(s, layer, a)});
   }
   return result;
 }

@@ -10,7 +10,7 @@
 //
 //   expt::Evaluator evaluator;
 //   if (auto loaded = evaluator.load_file("bundles/latest.json"); !loaded) { /* loaded.error() */ }
-//   for (const auto& layer : evaluator.assign("user-42").layers) { /* layer.config */ }
+//   for (const auto& layer : evaluator.assign("user-42").layers) { /* *layer.config */ }
 
 #include <memory>
 #include <mutex>
@@ -55,7 +55,8 @@ struct EvaluatedLayer {
   std::string_view variant;     // empty: none; "holdout" in a holdout experiment
   uint32_t slot = 0;
   bool in_global_holdout = false;
-  nlohmann::json config;  // default_config with the variant's config merged over it
+  // default_config with the variant's config merged over it; never null, owned by the snapshot
+  const nlohmann::json* config = nullptr;
 };
 
 // The layers of one entity. Holds the snapshot it was computed from, so the views stay valid.

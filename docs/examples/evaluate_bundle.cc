@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
   for (const std::string& entity : entities) {
     expt::Evaluation evaluation = evaluator.assign(entity);
     for (const expt::EvaluatedLayer& layer : evaluation.layers) {
-      std::string config = layer.config.dump();
+      std::string config = layer.config->dump();
       std::string quoted;
       for (char c : config) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
       std::cout << entity << ',' << layer.namespace_key << ',' << layer.experiment << ',' << layer.variant << ','

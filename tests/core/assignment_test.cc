@@ -28,16 +28,19 @@ struct Builder {
                   std::vector<std::pair<std::string, uint32_t>> variants, std::vector<nlohmann::json> configs = {}) {
     SnapshotExperiment e;
     e.key = key;
+    e.layer = layer;
     e.type = type;
     e.slots = slots;
     uint32_t end = 0;
     for (size_t i = 0; i < variants.size(); ++i) {
       end += variants[i].second;
-      e.variants.push_back(SnapshotVariant{variants[i].first, end, i < configs.size() ? configs[i] : nlohmann::json::object()});
+      e.variants.push_back(
+          SnapshotVariant{variants[i].first, end, i < configs.size() ? configs[i] : nlohmann::json::object(), {}});
     }
     auto index = static_cast<int32_t>(snapshot.experiments.size());
     for (uint32_t s = slots.start; s <= slots.end; ++s) snapshot.layers[layer].slot_owner[s] = index;
     snapshot.experiments.push_back(std::move(e));
+    finish_snapshot(snapshot);
   }
 };
 

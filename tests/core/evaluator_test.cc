@@ -68,7 +68,7 @@ TEST_CASE("evaluate returns each layer's experiment, variant and merged config",
   CHECK(e.layers[0].experiment == "checkout-cta-color");
   CHECK(e.layers[0].variant == "control");
   CHECK(e.layers[0].slot == 492);
-  CHECK(e.layers[0].config == json{{"cta_color", "blue"}, {"layout", "single-page"}, {"show_trust_badges", false}});
+  CHECK(*e.layers[0].config == json{{"cta_color", "blue"}, {"layout", "single-page"}, {"show_trust_badges", false}});
   CHECK(e.snapshot->version() == 1);
 }
 
