@@ -5,6 +5,7 @@
 
 #include "cli/common_options.h"
 #include "commands/allocate.h"
+#include "commands/analyze.h"
 #include "commands/assign.h"
 #include "commands/audit.h"
 #include "commands/create.h"
@@ -15,6 +16,7 @@
 #include "commands/lifecycle.h"
 #include "commands/lint.h"
 #include "commands/list.h"
+#include "commands/power.h"
 #include "commands/show.h"
 
 namespace expt {
@@ -65,6 +67,9 @@ std::function<void(CLI::App&, CliContext&)> setup_transition(Transition transiti
     o->transition = transition;
     app.add_option("experiment", o->experiment, "The experiment")->required()->type_name("EXPERIMENT");
     app.add_option("--reason", o->reason, "Why, recorded in the audit log")->type_name("TEXT");
+    if (transition == Transition::start) {
+      app.add_flag("--force", o->force, "Start even if the plan: block cannot reach its MDE (audited)");
+    }
       add_format_option(app, o->format, {F::human, F::json});
     on_run(app, context, o, run_lifecycle);
   };
@@ -161,6 +166,53 @@ void setup_lint(CLI::App& app, CliContext& context) {
   on_run(app, context, o, run_lint);
 }
 
+void setup_analyze(CLI::App& app, CliContext& context) {
+  auto o = std::make_shared<AnalyzeOptions>();
+  app.add_option("experiment", o->experiment, "The experiment to analyse")->required()->type_name("EXPERIMENT");
+  app.add_option("--events", o->events, "Events CSV: event_id,entity_id,event_type,timestamp,value (or -)")
+      ->required()
+      ->type_name("FILE");
+  app.add_option("--exposures", o->exposures, "Exposures CSV: entity_id,experiment,variant,timestamp (or -)")
+      ->required()
+      ->type_name("FILE");
+  app.add_option("--events-columns", o->events_columns, "Map fields to columns, e.g. entity_id=user,event_type=name")
+      ->type_name("MAP");
+  app.add_option("--exposures-columns", o->exposures_columns, "Map fields to columns, e.g. entity_id=user")
+      ->type_name("MAP");
+  app.add_option("--confidence", o->confidence, "Confidence level of every interval (default 0.95)")->type_name("LEVEL");
+  app.add_option("--correction", o->correction, "Multiple-testing correction over primary metrics: holm|bh|none")
+      ->type_name("METHOD");
+  app.add_flag("--skip-bad-rows", o->skip_bad_rows, "Skip and count malformed rows instead of failing");
+  app.add_flag("--auto-stop", o->auto_stop, "Stop the experiment (audited) when a guardrail is breached");
+  app.add_option("--output", o->output, "Write the report to FILE atomically instead of stdout")->type_name("FILE");
+  const std::map<std::string, AnalyzeFormat> formats{{"table", AnalyzeFormat::table},
+                                                     {"json", AnalyzeFormat::json},
+                                                     {"csv", AnalyzeFormat::csv},
+                                                     {"markdown", AnalyzeFormat::markdown}};
+  app.add_option_function<std::string>(
+         "--format", [o, formats](const std::string& word) { o->format = formats.at(word); },
+         "Output format: table|json|csv|markdown (default: table)")
+      ->check(CLI::IsMember({"table", "json", "csv", "markdown"}))
+      ->type_name("FORMAT");
+  on_run(app, context, o, run_analyze);
+}
+
+void setup_power(CLI::App& app, CliContext& context) {
+  auto o = std::make_shared<PowerOptions>();
+  app.add_option("--experiment", o->experiment, "Check this experiment's plan: block instead")->type_name("EXPERIMENT");
+  app.add_option("--metric-type", o->metric_type, "conversion|mean (default conversion)")->type_name("TYPE");
+  app.add_option("--baseline", o->baseline, "The control's conversion rate or mean")->type_name("VALUE");
+  app.add_option("--std-dev", o->std_dev, "Mean metrics: the per-entity standard deviation")->type_name("VALUE");
+  app.add_option("--mde", o->mde, "Minimum detectable effect: report the sample size needed")->type_name("VALUE");
+  app.add_option("--mde-type", o->mde_type, "relative (default) or absolute")->type_name("TYPE");
+  app.add_option("--sample-size", o->sample_size, "Entities in control: report the reachable MDE")->type_name("N");
+  app.add_option("--alpha", o->alpha, "Significance level, two-sided (default 0.05)")->type_name("ALPHA");
+  app.add_option("--power", o->power, "Power (default 0.8)")->type_name("POWER");
+  app.add_option("--ratio", o->ratio, "Treatment size / control size (default 1)")->type_name("RATIO");
+  add_format_option(app, o->format, {F::human, F::json});
+  on_run(app, context, o, run_power);
+}
+
 const std::vector<SubcommandEntry>& table() {
   static const std::vector<SubcommandEntry> entries{
       {"init", "Create the registry (or migrate it to this version's schema)", setup_init},
@@ -173,6 +225,8 @@ const std::vector<SubcommandEntry>& table() {
       {"list", "List experiments, filtered by namespace, status, owner or type", setup_list},
       {"show", "Draw a namespace's slot map: who holds which slots, what is free", setup_show},
       {"assign", "Show the experiment, variant and config entities get in each layer", setup_assign},
+      {"analyze", "Analyse an experiment from event and exposure CSVs: effects, SRM, guardrails", setup_analyze},
+      {"power", "Sample size and minimum detectable effect before launch", setup_power},
       {"audit", "Show the audit log: who changed what, and when", setup_audit},
       {"export", "Export config bundles for SDKs, assignments and the registry for analysts", setup_export},
   };

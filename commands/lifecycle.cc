@@ -26,7 +26,7 @@ ExitCode run_lifecycle(const LifecycleOptions& options, Io& io) {
   TransitionPlan plan;
   const AuditStamp stamp = io.stamp();
   Result<void> done = (*registry)->update([&](const RegistryState& state) -> Result<ChangeSet> {
-    auto planned = plan_transition(state, {options.experiment, options.transition, options.reason}, stamp);
+    auto planned = plan_transition(state, {options.experiment, options.transition, options.reason, options.force}, stamp);
     if (!planned) return std::move(planned).error();
     plan = std::move(*planned);
     return plan.changes;

@@ -16,6 +16,7 @@ struct LifecycleOptions {
   std::string experiment;
   Transition transition = Transition::start;
   std::string reason;  // recorded in the audit log
+  bool force = false;  // start: even when the plan does not reach its MDE
   OutputFormat format = OutputFormat::human;
 };
 

@@ -14,6 +14,7 @@ struct TransitionRequest {
   std::string experiment;
   Transition transition = Transition::start;
   std::string reason;  // recorded in the audit log when given
+  bool force = false;  // start even when the plan: block does not reach its MDE (audited)
 };
 
 struct TransitionPlan {
@@ -24,7 +25,8 @@ struct TransitionPlan {
 };
 
 // Errors: not_found for an unknown experiment; conflict for an illegal transition, or a start
-// without slots or with an invalid variant set.
+// without slots, with an invalid variant set, or whose plan: block cannot reach its MDE within
+// its planned duration and traffic (unless forced; the check and the override are audited).
 Result<TransitionPlan> plan_transition(const RegistryState& state, const TransitionRequest& request,
                                        const AuditStamp& stamp);
 

@@ -1,0 +1,32 @@
+#pragma once
+// Renders an analysis for people (aligned tables, Markdown) and machines (JSON with stable
+// field names documented in docs/analysis.md, CSV with one row per metric and variant).
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/analysis.h"
+#include "core/event_aggregator.h"
+#include "core/exposure_table.h"
+
+namespace expt {
+
+struct AnalysisContext {
+  AnalysisReport report;
+  ExposureCounts exposures;
+  EventCounts events;
+  bool auto_stopped = false;
+  std::vector<std::string> breaches;  // one sentence per guardrail breach
+};
+
+nlohmann::json analysis_json(const AnalysisContext& context);
+std::string analysis_table(const AnalysisContext& context);
+std::string analysis_markdown(const AnalysisContext& context);
+std::string analysis_csv(const AnalysisContext& context);
+
+// "guardrail page_load_p95 breached in variant green: 7.2% worse (95% CI 5.1% to 9.3%), tolerated 5%"
+std::vector<std::string> describe_breaches(const AnalysisReport& report);
+
+}  // namespace expt

@@ -1,0 +1,34 @@
+#pragma once
+// `expt analyze EXPERIMENT --events FILE --exposures FILE`: reads the two CSV exports in one
+// streaming pass each, aggregates per variant, and reports every bound metric against the
+// control, with the data summary, sample ratio check and guardrail verdicts. Exit 1 on a sample
+// ratio mismatch or a guardrail breach (with --auto-stop the experiment is also stopped, audited);
+// exit 2 on bad input, with nothing written.
+
+#include <string>
+
+#include "commands/command.h"
+#include "commands/registry_access.h"
+
+namespace expt {
+
+enum class AnalyzeFormat { table, json, csv, markdown };
+
+struct AnalyzeOptions {
+  RegistryOptions registry;
+  std::string experiment;
+  std::string events;     // file or "-"
+  std::string exposures;  // file or "-"
+  std::string events_columns;     // "field=column,..."
+  std::string exposures_columns;  // "field=column,..."
+  double confidence = 0.95;
+  std::string correction = "holm";  // holm | bh | none
+  bool skip_bad_rows = false;
+  bool auto_stop = false;
+  AnalyzeFormat format = AnalyzeFormat::table;
+  std::string output;  // file written atomically; empty: stdout
+};
+
+ExitCode run_analyze(const AnalyzeOptions& options, Io& io);
+
+}  // namespace expt
