@@ -51,9 +51,13 @@ std::string metric_title(const MetricResult& m) {
   if (m.metric.type == MetricType::percentile) title += fmt::format(", p{}", m.metric.quantile * 100);
   title += fmt::format(", {} is good", to_string(m.good));
   if (m.binding.threshold) {
-    title += m.binding.threshold_type == ThresholdType::relative
-                 ? fmt::format(", tolerates {:.4g}% worse", *m.binding.threshold * 100)
-                 : fmt::format(", tolerates {:.4g} worse", *m.binding.threshold);
+    if (m.binding.threshold_type == ThresholdType::relative) {
+      title += fmt::format(", tolerates {:.4g}% worse", *m.binding.threshold * 100);
+    } else if (is_percentage(m.metric)) {
+      title += fmt::format(", tolerates {:.4g}pp worse", *m.binding.threshold * 100);
+    } else {
+      title += fmt::format(", tolerates {:.4g} worse", *m.binding.threshold);
+    }
   }
   return title + ")";
 }
@@ -62,8 +66,9 @@ std::string summary_lines(const AnalysisContext& c) {
   const ExposureCounts& x = c.exposures;
   const EventCounts& e = c.events;
   std::string out;
-  out += fmt::format("exposures: {} rows; {} for other experiments, {} repeated, {} entities in two variants excluded",
-                     x.rows, x.other_experiments, x.repeated, x.conflicting_entities);
+  out += fmt::format("exposures: {} rows; {} for other experiments, {} repeated, {} {} in two variants excluded", x.rows,
+                     x.other_experiments, x.repeated, x.conflicting_entities,
+                     x.conflicting_entities == 1 ? "entity" : "entities");
   if (x.recomputed > 0) {
     out += fmt::format("; {} variants recomputed by hashing from the registry ({} not assigned to this experiment)",
                        x.recomputed, x.not_assigned);
@@ -108,7 +113,11 @@ std::vector<std::string> describe_breaches(const AnalysisReport& report) {
       if (!t.guardrail || !t.guardrail->breached) continue;
       const GuardrailCheck& g = *t.guardrail;
       const bool relative = g.threshold_type == ThresholdType::relative;
-      auto show = [&](double v) { return relative ? fmt::format("{:.3g}%", v * 100) : fmt::format("{:.4g}", v); };
+      auto show = [&](double v) {
+        if (relative) return fmt::format("{:.3g}%", v * 100);
+        if (is_percentage(m.metric)) return fmt::format("{:.3g}pp", v * 100);  // rates: percentage points
+        return fmt::format("{:.4g}", v);
+      };
       out.push_back(fmt::format("guardrail {} breached in variant {}: {} worse ({}% CI {} to {}), tolerated {}",
                                 m.metric.key, t.variant, show(*g.degradation), level, show(*g.degradation_ci_low),
                                 show(*g.degradation_ci_high), show(g.threshold)));
@@ -217,7 +226,9 @@ std::string analysis_table(const AnalysisContext& c) {
                  fmt::format("LIFT {}% CI", level), "P", "P ADJ", "P(BEAT)", "LOSS", ""});
     for (size_t i = 0; i < m.variants.size(); ++i) {
       const VariantEstimate& v = m.variants[i];
-      std::vector<std::string> row{r.variants[i] + (i == 0 ? " (control)" : ""), std::to_string(v.n),
+      std::string label = r.variants[i];
+      if (i == 0 && label != "control") label += " (control)";
+      std::vector<std::string> row{label, std::to_string(v.n),
                                    show_value(v.value, m.metric), show_interval(v.ci_low, v.ci_high, false, m.metric)};
       if (i == 0) {
         row.insert(row.end(), {"", "", "", "", "", "", "", "", ""});
@@ -262,14 +273,15 @@ std::string analysis_markdown(const AnalysisContext& c) {
     for (size_t i = 0; i < m.variants.size(); ++i) {
       const VariantEstimate& v = m.variants[i];
       if (i == 0) {
-        out << "| " << r.variants[i] << " (control) | " << v.n << " | " << show_value(v.value, m.metric)
+        out << "| " << r.variants[i] << (r.variants[i] == "control" ? "" : " (control)") << " | " << v.n << " | "
+            << show_value(v.value, m.metric)
             << " | | | | | | | |\n";
         continue;
       }
       const TreatmentResult& t = m.treatments[i - 1];
       const Comparison& k = t.comparison;
-      std::string mark = t.significant ? " **" : "";
-      out << "| " << r.variants[i] << mark << (mark.empty() ? "" : "**") << " | " << v.n << " | "
+      const std::string name = t.significant ? "**" + r.variants[i] + "**" : r.variants[i];
+      out << "| " << name << " | " << v.n << " | "
           << show_value(v.value, m.metric) << " | " << show_difference(k.difference, m.metric) << " | "
           << show_interval(k.difference_ci_low, k.difference_ci_high, false, m.metric) << " | " << show_percent(k.lift)
           << " | " << show_interval(k.lift_ci_low, k.lift_ci_high, true, m.metric) << " | " << show_p(k.p_value)

@@ -171,11 +171,14 @@ ExitCode run_analyze(const AnalyzeOptions& options, Io& io) {
   } else if (auto written = write_file_atomically(options.output, text); !written) {
     return report(io, written.error());
   }
-  if (context.report.srm.mismatch) {
-    io.err << "sample ratio mismatch: p = " << fmt::format("{:.3g}", *context.report.srm.p_value)
-           << " < 0.001; the assignment or the exposure logging is broken\n";
+  // Machine formats and files get the verdicts on stderr too; the table already shows them.
+  if (options.format != AnalyzeFormat::table || !options.output.empty()) {
+    if (context.report.srm.mismatch) {
+      io.err << "sample ratio mismatch: p = " << fmt::format("{:.3g}", *context.report.srm.p_value)
+             << " < 0.001; the assignment or the exposure logging is broken\n";
+    }
+    for (const std::string& b : context.breaches) io.err << b << '\n';
   }
-  for (const std::string& b : context.breaches) io.err << b << '\n';
   return context.report.srm.mismatch || breached ? ExitCode::check_failed : ExitCode::ok;
 }
 

@@ -39,6 +39,7 @@ expect_stdout_equals() { diff -u <(printf '%s\n' "$1") "$OUT" >&2 || fail "stdou
 expect_stderr_equals() { diff -u <(printf '%s\n' "$1") "$ERR" >&2 || fail "stderr differs (diff above)"; }
 expect_stderr_file() { diff -u "$1" "$ERR" >&2 || fail "stderr differs from $1 (diff above)"; }
 expect_stdout_empty() { [ ! -s "$OUT" ] || fail "expected no stdout"; }
+expect_stderr_empty() { [ ! -s "$ERR" ] || fail "expected no stderr"; }
 expect_stdout_lines() {
   local n; n=$(wc -l <"$OUT")
   [ "$n" -eq "$1" ] || fail "expected $1 stdout lines, got $n"

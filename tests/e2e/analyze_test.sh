@@ -1,0 +1,115 @@
+# expt analyze end to end: formats, exit codes, auto-stop, bad input, column mapping, stdin.
+. "$(dirname "$0")/lib.sh"
+
+A="$FIXTURES/analysis"
+BAD="$FIXTURES/analysis-invalid"
+expt init
+for d in aa effect srm guardrail recompute; do
+  expt create "$A/$d/spec.yaml"
+  expect_rc 0
+done
+expt allocate --all
+for e in aa-test effect-test skewed new-checkout hashed-join; do expt start "$e"; expect_rc 0; done
+analyze() { local d=$1 e=$2; shift 2; expt analyze "$e" --events "$A/$d/events.csv" --exposures "$A/$d/exposures.csv" "$@"; }
+
+# A real effect: a readable table, significant results marked, exit 0.
+analyze effect effect-test
+expect_rc 0
+expect_stdout_has "experiment effect-test: 2 variants, 95% intervals, holm correction over primary metrics"
+expect_stdout_has "events: 14844 rows; 12451 counted, 379 duplicates removed, 590 before exposure, 144 of unexposed entities, 1280 of other types"
+expect_stdout_has "purchase_conversion (conversion, primary, increase is good)"
+expect_stdout_has "page_load_p95 (percentile, guardrail, p95, decrease is good, tolerates 10% worse)"
+grep -E '^treatment .* \*$' "$OUT" >/dev/null || fail "no significant result marked"
+expect_stderr_empty
+for format in json csv markdown; do
+  analyze effect effect-test --format "$format"
+  expect_rc 0
+done
+analyze effect effect-test --format json --output "$WORK/report.json"
+expect_rc 0
+expect_stdout_empty
+/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["metrics"][0]["comparisons"][0]["significant"]' "$WORK/report.json" \
+  || fail "report.json"
+
+# Sample ratio mismatch: flagged, exit 1.
+analyze srm skewed
+expect_rc 1
+expect_stdout_has "!! sample ratio: control 2707 (expected 2500), treatment 2292 (expected 2500)"
+expect_stdout_has "SAMPLE RATIO MISMATCH"
+analyze srm skewed --format json
+expect_rc 1
+expect_stderr_has "sample ratio mismatch: p = 4.37e-09 < 0.001"
+
+# A breached guardrail: exit 1; the registry is untouched unless --auto-stop.
+remember_registry
+analyze guardrail new-checkout
+expect_rc 1
+expect_stdout_has "!! guardrail error_rate breached in variant treatment: 3.2pp worse (95% CI 2.31pp to 4.08pp), tolerated 0.5pp"
+expect_registry_unchanged
+analyze guardrail new-checkout --auto-stop --format json
+expect_rc 1
+expect_stdout_has '"auto_stopped": true'
+expt list --status stopped --format csv
+expect_stdout_has "new-checkout,guardrail,ab,stopped,"
+expt audit new-checkout --format csv
+expect_stdout_has 'auto-stop: guardrail error_rate breached in variant treatment'
+
+# Variants recomputed by hashing when the exposures have no variant column.
+analyze recompute hashed-join --format json
+expect_rc 0
+expect_stdout_has '"recomputed": 3068'
+expect_stdout_has '"not_assigned": 1521'
+analyze recompute hashed-join
+expect_stdout_has "3068 variants recomputed by hashing from the registry (1521 not assigned to this experiment)"
+
+# Column mapping and stdin.
+sed '1s/.*/id,user,name,at,amount/' "$A/aa/events.csv" >"$WORK/renamed.csv"
+analyze aa aa-test --format json
+cp "$OUT" "$WORK/original.json"
+run bash -c "'$EXPT' analyze aa-test --events - --exposures '$A/aa/exposures.csv' --format json \
+  --events-columns event_id=id,entity_id=user,event_type=name,timestamp=at,value=amount < '$WORK/renamed.csv'"
+expect_rc 0
+diff -u "$WORK/original.json" "$OUT" >&2 || fail "mapped columns from stdin give a different analysis"
+expt analyze aa-test --events "$WORK/renamed.csv" --exposures "$A/aa/exposures.csv" --events-columns entity=user
+expect_rc 2
+expect_stderr_equals "error: --events-columns: unknown field 'entity'; fields: event_id, entity_id, event_type, timestamp, value"
+
+# Bad input: file, line and column; exit 2; nothing written.
+remember_registry
+bad() { local events=$1 exposures=$2; shift 2; expt analyze aa-test --events "$events" --exposures "$exposures" --output "$WORK/never.txt" "$@"; }
+bad "$BAD/missing-column.events.csv" "$A/aa/exposures.csv"
+expect_rc 2
+expect_stderr_equals "$BAD/missing-column.events.csv:1:1: error: no column 'event_type' in the header; columns: event_id, entity_id, type, timestamp, value"
+bad "$BAD/bad-value.events.csv" "$A/aa/exposures.csv"
+expect_rc 2
+expect_stderr_equals "$BAD/bad-value.events.csv:3:42: error: value 'abc' is not a number"
+bad "$BAD/bad-timestamp.events.csv" "$A/aa/exposures.csv"
+expect_rc 2
+expect_stderr_equals "$BAD/bad-timestamp.events.csv:3:21: error: timestamp '2026-13-45T00:00:00Z' is neither ISO-8601 nor epoch seconds or milliseconds"
+bad "$BAD/unterminated-quote.events.csv" "$A/aa/exposures.csv"
+expect_rc 2
+expect_stderr_equals "$BAD/unterminated-quote.events.csv:3: error: unterminated quoted field: a quote opened here is never closed"
+bad "$A/aa/events.csv" "$BAD/unknown-variant.exposures.csv"
+expect_rc 2
+expect_stderr_equals "$BAD/unknown-variant.exposures.csv:3:15: error: exposure for unknown variant 'treatmnt' of experiment 'aa-test' (variants: control, treatment)"
+[ ! -e "$WORK/never.txt" ] || fail "a failed analysis wrote its output file"
+expect_registry_unchanged
+
+# --skip-bad-rows counts and skips instead.
+bad "$BAD/bad-value.events.csv" "$A/aa/exposures.csv" --skip-bad-rows --format json
+expect_rc 0
+/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["data"]["events"]; assert d["bad_rows"] == 1 and d["rows"] == 3, d' "$WORK/never.txt" \
+  || fail "--skip-bad-rows did not count the bad row"
+
+# Usage errors.
+expt analyze aa-test --events - --exposures -
+expect_rc 2
+expect_stderr_equals "error: --events and --exposures cannot both read stdin"
+expt analyze aa-test --events x --exposures y --confidence 1.5
+expect_rc 2
+expect_stderr_equals "error: --confidence must be in (0, 1), got 1.5"
+expt analyze no-such --events x --exposures y
+expect_rc 2
+expect_stderr_equals "error: unknown experiment 'no-such'"
+
+pass
