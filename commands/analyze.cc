@@ -1,5 +1,6 @@
 #include "commands/analyze.h"
 
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <ostream>
@@ -135,6 +136,11 @@ ExitCode run_analyze(const AnalyzeOptions& options, Io& io) {
   if (!exposures) return report(io, exposures.error());
 
   EventAggregator aggregator(*exposures, metrics, arms.variants.size());
+  std::error_code size_error;
+  if (options.events != "-") {
+    const auto bytes = std::filesystem::file_size(options.events, size_error);
+    if (!size_error) aggregator.expect_input_bytes(static_cast<int64_t>(bytes));
+  }
   auto events_in = open_input(options.events, io.in);
   if (!events_in) return report(io, events_in.error());
   CsvReader event_reader(*events_in->stream, options.events);

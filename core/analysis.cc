@@ -56,13 +56,12 @@ AnalysisReport analyze_experiment(const ExperimentSpec& experiment, const std::v
     m.metric = a.metric;
     m.binding = experiment.metrics[i];
     m.good = m.binding.direction.value_or(a.metric.direction);
-    std::vector<QuantileSample> samples = a.quantile;  // estimate_quantile sorts in place
     for (size_t v = 0; v < variants; ++v) {
       switch (a.metric.type) {
         case MetricType::conversion:
         case MetricType::mean: m.variants.push_back(estimate_mean(a.mean[v], config)); break;
         case MetricType::ratio: m.variants.push_back(estimate_ratio(a.ratio[v], config)); break;
-        case MetricType::percentile: m.variants.push_back(estimate_quantile(samples[v], a.metric.quantile, config)); break;
+        case MetricType::percentile: m.variants.push_back(estimate_quantile(a.quantile[v], a.metric.quantile, config)); break;
       }
     }
     for (size_t v = 1; v < variants; ++v) {

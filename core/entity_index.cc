@@ -5,25 +5,22 @@
 
 namespace expt {
 
-uint32_t EntityIndex::lookup(std::string_view id, uint64_t hash, size_t& slot) const {
+size_t EntityIndex::probe(std::string_view id, uint64_t hash) const {
   const size_t mask = m_slots.size() - 1;
-  slot = hash & mask;
-  for (;;) {
-    uint32_t entry = m_slots[slot];
-    if (entry == 0) return k_absent;
-    uint32_t index = entry - 1;
-    if (m_hashes[index] == hash && id == this->id(index)) return index;
-    slot = (slot + 1) & mask;
-  }
+  size_t slot = hash & mask;
+  while (m_slots[slot].index_plus_one != 0 && !matches(m_slots[slot], id, hash)) slot = (slot + 1) & mask;
+  return slot;
 }
 
 void EntityIndex::grow() {
-  std::vector<uint32_t> slots(m_slots.empty() ? 1024 : m_slots.size() * 2, 0);
+  ZeroedArray<Slot> slots(m_slots.empty() ? 1024 : m_slots.size() * 2);
   const size_t mask = slots.size() - 1;
-  for (uint32_t index = 0; index < size(); ++index) {
-    size_t slot = m_hashes[index] & mask;
-    while (slots[slot] != 0) slot = (slot + 1) & mask;
-    slots[slot] = index + 1;
+  for (const Slot& s : m_slots) {
+    if (s.index_plus_one == 0) continue;
+    size_t slot = s.hash & mask;
+    while (slots[slot].index_plus_one != 0) slot = (slot + 1) & mask;
+    slots[slot] = s;
+    m_slot_of[s.index_plus_one - 1] = static_cast<uint32_t>(slot);
   }
   m_slots = std::move(slots);
 }
@@ -31,26 +28,36 @@ void EntityIndex::grow() {
 uint32_t EntityIndex::intern(std::string_view id) {
   if ((size() + 1) * 2 > m_slots.size()) grow();  // load factor at most 1/2
   const uint64_t hash = XXH3_64bits(id.data(), id.size());
-  size_t slot = 0;
-  uint32_t found = lookup(id, hash, slot);
-  if (found != k_absent) return found;
+  const size_t slot = probe(id, hash);
+  Slot& s = m_slots[slot];
+  if (s.index_plus_one != 0) return s.index_plus_one - 1;
   const uint32_t index = size();
-  m_slots[slot] = index + 1;
-  m_hashes.push_back(hash);
-  m_offsets.push_back(m_arena.size());
-  m_lengths.push_back(static_cast<uint32_t>(id.size()));
-  m_arena.append(id);
+  s.hash = hash;
+  s.index_plus_one = index + 1;
+  s.length = static_cast<uint32_t>(id.size());
+  if (id.size() <= k_inline) {
+    std::memcpy(s.bytes, id.data(), id.size());
+  } else {
+    s.offset = m_arena.size();
+    m_arena.append(id);
+  }
+  m_slot_of.push_back(static_cast<uint32_t>(slot));
   return index;
 }
 
-uint32_t EntityIndex::find(std::string_view id) const {
+uint64_t EntityIndex::hash(std::string_view id) { return XXH3_64bits(id.data(), id.size()); }
+
+uint32_t EntityIndex::find(std::string_view id) const { return find(id, hash(id)); }
+
+uint32_t EntityIndex::find(std::string_view id, uint64_t hash) const {
   if (m_slots.empty()) return k_absent;
-  size_t slot = 0;
-  return lookup(id, XXH3_64bits(id.data(), id.size()), slot);
+  const Slot& s = m_slots[probe(id, hash)];
+  return s.index_plus_one == 0 ? k_absent : s.index_plus_one - 1;
 }
 
 std::string_view EntityIndex::id(uint32_t index) const {
-  return std::string_view(m_arena.data() + m_offsets[index], m_lengths[index]);
+  const Slot& s = m_slots[m_slot_of[index]];
+  return s.length <= k_inline ? std::string_view(s.bytes, s.length) : std::string_view(m_arena.data() + s.offset, s.length);
 }
 
 }  // namespace expt

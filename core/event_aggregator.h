@@ -17,6 +17,7 @@
 #include "core/fingerprint_set.h"
 #include "core/spec.h"
 #include "core/sufficient_stats.h"
+#include "core/zeroed_array.h"
 
 namespace expt {
 
@@ -42,6 +43,10 @@ class EventAggregator {
  public:
   EventAggregator(const ExposureTable& exposures, std::vector<MetricSpec> metrics, size_t variants);
 
+  // The size of the next input in bytes, when known (a file, not a pipe). After a sample of rows
+  // the duplicate detector is sized from it, sparing rehashes of a large table.
+  void expect_input_bytes(int64_t bytes) { m_expected_bytes = bytes; }
+
   // Reads one events file (may be called for several). Errors carry file, line and column.
   Result<void> ingest(CsvReader& reader, const ColumnMapping& mapping, const IngestOptions& options,
                       EventCounts& counts);
@@ -50,10 +55,13 @@ class EventAggregator {
   std::vector<MetricAggregate> finish();
 
  private:
+  struct Accumulator {  // one entity's events of one type; count and sum share a cache line
+    double sum = 0;
+    uint32_t count = 0;
+  };
   struct Slot {  // one event type's per-entity accumulators
     std::string event_type;
-    std::vector<uint32_t> count;
-    std::vector<double> sum;
+    ZeroedArray<Accumulator> entity;
   };
   int slot_of(std::string_view event_type) const;
   int add_slot(const std::string& event_type);
@@ -68,6 +76,7 @@ class EventAggregator {
   std::vector<std::vector<int>> m_quantile_metrics_of_slot;  // slot -> percentile metrics fed by it
   std::vector<std::vector<QuantileSample>> m_quantile;      // per metric, per variant (global entity ids)
   FingerprintSet m_seen;
+  int64_t m_expected_bytes = 0;
 };
 
 }  // namespace expt

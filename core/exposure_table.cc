@@ -93,12 +93,11 @@ Result<ExposureTable> read_exposures(CsvReader& reader, const ColumnMapping& map
       }
     }
     const uint32_t index = table.entities.intern(entity);
-    if (index == table.variant.size()) {
-      table.variant.push_back(variant);
-      table.exposed_at_ms.push_back(*ts);
+    if (index == table.exposures.size()) {
+      table.exposures.push_back(Exposure{*ts, variant});
       continue;
     }
-    int32_t& known = table.variant[index];
+    int32_t& known = table.exposures[index].variant;
     if (known == ExposureTable::k_excluded) continue;
     if (known != variant) {
       known = ExposureTable::k_excluded;
@@ -106,10 +105,10 @@ Result<ExposureTable> read_exposures(CsvReader& reader, const ColumnMapping& map
       continue;
     }
     ++counts.repeated;
-    table.exposed_at_ms[index] = std::min(table.exposed_at_ms[index], *ts);
+    table.exposures[index].at_ms = std::min(table.exposures[index].at_ms, *ts);
   }
-  for (int32_t v : table.variant) {
-    if (v >= 0) ++table.entities_per_variant[static_cast<size_t>(v)];
+  for (const Exposure& e : table.exposures) {
+    if (e.variant >= 0) ++table.entities_per_variant[static_cast<size_t>(e.variant)];
   }
   return table;
 }

@@ -40,11 +40,15 @@ struct ExposureCounts {
 // experiment does not own the entity (another slot, the global holdout, past a rollout).
 using VariantOracle = std::function<int(std::string_view entity_id)>;
 
+struct Exposure {
+  int64_t at_ms = 0;    // the earliest exposure
+  int32_t variant = 0;  // index into the variants; ExposureTable::k_excluded for conflicting entities
+};
+
 struct ExposureTable {
   static constexpr int32_t k_excluded = -1;
   EntityIndex entities;
-  std::vector<int32_t> variant;        // per entity index; k_excluded for conflicting entities
-  std::vector<int64_t> exposed_at_ms;  // per entity index: the earliest exposure
+  std::vector<Exposure> exposures;  // per entity index; one record, so one cache line per lookup
   std::vector<int64_t> entities_per_variant;
 };
 

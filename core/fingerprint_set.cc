@@ -5,10 +5,16 @@
 
 namespace expt {
 
-void FingerprintSet::grow() {
-  std::vector<Entry> table(m_table.empty() ? 4096 : m_table.size() * 2);
+void FingerprintSet::reserve(size_t count) {
+  size_t capacity = m_table.empty() ? 4096 : m_table.size();
+  while (count * 4 > capacity * 3) capacity *= 2;
+  if (capacity > m_table.size()) grow(capacity);
+}
+
+void FingerprintSet::grow(size_t capacity) {
+  ZeroedArray<Fingerprint> table(capacity);
   const size_t mask = table.size() - 1;
-  for (const Entry& e : m_table) {
+  for (const Fingerprint& e : m_table) {
     if (e.low == 0 && e.high == 0) continue;
     size_t slot = e.low & mask;
     while (table[slot].low != 0 || table[slot].high != 0) slot = (slot + 1) & mask;
@@ -17,15 +23,19 @@ void FingerprintSet::grow() {
   m_table = std::move(table);
 }
 
-bool FingerprintSet::insert(std::string_view id) {
-  if ((m_size + 1) * 4 > m_table.size() * 3) grow();  // load factor at most 3/4
+FingerprintSet::Fingerprint FingerprintSet::fingerprint(std::string_view id) {
   XXH128_hash_t h = XXH3_128bits(id.data(), id.size());
-  Entry key{h.low64, h.high64};
+  Fingerprint key{h.low64, h.high64};
   if (key.low == 0 && key.high == 0) key.high = 1;  // keep the empty marker free
+  return key;
+}
+
+bool FingerprintSet::insert(Fingerprint key) {
+  if ((m_size + 1) * 4 > m_table.size() * 3) grow(m_table.empty() ? 4096 : m_table.size() * 2);  // load <= 3/4
   const size_t mask = m_table.size() - 1;
   size_t slot = key.low & mask;
   for (;;) {
-    Entry& e = m_table[slot];
+    Fingerprint& e = m_table[slot];
     if (e.low == 0 && e.high == 0) {
       e = key;
       ++m_size;

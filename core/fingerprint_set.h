@@ -8,23 +8,34 @@
 #include <string_view>
 #include <vector>
 
+#include "core/zeroed_array.h"
+
 namespace expt {
 
 class FingerprintSet {
  public:
-  // True when `id` was not seen before (and remembers it); false for a repeat.
-  bool insert(std::string_view id);
-  size_t size() const { return m_size; }
-  size_t memory_bytes() const { return m_table.size() * sizeof(Entry); }
-
- private:
-  struct Entry {
+  struct Fingerprint {
     uint64_t low = 0;
     uint64_t high = 0;  // both 0: empty
   };
-  void grow();
+  static Fingerprint fingerprint(std::string_view id);
 
-  std::vector<Entry> m_table;
+  // True when `id` was not seen before (and remembers it); false for a repeat.
+  bool insert(std::string_view id) { return insert(fingerprint(id)); }
+  bool insert(Fingerprint key);
+  // For pipelined inserts: prefetch the slot a fingerprint probes first.
+  void prefetch(const Fingerprint& key) const {
+    if (!m_table.empty()) __builtin_prefetch(&m_table[key.low & (m_table.size() - 1)]);
+  }
+  // Makes room for `count` fingerprints without rehashing.
+  void reserve(size_t count);
+  size_t size() const { return m_size; }
+  size_t memory_bytes() const { return m_table.size() * sizeof(Fingerprint); }
+
+ private:
+  void grow(size_t capacity);
+
+  ZeroedArray<Fingerprint> m_table;
   size_t m_size = 0;
 };
 

@@ -60,14 +60,6 @@ Comparison normal_difference(double control, double control_se, double treatment
   return c;
 }
 
-std::optional<double> type7_quantile(const std::vector<double>& sorted, double p) {
-  if (sorted.empty()) return std::nullopt;
-  const double h = (static_cast<double>(sorted.size()) - 1) * p;
-  const size_t lo = static_cast<size_t>(std::floor(h));
-  const size_t hi = std::min(lo + 1, sorted.size() - 1);
-  return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
-}
-
 }  // namespace
 
 double z_critical(double confidence) {
@@ -167,34 +159,33 @@ Comparison ratio_test(const RatioStats& control, const RatioStats& treatment, co
   return normal_difference(*ec.value, *ec.se, *et.value, *et.se, config);
 }
 
-VariantEstimate estimate_quantile(QuantileSample& sample, double quantile, const TestConfig& config) {
+VariantEstimate estimate_quantile(const QuantileSample& sample, double quantile, const TestConfig& config) {
   VariantEstimate e;
   e.n = sample.entities;
   e.events = static_cast<int64_t>(sample.values.size());
   if (sample.values.empty()) return e;
-  // Sort values with their entities so the order statistics and per-entity counts line up.
-  std::vector<size_t> order(sample.values.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return sample.values[a] < sample.values[b]; });
-  std::vector<double> sorted(order.size());
-  std::vector<uint32_t> entity(order.size());
-  for (size_t i = 0; i < order.size(); ++i) {
-    sorted[i] = sample.values[order[i]];
-    entity[i] = sample.entity[order[i]];
-  }
-  sample.values = std::move(sorted);
-  sample.entity = std::move(entity);
-  const std::vector<double>& x = sample.values;
-  const double q = *type7_quantile(x, quantile);
+  // The k-th smallest value (0-based); selection leaves x partitioned around it for the next call.
+  std::vector<double> x = sample.values;
+  auto order_statistic = [&x](size_t k) {
+    std::nth_element(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(k), x.end());
+    return x[k];
+  };
+  const size_t n_values = x.size();
+  const double h = (static_cast<double>(n_values) - 1) * quantile;
+  const size_t lo = static_cast<size_t>(std::floor(h));
+  const double below_value = order_statistic(lo);
+  const double above_value = lo + 1 < n_values ? *std::min_element(x.begin() + static_cast<std::ptrdiff_t>(lo) + 1, x.end())
+                                               : below_value;
+  const double q = below_value + (h - static_cast<double>(lo)) * (above_value - below_value);
   e.value = q;
   if (sample.entities < 2) return e;
 
   // Delta-method variance of F(q) = sum(S_i) / sum(N_i) over entities, where N_i counts an
   // entity's values and S_i those at or below q (Deng, Knoblich and Lu 2018, section 4).
   std::vector<double> below(sample.entities, 0), total(sample.entities, 0);
-  for (size_t i = 0; i < x.size(); ++i) {
+  for (size_t i = 0; i < n_values; ++i) {
     total[sample.entity[i]] += 1;
-    if (x[i] <= q) below[sample.entity[i]] += 1;
+    if (sample.values[i] <= q) below[sample.entity[i]] += 1;
   }
   double sum_below = 0, sum_total = 0;
   for (uint32_t i = 0; i < sample.entities; ++i) {
@@ -208,13 +199,11 @@ VariantEstimate estimate_quantile(QuantileSample& sample, double quantile, const
   const double sigma_f = std::sqrt(residual_ss * m / ((m - 1) * sum_total * sum_total));
 
   const double z = z_critical(config.confidence);
-  const double big_n = static_cast<double>(x.size());
-  double low_rank = std::floor(big_n * (quantile - z * sigma_f));
-  double high_rank = std::ceil(big_n * (quantile + z * sigma_f));
-  low_rank = std::clamp(low_rank, 1.0, big_n);
-  high_rank = std::clamp(high_rank, 1.0, big_n);
-  e.ci_low = x[static_cast<size_t>(low_rank) - 1];
-  e.ci_high = x[static_cast<size_t>(high_rank) - 1];
+  const double big_n = static_cast<double>(n_values);
+  const double low_rank = std::clamp(std::floor(big_n * (quantile - z * sigma_f)), 1.0, big_n);
+  const double high_rank = std::clamp(std::ceil(big_n * (quantile + z * sigma_f)), 1.0, big_n);
+  e.ci_low = order_statistic(static_cast<size_t>(low_rank) - 1);
+  e.ci_high = order_statistic(static_cast<size_t>(high_rank) - 1);
   e.se = (*e.ci_high - *e.ci_low) / (2 * z);
   return e;
 }

@@ -26,8 +26,8 @@ Comparison ratio_test(const RatioStats& control, const RatioStats& treatment, co
 // order statistics (Hyndman and Fan type 7, numpy's default); the interval is the pair of order
 // statistics at ranks N(p -+ z sigma), where sigma is the delta-method standard error of the
 // empirical CDF at the estimate with entities as clusters; the standard error is that interval's
-// width / 2z. Reorders sample.values.
-VariantEstimate estimate_quantile(QuantileSample& sample, double quantile, const TestConfig& config);
+// width / 2z. Linear time: order statistics are found by selection, not sorting.
+VariantEstimate estimate_quantile(const QuantileSample& sample, double quantile, const TestConfig& config);
 // z-test on the difference of two quantile estimates (from estimate_quantile).
 Comparison quantile_test(const VariantEstimate& control, const VariantEstimate& treatment, const TestConfig& config);
 
