@@ -63,3 +63,20 @@ Result<std::vector<int>> resolve_columns(std::span<const std::string_view> heade
 }
 
 }  // namespace expt
+
+namespace expt {
+
+Result<HeaderColumns> read_header(CsvReader& reader, std::span<const ColumnField> fields, const ColumnMapping& mapping) {
+  std::vector<std::string_view> header;
+  auto read = reader.next(header);
+  if (!read) return std::move(read).error();
+  if (!*read) return Error::invalid("empty file: expected a header row", SourceLocation{reader.file(), 1, 1});
+  auto columns = resolve_columns(header, fields, mapping, reader.file());
+  if (!columns) return std::move(columns).error();
+  HeaderColumns result;
+  result.index = std::move(*columns);
+  result.needed = static_cast<size_t>(*std::max_element(result.index.begin(), result.index.end())) + 1;
+  return result;
+}
+
+}  // namespace expt

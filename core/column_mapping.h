@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/csv_reader.h"
 #include "core/error.h"
 
 namespace expt {
@@ -32,5 +33,14 @@ struct ColumnField {
 // mapping that renamed it) and the columns the header has.
 Result<std::vector<int>> resolve_columns(std::span<const std::string_view> header, std::span<const ColumnField> fields,
                                          const ColumnMapping& mapping, const std::string& file);
+
+struct HeaderColumns {
+  std::vector<int> index;  // per field, as resolve_columns
+  size_t needed = 0;       // fields a data row must have to hold every mapped column
+};
+
+// Reads the header row of `reader` and resolves `fields` in it. Errors: an empty input, broken
+// quoting, a missing required column.
+Result<HeaderColumns> read_header(CsvReader& reader, std::span<const ColumnField> fields, const ColumnMapping& mapping);
 
 }  // namespace expt

@@ -79,22 +79,15 @@ constexpr size_t k_batch = 32;
 
 Result<void> EventAggregator::ingest(CsvReader& reader, const ColumnMapping& mapping, const IngestOptions& options,
                                      EventCounts& counts) {
-  std::vector<std::string_view> fields;
-  auto header = reader.next(fields);
+  auto header = read_header(reader, k_fields, mapping);
   if (!header) return std::move(header).error();
-  if (!*header) return Error::invalid("empty file: expected a header row", SourceLocation{reader.file(), 1, 1});
-  auto columns = resolve_columns(fields, k_fields, mapping, reader.file());
-  if (!columns) return std::move(columns).error();
-  const std::vector<int> col = *columns;
-  const size_t needed = static_cast<size_t>(*std::max_element(col.begin(), col.end())) + 1;
+  const std::vector<int>& col = header->index;
+  const size_t needed = header->needed;
+  std::vector<std::string_view> fields;
   auto at = [&](int field) { return fields[static_cast<size_t>(col[static_cast<size_t>(field)])]; };
-  auto bad = [&](int64_t line, int column, int field, std::string message) -> std::optional<Error> {
-    if (options.skip_bad_rows) {
-      ++counts.bad_rows;
-      return std::nullopt;
-    }
-    return Error::invalid(std::move(message), SourceLocation{reader.file(), static_cast<int>(line), column},
-                          field >= 0 ? std::string(k_fields[field].name) : std::string());
+  auto bad = [&](int64_t line, int column, int field, std::string message) {
+    return bad_row(options, counts.bad_rows, SourceLocation{reader.file(), static_cast<int>(line), column},
+                   field >= 0 ? k_fields[field].name : std::string_view(), std::move(message));
   };
 
   // Rows go through three stages so that the random memory accesses of many rows overlap instead

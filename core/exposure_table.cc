@@ -14,17 +14,23 @@ constexpr ColumnField k_fields[] = {
 enum { k_entity, k_experiment, k_variant, k_timestamp };
 }  // namespace
 
+std::optional<Error> bad_row(const IngestOptions& options, int64_t& bad_rows, SourceLocation at, std::string_view field,
+                             std::string message) {
+  if (options.skip_bad_rows) {
+    ++bad_rows;
+    return std::nullopt;
+  }
+  return Error::invalid(std::move(message), std::move(at), std::string(field));
+}
+
 Result<ExposureTable> read_exposures(CsvReader& reader, const ColumnMapping& mapping, const ExperimentArms& arms,
                                      const VariantOracle* oracle, const IngestOptions& options,
                                      ExposureCounts& counts) {
-  std::vector<std::string_view> fields;
-  auto header = reader.next(fields);
+  auto header = read_header(reader, k_fields, mapping);
   if (!header) return std::move(header).error();
-  if (!*header) return Error::invalid("empty file: expected a header row", SourceLocation{reader.file(), 1, 1});
-  auto columns = resolve_columns(fields, k_fields, mapping, reader.file());
-  if (!columns) return std::move(columns).error();
-  const std::vector<int> col = *columns;
-  const size_t needed = static_cast<size_t>(*std::max_element(col.begin(), col.end())) + 1;
+  const std::vector<int>& col = header->index;
+  const size_t needed = header->needed;
+  std::vector<std::string_view> fields;
   std::string variant_list;
   for (const std::string& v : arms.variants) variant_list += (variant_list.empty() ? "" : ", ") + v;
 
@@ -37,14 +43,10 @@ Result<ExposureTable> read_exposures(CsvReader& reader, const ColumnMapping& map
     ++counts.rows;
     // The error for `field` (one of the k_* positions, or -1 for the whole row), unless bad rows
     // are being skipped, in which case the row is counted and nullopt returned.
-    auto bad = [&](int field, std::string message) -> std::optional<Error> {
-      if (options.skip_bad_rows) {
-        ++counts.bad_rows;
-        return std::nullopt;
-      }
+    auto bad = [&](int field, std::string message) {
       const int column = field >= 0 ? reader.column(static_cast<size_t>(col[static_cast<size_t>(field)])) : 1;
-      return Error::invalid(std::move(message), SourceLocation{reader.file(), static_cast<int>(reader.line()), column},
-                            field >= 0 ? std::string(k_fields[field].name) : std::string());
+      return bad_row(options, counts.bad_rows, SourceLocation{reader.file(), static_cast<int>(reader.line()), column},
+                     field >= 0 ? k_fields[field].name : std::string_view(), std::move(message));
     };
     if (fields.size() < needed) {
       if (auto e = bad(-1, fmt::format("row has {} fields, expected at least {}", fields.size(), needed))) return *e;

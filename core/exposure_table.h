@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,11 @@ struct ExperimentArms {
 struct IngestOptions {
   bool skip_bad_rows = false;  // count malformed rows instead of failing on the first
 };
+
+// The Error for a malformed row at `at`; or, with skip_bad_rows, nullopt after counting the row
+// in `bad_rows`.
+std::optional<Error> bad_row(const IngestOptions& options, int64_t& bad_rows, SourceLocation at, std::string_view field,
+                             std::string message);
 
 struct ExposureCounts {
   int64_t rows = 0;               // data rows read
