@@ -156,12 +156,9 @@ void setup_lint(CLI::App& app, CliContext& context) {
       ->required()
       ->type_name("PATH");
   app.add_flag("--strict", o->strict, "Fail (exit 1) on warnings too");
-  const std::map<std::string, LintFormat> formats{
-      {"human", LintFormat::human}, {"json", LintFormat::json}, {"github", LintFormat::github}};
-  app.add_option_function<std::string>(
-         "--format", [o, formats](const std::string& word) { o->format = formats.at(word); },
-         "Output format: human|json|github (default: human); github prints workflow annotations")
-      ->check(CLI::IsMember({"human", "json", "github"}))
+  add_word_option(app, "--format", o->format,
+                  {{"human", LintFormat::human}, {"json", LintFormat::json}, {"github", LintFormat::github}},
+                  "Output format (github prints workflow annotations)")
       ->type_name("FORMAT");
   on_run(app, context, o, run_lint);
 }
@@ -185,14 +182,12 @@ void setup_analyze(CLI::App& app, CliContext& context) {
   app.add_flag("--skip-bad-rows", o->skip_bad_rows, "Skip and count malformed rows instead of failing");
   app.add_flag("--auto-stop", o->auto_stop, "Stop the experiment (audited) when a guardrail is breached");
   app.add_option("--output", o->output, "Write the report to FILE atomically instead of stdout")->type_name("FILE");
-  const std::map<std::string, AnalyzeFormat> formats{{"table", AnalyzeFormat::table},
-                                                     {"json", AnalyzeFormat::json},
-                                                     {"csv", AnalyzeFormat::csv},
-                                                     {"markdown", AnalyzeFormat::markdown}};
-  app.add_option_function<std::string>(
-         "--format", [o, formats](const std::string& word) { o->format = formats.at(word); },
-         "Output format: table|json|csv|markdown (default: table)")
-      ->check(CLI::IsMember({"table", "json", "csv", "markdown"}))
+  add_word_option(app, "--format", o->format,
+                  {{"table", AnalyzeFormat::table},
+                   {"json", AnalyzeFormat::json},
+                   {"csv", AnalyzeFormat::csv},
+                   {"markdown", AnalyzeFormat::markdown}},
+                  "Output format")
       ->type_name("FORMAT");
   on_run(app, context, o, run_analyze);
 }

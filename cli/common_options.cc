@@ -1,6 +1,5 @@
 #include "cli/common_options.h"
 
-#include <map>
 #include <string>
 #include <vector>
 
@@ -12,20 +11,9 @@ CLI::Option* add_registry_option(CLI::App& app, RegistryOptions& registry) {
 }
 
 void add_format_option(CLI::App& app, OutputFormat& format, std::initializer_list<OutputFormat> allowed) {
-  std::map<std::string, OutputFormat> names;
-  std::vector<std::string> words;
-  std::string listed;
-  for (OutputFormat f : allowed) {
-    names.emplace(std::string(to_string(f)), f);
-    words.emplace_back(to_string(f));
-    listed += (listed.empty() ? "" : "|") + words.back();
-  }
-  format = *allowed.begin();
-  app.add_option_function<std::string>(
-         "--format", [&format, names](const std::string& word) { format = names.at(word); },
-         "Output format: " + listed + " (default: " + words.front() + ")")
-      ->check(CLI::IsMember(words))
-      ->type_name("FORMAT");
+  std::vector<std::pair<std::string, OutputFormat>> words;
+  for (OutputFormat f : allowed) words.emplace_back(std::string(to_string(f)), f);
+  add_word_option(app, "--format", format, words, "Output format")->type_name("FORMAT");
 }
 
 }  // namespace expt
