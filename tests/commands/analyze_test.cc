@@ -132,3 +132,26 @@ TEST_CASE("analyze matches the pandas/SciPy/statsmodels reference on every datas
 
 }  // namespace
 }  // namespace expt
+
+namespace expt {
+namespace {
+
+TEST_CASE("a rollout has no control to compare with, so analyze refuses it", "[analyze]") {
+  testing::CommandHarness h;
+  REQUIRE(run_init({h.registry, OutputFormat::human}, h.io) == ExitCode::ok);
+  REQUIRE(run_create({h.registry, {testing::fixture_path("specs").string()}, false, OutputFormat::human}, h.io) ==
+          ExitCode::ok);
+  h.reset();
+  AnalyzeOptions options;
+  options.registry = h.registry;
+  options.experiment = "pricing-payment-api-v2";
+  options.events = options.exposures = testing::fixture_path("analysis/aa/events.csv").string();
+  CHECK(run_analyze(options, h.io) == ExitCode::bad_input);
+  CHECK(h.err.str() ==
+        "error: experiment 'pricing-payment-api-v2' is a rollout with 1 variant; analysis compares treatments with a "
+        "control\n");
+  CHECK(h.out.str().empty());
+}
+
+}  // namespace
+}  // namespace expt
