@@ -76,9 +76,7 @@ Result<std::vector<size_t>> select_layers(const AssignmentSnapshot& snapshot, co
     if (index < 0) {
       std::vector<std::string_view> keys;
       for (const SnapshotLayer& l : snapshot.layers) keys.push_back(l.key);
-      std::string match = closest_match(name, keys);
-      return Error::not_found(fmt::format("unknown namespace '{}'{}", name,
-                                          match.empty() ? "" : fmt::format(" (did you mean '{}'?)", match)));
+      return Error::not_found(fmt::format("unknown namespace '{}'{}", name, did_you_mean(name, keys)));
     }
     layers.push_back(static_cast<size_t>(index));
   }

@@ -21,12 +21,11 @@ Result<ColumnMapping> parse_column_mapping(std::string_view text, std::span<cons
     }
     std::string_view field = pair.substr(0, eq);
     if (std::find(fields.begin(), fields.end(), field) == fields.end()) {
-      std::string hint = closest_match(field, fields);
       std::string known;
       for (std::string_view f : fields) known += (known.empty() ? "" : ", ") + std::string(f);
-      return Error::invalid(fmt::format("{}: unknown field '{}'{}; fields: {}", flag, field,
-                                        hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint), known),
-                            {}, std::string(flag));
+      return Error::invalid(
+          fmt::format("{}: unknown field '{}'{}; fields: {}", flag, field, did_you_mean(field, fields), known), {},
+          std::string(flag));
     }
     if (!mapping.renames.emplace(std::string(field), std::string(pair.substr(eq + 1))).second) {
       return Error::invalid(fmt::format("{}: field '{}' is mapped twice", flag, field), {}, std::string(flag));

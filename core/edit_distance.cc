@@ -35,4 +35,9 @@ std::string closest_match(std::string_view word, std::span<const std::string_vie
   return std::string(best_candidate);
 }
 
+std::string did_you_mean(std::string_view word, std::span<const std::string_view> candidates) {
+  std::string match = closest_match(word, candidates);
+  return match.empty() ? std::string() : " (did you mean '" + match + "'?)";
+}
+
 }  // namespace expt

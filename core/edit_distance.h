@@ -14,4 +14,8 @@ size_t edit_distance(std::string_view a, std::string_view b);
 // most a third of the word's length, and at least 1 allowed); otherwise empty.
 std::string closest_match(std::string_view word, std::span<const std::string_view> candidates);
 
+// " (did you mean 'x'?)" for the closest match, or "" when none is close: the suffix every
+// "unknown ..." message appends.
+std::string did_you_mean(std::string_view word, std::span<const std::string_view> candidates);
+
 }  // namespace expt

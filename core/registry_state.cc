@@ -20,8 +20,7 @@ template <typename Record>
 std::string hint(const std::vector<Record>& records, std::string_view key) {
   std::vector<std::string_view> keys;
   for (const Record& r : records) keys.push_back(r.spec.key);
-  std::string match = closest_match(key, keys);
-  return match.empty() ? std::string() : fmt::format(" (did you mean '{}'?)", match);
+  return did_you_mean(key, keys);
 }
 }  // namespace
 

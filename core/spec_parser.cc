@@ -84,12 +84,10 @@ class Fields {
         continue;
       }
       if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-        std::string suggestion = closest_match(name, allowed);
+        std::string hint = did_you_mean(name, allowed);
         doc.error(doc.at(key), field_path(name), code::unknown_field,
-                  suggestion.empty()
-                      ? fmt::format("unknown field '{}' in {}; allowed: {}", name, m_what, join(allowed))
-                      : fmt::format("unknown field '{}' in {} (did you mean '{}'?)", name, m_what,
-                                    suggestion));
+                  hint.empty() ? fmt::format("unknown field '{}' in {}; allowed: {}", name, m_what, join(allowed))
+                               : fmt::format("unknown field '{}' in {}{}", name, m_what, hint));
         continue;
       }
       m_entries.push_back(Entry{name, key, it->second});
@@ -682,10 +680,10 @@ void parse_document(Document& doc, const Node& node, SpecSet& out) {
   } else if (k == "global_holdout") {
     parse_global_holdout(doc, node, out);
   } else {
-    std::string suggestion = closest_match(k, k_kinds);
+    std::string hint = did_you_mean(k, k_kinds);
     doc.error(doc.at(kind), "kind", code::unknown_kind,
-              suggestion.empty() ? fmt::format("unknown kind '{}'; expected one of {}", k, join(k_kinds))
-                                 : fmt::format("unknown kind '{}' (did you mean '{}'?)", k, suggestion));
+              hint.empty() ? fmt::format("unknown kind '{}'; expected one of {}", k, join(k_kinds))
+                           : fmt::format("unknown kind '{}'{}", k, hint));
   }
 }
 

@@ -25,11 +25,6 @@ Error finding(std::string_view code, const SourceLocation& loc, std::string fiel
   return e;
 }
 
-std::string did_you_mean(std::string_view word, const std::vector<std::string_view>& candidates) {
-  std::string match = closest_match(word, candidates);
-  return match.empty() ? std::string() : fmt::format(" (did you mean '{}'?)", match);
-}
-
 // The namespaces and metrics a set of specs can refer to: its own, then the registry's.
 struct Catalog {
   std::map<std::string, const NamespaceSpec*, std::less<>> namespaces;
