@@ -20,7 +20,6 @@ void EntityIndex::grow() {
     size_t slot = s.hash & mask;
     while (slots[slot].index_plus_one != 0) slot = (slot + 1) & mask;
     slots[slot] = s;
-    m_slot_of[s.index_plus_one - 1] = static_cast<uint32_t>(slot);
   }
   m_slots = std::move(slots);
 }
@@ -31,7 +30,7 @@ uint32_t EntityIndex::intern(std::string_view id) {
   const size_t slot = probe(id, hash);
   Slot& s = m_slots[slot];
   if (s.index_plus_one != 0) return s.index_plus_one - 1;
-  const uint32_t index = size();
+  const uint32_t index = m_size++;
   s.hash = hash;
   s.index_plus_one = index + 1;
   s.length = static_cast<uint32_t>(id.size());
@@ -41,7 +40,6 @@ uint32_t EntityIndex::intern(std::string_view id) {
     s.offset = m_arena.size();
     m_arena.append(id);
   }
-  m_slot_of.push_back(static_cast<uint32_t>(slot));
   return index;
 }
 
@@ -53,11 +51,6 @@ uint32_t EntityIndex::find(std::string_view id, uint64_t hash) const {
   if (m_slots.empty()) return k_absent;
   const Slot& s = m_slots[probe(id, hash)];
   return s.index_plus_one == 0 ? k_absent : s.index_plus_one - 1;
-}
-
-std::string_view EntityIndex::id(uint32_t index) const {
-  const Slot& s = m_slots[m_slot_of[index]];
-  return s.length <= k_inline ? std::string_view(s.bytes, s.length) : std::string_view(m_arena.data() + s.offset, s.length);
 }
 
 }  // namespace expt

@@ -2,14 +2,13 @@
 // Interns entity IDs into dense indexes 0, 1, 2, ... so per-entity data can live in flat arrays.
 // IDs are opaque byte strings ("007" and "7" differ). Open addressing over XXH3 hashes; a slot
 // holds the full hash, the index and the ID itself when it fits in 16 bytes (else its place in
-// an arena), so a lookup usually touches one cache line. About 64 bytes per entity. Not
-// thread-safe.
+// an arena), so a lookup usually touches one cache line. About 64 bytes per entity (two 32-byte
+// slots at load factor 1/2). Not thread-safe.
 
 #include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "core/zeroed_array.h"
 
@@ -30,8 +29,7 @@ class EntityIndex {
     if (!m_slots.empty()) __builtin_prefetch(&m_slots[hash & (m_slots.size() - 1)]);
   }
   uint32_t find(std::string_view id, uint64_t hash) const;
-  std::string_view id(uint32_t index) const;
-  uint32_t size() const { return static_cast<uint32_t>(m_slot_of.size()); }
+  uint32_t size() const { return m_size; }
 
  private:
   static constexpr size_t k_inline = 16;
@@ -53,8 +51,8 @@ class EntityIndex {
   void grow();
 
   ZeroedArray<Slot> m_slots;
-  std::vector<uint32_t> m_slot_of;  // per index: its slot, to answer id()
-  std::string m_arena;
+  uint32_t m_size = 0;
+  std::string m_arena;  // IDs longer than k_inline
 };
 
 }  // namespace expt

@@ -30,7 +30,6 @@ class FingerprintSet {
   // Makes room for `count` fingerprints without rehashing.
   void reserve(size_t count);
   size_t size() const { return m_size; }
-  size_t memory_bytes() const { return m_table.size() * sizeof(Fingerprint); }
 
  private:
   void grow(size_t capacity);
