@@ -1,13 +1,12 @@
 #include "commands/analyze.h"
 
 #include <filesystem>
-#include <fstream>
-#include <memory>
 #include <ostream>
 
 #include <fmt/format.h>
 
 #include "commands/analysis_render.h"
+#include "commands/input_stream.h"
 #include "commands/render.h"
 #include "core/analysis.h"
 #include "core/assignment.h"
@@ -24,24 +23,6 @@ namespace {
 
 constexpr std::string_view k_event_fields[] = {"event_id", "entity_id", "event_type", "timestamp", "value"};
 constexpr std::string_view k_exposure_fields[] = {"entity_id", "experiment", "variant", "timestamp"};
-
-// An input file or stdin, kept open for a CsvReader.
-struct Input {
-  std::unique_ptr<std::ifstream> file;
-  std::istream* stream = nullptr;
-};
-
-Result<Input> open_input(const std::string& name, std::istream& stdin_stream) {
-  Input in;
-  if (name == "-") {
-    in.stream = &stdin_stream;
-    return in;
-  }
-  in.file = std::make_unique<std::ifstream>(name, std::ios::binary);
-  if (!*in.file) return Error::io(fmt::format("cannot read '{}'", name), name);
-  in.stream = in.file.get();
-  return in;
-}
 
 // Recomputes variants by hashing, as assignment would have, treating the experiment as running
 // (it may be stopped by the time it is analysed).

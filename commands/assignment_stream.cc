@@ -1,10 +1,10 @@
 #include "commands/assignment_stream.h"
 
 #include <charconv>
-#include <fstream>
 
 #include <fmt/format.h>
 
+#include "commands/input_stream.h"
 #include "commands/render.h"
 #include "core/csv_reader.h"
 #include "core/edit_distance.h"
@@ -115,14 +115,10 @@ void append_assignment_row(std::string& out, const AssignmentSnapshot& snapshot,
 
 Result<void> stream_assignments(const AssignmentStream& request, const AssignmentSnapshot& snapshot,
                                 const std::vector<size_t>& layers, const ByteSink& sink, std::istream& stdin_stream) {
-  std::unique_ptr<std::ifstream> file;
-  std::istream* in = &stdin_stream;
   const std::string& name = request.input;
-  if (name != "-") {
-    file = std::make_unique<std::ifstream>(name, std::ios::binary);
-    if (!*file) return Error::io(fmt::format("cannot read '{}'", name), name);
-    in = file.get();
-  }
+  auto input = open_input(name, stdin_stream);
+  if (!input) return std::move(input).error();
+  std::istream* in = input->stream;
   const OutputFormat format = request.format == OutputFormat::jsonl ? OutputFormat::jsonl : OutputFormat::csv;
   std::string buffer;
   buffer.reserve(k_block + 4096);

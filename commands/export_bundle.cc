@@ -1,15 +1,14 @@
 #include "commands/export_bundle.h"
 
 #include <filesystem>
-#include <fstream>
 #include <ostream>
-#include <sstream>
 
 #include <fmt/format.h>
 
 #include "commands/render.h"
 #include "core/atomic_file.h"
 #include "core/bundle.h"
+#include "core/text_file.h"
 
 namespace expt {
 
@@ -17,18 +16,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::optional<std::string> existing_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return std::move(text).str();
-}
-
 // Writes `text` at `path` unless it already holds exactly that. A published version file with
 // other bytes is never overwritten: it would silently change what clients already downloaded.
 Result<bool> materialize(const fs::path& path, const std::string& text, bool immutable) {
-  auto existing = existing_text(path);
+  auto existing = read_text_file(path.string());  // an error means there is no file yet
   if (existing && *existing == text) return false;
   if (existing && immutable) {
     return Error::conflict(fmt::format("'{}' exists with different content; a published bundle file is never "

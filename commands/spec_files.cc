@@ -2,11 +2,10 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <iterator>
-#include <sstream>
 
 #include "core/spec_parser.h"
+#include "core/text_file.h"
 
 namespace expt {
 
@@ -52,14 +51,12 @@ SpecInputs read_spec_inputs(const std::vector<std::string>& inputs, std::istream
       files.push_back(input);
     }
     for (const std::string& file : files) {
-      std::ifstream stream(file, std::ios::binary);
-      if (!stream) {
-        out.errors.push_back(Error::io("cannot read '" + file + "'", file));
+      auto text = read_text_file(file);
+      if (!text) {
+        out.errors.push_back(std::move(text).error());
         continue;
       }
-      std::ostringstream text;
-      text << stream.rdbuf();
-      parse_into(out, file, std::move(text).str());
+      parse_into(out, file, std::move(*text));
     }
   }
   return out;

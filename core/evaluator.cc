@@ -1,10 +1,9 @@
 #include "core/evaluator.h"
 
-#include <fstream>
-#include <sstream>
 
 #include "core/bundle.h"
 #include "core/bundle_snapshot.h"
+#include "core/text_file.h"
 
 namespace expt {
 
@@ -16,14 +15,6 @@ Result<json> parse_json(std::string_view text, const std::string& name) {
   json value = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (value.is_discarded()) return Error::invalid("not valid JSON", SourceLocation{name});
   return value;
-}
-
-Result<std::string> read_whole_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error::io("cannot read '" + path + "'", path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return std::move(text).str();
 }
 
 }  // namespace
@@ -95,7 +86,7 @@ Result<void> Evaluator::load_string(std::string_view text, const std::string& na
 }
 
 Result<void> Evaluator::load_file(const std::string& path) {
-  auto text = read_whole_file(path);
+  auto text = read_text_file(path);
   if (!text) return std::move(text).error();
   return load_string(*text, path);
 }
@@ -111,7 +102,7 @@ Result<void> Evaluator::apply_diff(std::string_view patch_text, const std::strin
 }
 
 Result<void> Evaluator::apply_diff_file(const std::string& path) {
-  auto text = read_whole_file(path);
+  auto text = read_text_file(path);
   if (!text) return std::move(text).error();
   return apply_diff(*text, path);
 }
