@@ -24,8 +24,8 @@ namespace {
 constexpr std::string_view k_event_fields[] = {"event_id", "entity_id", "event_type", "timestamp", "value"};
 constexpr std::string_view k_exposure_fields[] = {"entity_id", "experiment", "variant", "timestamp"};
 
-// Recomputes variants by hashing, as assignment would have, treating the experiment as running
-// (it may be stopped by the time it is analysed).
+// Recomputes variants by hashing, as assignment would have, even if the experiment has been
+// stopped since.
 struct Oracle {
   AssignmentSnapshot snapshot;
   size_t layer = 0;
@@ -46,12 +46,8 @@ struct Oracle {
 
 std::optional<Oracle> make_oracle(const RegistryState& state, const ExperimentRecord& experiment) {
   if (!experiment.slots) return std::nullopt;
-  RegistryState as_running = state;
-  for (ExperimentRecord& e : as_running.experiments) {
-    if (e.spec.key == experiment.spec.key) e.status = ExperimentStatus::running;
-  }
   Oracle oracle;
-  oracle.snapshot = snapshot_from_registry(as_running);
+  oracle.snapshot = snapshot_from_registry(state, experiment.spec.key);
   int layer = oracle.snapshot.layer_index(experiment.spec.namespace_key);
   if (layer < 0) return std::nullopt;
   oracle.layer = static_cast<size_t>(layer);

@@ -11,7 +11,7 @@ int AssignmentSnapshot::layer_index(std::string_view key) const {
   return -1;
 }
 
-AssignmentSnapshot snapshot_from_registry(const RegistryState& state) {
+AssignmentSnapshot snapshot_from_registry(const RegistryState& state, std::string_view also_active) {
   AssignmentSnapshot snapshot;
   snapshot.hash_version = state.hash_version;
   if (state.global_holdout && state.global_holdout->spec.percent_bps > 0) {
@@ -24,7 +24,8 @@ AssignmentSnapshot snapshot_from_registry(const RegistryState& state) {
     layer.default_config = ns.spec.default_config;
     layer.slot_owner.assign(ns.spec.total_slots, -1);
     for (const ExperimentRecord& e : state.experiments) {
-      if (e.status != ExperimentStatus::running || e.spec.namespace_key != ns.spec.key || !e.slots) continue;
+      const bool active = e.status == ExperimentStatus::running || (!also_active.empty() && e.spec.key == also_active);
+      if (!active || e.spec.namespace_key != ns.spec.key || !e.slots) continue;
       SnapshotExperiment se;
       se.key = e.spec.key;
       se.layer = snapshot.layers.size();

@@ -58,8 +58,10 @@ struct AssignmentSnapshot {
   int layer_index(std::string_view key) const;
 };
 
-// Builds the snapshot of every namespace and every running experiment in `state`.
-AssignmentSnapshot snapshot_from_registry(const RegistryState& state);
+// Builds the snapshot of every namespace and every running experiment in `state`. An experiment
+// named `also_active` is included whatever its status (analysis recomputes the assignments of
+// stopped experiments); it must hold slots to be included.
+AssignmentSnapshot snapshot_from_registry(const RegistryState& state, std::string_view also_active = {});
 
 // Completes a snapshot built by hand or from a bundle: merges each variant's config over its
 // layer's default_config once, so evaluation hands out references instead of merging per call.

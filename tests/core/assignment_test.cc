@@ -242,6 +242,12 @@ TEST_CASE("a registry snapshot holds every namespace but only running experiment
   CHECK(s.layers[0].slot_owner[5] == 0);
   CHECK(s.layers[0].slot_owner[15] == -1);
   CHECK(s.layers[0].slot_owner[25] == -1);
+  SECTION("an experiment named as also active is included whatever its status") {
+    AssignmentSnapshot with_stopped = snapshot_from_registry(state, "b-stopped");
+    REQUIRE(with_stopped.experiments.size() == 2);
+    CHECK(with_stopped.layers[0].slot_owner[15] == 1);
+    CHECK(with_stopped.layers[0].slot_owner[25] == -1);
+  }
 }
 
 }  // namespace
