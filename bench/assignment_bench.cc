@@ -8,8 +8,8 @@
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
-#include "core/assignment.h"
-#include "core/hash.h"
+#include "core/assign/assignment.h"
+#include "core/assign/hash.h"
 
 namespace {
 

@@ -7,8 +7,9 @@
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
-#include "core/bundle.h"
-#include "core/evaluator.h"
+#include "core/assign/bundle.h"
+#include "core/assign/evaluator.h"
+#include "core/registry/bundle_publish.h"
 
 namespace {
 

@@ -11,10 +11,10 @@
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
-#include "core/analysis.h"
-#include "core/csv_reader.h"
-#include "core/event_aggregator.h"
-#include "core/exposure_table.h"
+#include "core/analysis/experiment_analysis.h"
+#include "core/ingest/csv_reader.h"
+#include "core/ingest/event_aggregator.h"
+#include "core/ingest/exposure_table.h"
 
 namespace {
 

@@ -6,9 +6,9 @@
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
-#include "core/capacity_check.h"
-#include "core/spec_parser.h"
-#include "core/spec_validator.h"
+#include "core/check/capacity_check.h"
+#include "core/spec/parser.h"
+#include "core/check/spec_validator.h"
 
 namespace {
 

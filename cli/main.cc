@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "cli/app.h"
-#include "core/edit_distance.h"
-#include "core/timestamp.h"
+#include "core/base/edit_distance.h"
+#include "core/base/timestamp.h"
 
 namespace {
 

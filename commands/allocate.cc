@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "commands/render.h"
-#include "core/allocation_plan.h"
+#include "core/registry/allocation_plan.h"
 
 namespace expt {
 

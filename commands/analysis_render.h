@@ -7,9 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/analysis.h"
-#include "core/event_aggregator.h"
-#include "core/exposure_table.h"
+#include "core/analysis/experiment_analysis.h"
+#include "core/ingest/event_aggregator.h"
+#include "core/ingest/exposure_table.h"
 
 namespace expt {
 

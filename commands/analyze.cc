@@ -8,14 +8,15 @@
 #include "commands/analysis_render.h"
 #include "commands/input_stream.h"
 #include "commands/render.h"
-#include "core/analysis.h"
-#include "core/assignment.h"
-#include "core/atomic_file.h"
-#include "core/column_mapping.h"
-#include "core/csv_reader.h"
-#include "core/event_aggregator.h"
-#include "core/exposure_table.h"
-#include "core/transition_plan.h"
+#include "core/analysis/experiment_analysis.h"
+#include "core/assign/assignment.h"
+#include "core/base/atomic_file.h"
+#include "core/ingest/column_mapping.h"
+#include "core/ingest/csv_reader.h"
+#include "core/ingest/event_aggregator.h"
+#include "core/ingest/exposure_table.h"
+#include "core/registry/registry_snapshot.h"
+#include "core/registry/transition_plan.h"
 
 namespace expt {
 

@@ -6,9 +6,10 @@
 
 #include "commands/input_stream.h"
 #include "commands/render.h"
-#include "core/csv_reader.h"
-#include "core/edit_distance.h"
-#include "core/evaluator.h"
+#include "core/ingest/csv_reader.h"
+#include "core/base/edit_distance.h"
+#include "core/assign/evaluator.h"
+#include "core/registry/registry_snapshot.h"
 
 namespace expt {
 

@@ -11,7 +11,7 @@
 
 #include "commands/command.h"
 #include "commands/registry_access.h"
-#include "core/assignment.h"
+#include "core/assign/assignment.h"
 
 namespace expt {
 

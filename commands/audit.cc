@@ -3,7 +3,7 @@
 #include <ostream>
 
 #include "commands/render.h"
-#include "core/registry_json.h"
+#include "core/registry/json_form.h"
 
 namespace expt {
 

@@ -2,7 +2,7 @@
 
 #include <ostream>
 
-#include "core/timestamp.h"
+#include "core/base/timestamp.h"
 
 namespace expt {
 

@@ -6,10 +6,10 @@
 #include <iosfwd>
 #include <string>
 
-#include "core/clock.h"
-#include "core/diagnostic.h"
-#include "core/error.h"
-#include "core/registry_state.h"
+#include "core/base/clock.h"
+#include "core/base/diagnostic.h"
+#include "core/base/error.h"
+#include "core/registry/state.h"
 
 namespace expt {
 

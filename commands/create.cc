@@ -6,8 +6,8 @@
 
 #include "commands/render.h"
 #include "commands/spec_files.h"
-#include "core/spec_sync.h"
-#include "core/spec_validator.h"
+#include "core/registry/spec_sync.h"
+#include "core/check/spec_validator.h"
 
 namespace expt {
 

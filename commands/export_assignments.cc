@@ -3,7 +3,7 @@
 #include <ostream>
 
 #include "commands/assignment_stream.h"
-#include "core/atomic_file.h"
+#include "core/base/atomic_file.h"
 
 namespace expt {
 

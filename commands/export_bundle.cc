@@ -6,9 +6,10 @@
 #include <fmt/format.h>
 
 #include "commands/render.h"
-#include "core/atomic_file.h"
-#include "core/bundle.h"
-#include "core/text_file.h"
+#include "core/base/atomic_file.h"
+#include "core/assign/bundle.h"
+#include "core/base/text_file.h"
+#include "core/registry/bundle_publish.h"
 
 namespace expt {
 

@@ -8,9 +8,9 @@
 #include <fmt/format.h>
 
 #include "commands/render.h"
-#include "core/atomic_file.h"
-#include "core/registry_json.h"
-#include "core/spec_json.h"
+#include "core/base/atomic_file.h"
+#include "core/registry/json_form.h"
+#include "core/spec/json_form.h"
 
 namespace expt {
 

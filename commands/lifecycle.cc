@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "commands/render.h"
-#include "core/transition_plan.h"
+#include "core/registry/transition_plan.h"
 
 namespace expt {
 

@@ -1,13 +1,13 @@
 #pragma once
 // `expt start | stop | archive EXPERIMENT`: moves an experiment through its lifecycle
-// (core/lifecycle.h), timestamped and audited. Asking for the status it already has changes
+// (core/registry/lifecycle.h), timestamped and audited. Asking for the status it already has changes
 // nothing and exits 0; an illegal transition exits 2 with the reason.
 
 #include <string>
 
 #include "commands/command.h"
 #include "commands/registry_access.h"
-#include "core/lifecycle.h"
+#include "core/registry/lifecycle.h"
 
 namespace expt {
 

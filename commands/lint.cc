@@ -8,9 +8,9 @@
 
 #include "commands/render.h"
 #include "commands/spec_files.h"
-#include "core/capacity_check.h"
-#include "core/finding_codes.h"
-#include "core/spec_validator.h"
+#include "core/check/capacity_check.h"
+#include "core/base/finding_codes.h"
+#include "core/check/spec_validator.h"
 
 namespace expt {
 

@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "commands/render.h"
-#include "core/registry_json.h"
+#include "core/registry/json_form.h"
 
 namespace expt {
 

@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "commands/render.h"
-#include "core/power.h"
+#include "core/spec/plan_check.h"
 
 namespace expt {
 

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "commands/command.h"
-#include "core/sqlite_registry.h"
+#include "core/registry/sqlite_registry.h"
 
 namespace expt {
 

@@ -4,8 +4,8 @@
 #include <filesystem>
 #include <iterator>
 
-#include "core/spec_parser.h"
-#include "core/text_file.h"
+#include "core/spec/parser.h"
+#include "core/base/text_file.h"
 
 namespace expt {
 

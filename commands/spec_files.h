@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "core/diagnostic.h"
-#include "core/spec.h"
+#include "core/base/diagnostic.h"
+#include "core/spec/spec.h"
 
 namespace expt {
 

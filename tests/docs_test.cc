@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "cli/app.h"
-#include "core/finding_codes.h"
+#include "core/base/finding_codes.h"
 #include "tests/support/fixtures.h"
 
 namespace expt {

@@ -2,8 +2,8 @@
 
 #include <stdexcept>
 
-#include "core/allocation_plan.h"
-#include "core/spec_sync.h"
+#include "core/registry/allocation_plan.h"
+#include "core/registry/spec_sync.h"
 #include "tests/support/fixtures.h"
 #include "tests/support/spec_builders.h"
 

@@ -2,7 +2,7 @@
 // The fixture specs (fixtures/specs) as a registry state with every experiment allocated the
 // way `expt allocate --all` places them and started, for tests that need a realistic registry.
 
-#include "core/registry_state.h"
+#include "core/registry/state.h"
 
 namespace expt::testing {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "core/diagnostic.h"
+#include "core/base/diagnostic.h"
 
 namespace expt::testing {
 

@@ -3,8 +3,8 @@
 
 #include <string>
 
-#include "core/registry_state.h"
-#include "core/spec_parser.h"
+#include "core/registry/state.h"
+#include "core/spec/parser.h"
 
 namespace expt::testing {
 

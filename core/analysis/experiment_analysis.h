@@ -1,0 +1,72 @@
+#pragma once
+// Inference for one experiment, from per-variant sufficient statistics (core/ingest/event_aggregator.h
+// produces them from CSV; a warehouse query could equally). Pure: every treatment against the
+// control (the first variant) for each bound metric, Bayesian read-outs, multiple-testing
+// correction over primary metrics x treatments, guardrail verdicts and the sample ratio check.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/stats/bayesian.h"
+#include "core/stats/corrections.h"
+#include "core/ingest/event_aggregator.h"
+#include "core/stats/frequentist.h"
+#include "core/spec/spec.h"
+#include "core/stats/srm.h"
+
+namespace expt {
+
+struct AnalysisOptions {
+  TestConfig test;
+  Correction correction = Correction::holm;
+};
+
+// A guardrail's verdict for one treatment. Degradation is measured in the threshold's units
+// (relative lift, or metric units) and is positive when the treatment is worse. A breach is an
+// interval that lies entirely beyond the threshold on the bad side; "at risk" a point estimate
+// beyond it whose interval still reaches acceptable values.
+struct GuardrailCheck {
+  double threshold = 0;
+  ThresholdType threshold_type = ThresholdType::relative;
+  std::optional<double> degradation;
+  std::optional<double> degradation_ci_low;
+  std::optional<double> degradation_ci_high;
+  bool breached = false;
+  bool at_risk = false;
+};
+
+struct TreatmentResult {
+  std::string variant;
+  Comparison comparison;
+  BayesianResult bayesian;
+  std::optional<double> adjusted_p_value;  // primary metrics
+  std::optional<GuardrailCheck> guardrail;  // guardrail metrics
+  bool significant = false;  // (adjusted, for primaries) p below 1 - confidence
+};
+
+struct MetricResult {
+  MetricSpec metric;
+  MetricBinding binding;
+  Direction good = Direction::increase;
+  std::vector<VariantEstimate> variants;      // per variant, control first
+  std::vector<TreatmentResult> treatments;   // per variant but the control
+};
+
+struct AnalysisReport {
+  std::string experiment;
+  std::vector<std::string> variants;
+  std::vector<double> weights;
+  std::vector<int64_t> entities;  // exposed entities per variant
+  SrmResult srm;
+  std::vector<MetricResult> metrics;
+  AnalysisOptions options;
+
+  bool guardrail_breached() const;
+};
+
+// `aggregates` are aligned with experiment.metrics (the bindings), one per binding.
+AnalysisReport analyze_experiment(const ExperimentSpec& experiment, const std::vector<MetricAggregate>& aggregates,
+                                  const std::vector<int64_t>& entities, const AnalysisOptions& options);
+
+}  // namespace expt

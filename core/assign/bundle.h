@@ -1,0 +1,42 @@
+#pragma once
+// Config bundles: everything in-process assignment needs, as a self-contained JSON document
+// that SDKs download (docs/bundle-format.md). core/registry/bundle_publish.h builds them from
+// the registry, deterministically: equal registry states give byte-identical content. Diffs between versions are RFC 6902 JSON Patches that refuse to
+// apply to any base but the one they were made from.
+
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/base/error.h"
+
+namespace expt {
+
+inline constexpr int k_bundle_format_version = 1;
+
+// "xxh128:" and 32 hex digits: XXH3-128 of the canonical text of `content`.
+std::string content_hash(const nlohmann::json& content);
+
+// The published document: `content` plus bundle_version, created_at and content_hash.
+nlohmann::json bundle_document(const nlohmann::json& content, int64_t version, const std::string& created_at);
+
+// The content part of a published document (the document without its three metadata fields).
+nlohmann::json content_of(const nlohmann::json& document);
+
+// The exact bytes of a bundle or diff file: compact JSON, keys sorted, then a newline.
+std::string canonical_text(const nlohmann::json& value);
+
+// An RFC 6902 patch turning `from` into `to`, led by `test` operations on from's bundle_version
+// and content_hash so that it applies to that base only.
+nlohmann::json bundle_diff(const nlohmann::json& from, const nlohmann::json& to);
+
+// Checks that `document` is a bundle whose content_hash matches its content. Errors name the field.
+Result<void> verify_bundle(const nlohmann::json& document, const std::string& name);
+
+// Applies `patch` to `base` and verifies the result. Errors: the patch is not for this base
+// (its test operations fail), it is malformed, or the result does not verify.
+Result<nlohmann::json> apply_bundle_diff(const nlohmann::json& base, const nlohmann::json& patch,
+                                         const std::string& name);
+
+}  // namespace expt

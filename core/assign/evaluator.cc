@@ -1,0 +1,110 @@
+#include "core/assign/evaluator.h"
+
+
+#include "core/assign/bundle.h"
+#include "core/assign/bundle_snapshot.h"
+#include "core/base/text_file.h"
+
+namespace expt {
+
+using nlohmann::json;
+
+namespace {
+
+Result<json> parse_json(std::string_view text, const std::string& name) {
+  json value = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (value.is_discarded()) return Error::invalid("not valid JSON", SourceLocation{name});
+  return value;
+}
+
+}  // namespace
+
+BundleSnapshot::BundleSnapshot(json document, AssignmentSnapshot assignment)
+    : m_document(std::move(document)), m_assignment(std::move(assignment)) {
+  m_version = m_document.at("bundle_version").get<int64_t>();
+  m_content_hash = m_document.at("content_hash").get<std::string>();
+}
+
+Result<std::shared_ptr<const BundleSnapshot>> BundleSnapshot::from_document(json document, const std::string& name) {
+  auto assignment = snapshot_from_bundle(document, name);
+  if (!assignment) return std::move(assignment).error();
+  if (!document["bundle_version"].is_number_integer()) {
+    return Error::invalid("bundle_version must be an integer", SourceLocation{name}, "bundle_version");
+  }
+  return std::shared_ptr<const BundleSnapshot>(new BundleSnapshot(std::move(document), std::move(*assignment)));
+}
+
+Result<std::shared_ptr<const BundleSnapshot>> BundleSnapshot::parse(std::string_view text, const std::string& name) {
+  auto document = parse_json(text, name);
+  if (!document) return std::move(document).error();
+  return from_document(std::move(*document), name);
+}
+
+Result<std::shared_ptr<const BundleSnapshot>> BundleSnapshot::apply_diff(std::string_view patch_text,
+                                                                         const std::string& name) const {
+  auto patch = parse_json(patch_text, name);
+  if (!patch) return std::move(patch).error();
+  auto next = apply_bundle_diff(m_document, *patch, name);
+  if (!next) return std::move(next).error();
+  return from_document(std::move(*next), name);
+}
+
+Evaluation evaluate(std::shared_ptr<const BundleSnapshot> snapshot, std::string_view entity_id) {
+  Evaluation result;
+  result.snapshot = std::move(snapshot);
+  if (!result.snapshot) return result;
+  const AssignmentSnapshot& s = result.snapshot->assignment();
+  const bool held = in_global_holdout(s, entity_id);
+  result.layers.reserve(s.layers.size());
+  for (size_t layer = 0; layer < s.layers.size(); ++layer) {
+    LayerAssignment a = assign_in_layer(s, layer, entity_id, held);
+    result.layers.push_back(EvaluatedLayer{s.layers[layer].key, experiment_key(s, a), variant_key(s, a), a.slot,
+                                           a.in_global_holdout, &merged_config(s, layer, a)});
+  }
+  return result;
+}
+
+void Evaluator::swap_in(std::shared_ptr<const BundleSnapshot> next) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  m_current.swap(next);
+  // The old snapshot is released here, outside evaluation; readers still holding it keep it alive.
+}
+
+std::shared_ptr<const BundleSnapshot> Evaluator::snapshot() const {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  return m_current;
+}
+
+Evaluation Evaluator::assign(std::string_view entity_id) const { return evaluate(snapshot(), entity_id); }
+
+Result<void> Evaluator::load_string(std::string_view text, const std::string& name) {
+  std::lock_guard<std::mutex> writer(m_writer_mutex);
+  auto next = BundleSnapshot::parse(text, name);
+  if (!next) return std::move(next).error();
+  swap_in(std::move(*next));
+  return {};
+}
+
+Result<void> Evaluator::load_file(const std::string& path) {
+  auto text = read_text_file(path);
+  if (!text) return std::move(text).error();
+  return load_string(*text, path);
+}
+
+Result<void> Evaluator::apply_diff(std::string_view patch_text, const std::string& name) {
+  std::lock_guard<std::mutex> writer(m_writer_mutex);
+  auto current = snapshot();
+  if (!current) return Error::invalid("no bundle loaded to apply a diff to", SourceLocation{name});
+  auto next = current->apply_diff(patch_text, name);
+  if (!next) return std::move(next).error();
+  swap_in(std::move(*next));
+  return {};
+}
+
+Result<void> Evaluator::apply_diff_file(const std::string& path) {
+  auto text = read_text_file(path);
+  if (!text) return std::move(text).error();
+  return apply_diff(*text, path);
+}
+
+}  // namespace expt

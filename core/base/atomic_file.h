@@ -1,0 +1,39 @@
+#pragma once
+// Writes files so that a reader sees either the old file or the whole new one, never a part:
+// the bytes go to a temporary file in the same folder, which is flushed to disk (fsync) and
+// then renamed over the target; the folder is synced so the rename survives a crash.
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/base/error.h"
+
+namespace expt {
+
+// A file being written. Nothing is visible at `path` until commit(); destroying the writer
+// without committing removes the temporary file. Not thread-safe.
+class AtomicFileWriter {
+ public:
+  // Creates the temporary file next to `path`. Errors: the folder is missing or not writable.
+  static Result<std::unique_ptr<AtomicFileWriter>> open(const std::string& path);
+  ~AtomicFileWriter();
+  AtomicFileWriter(const AtomicFileWriter&) = delete;
+  AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
+
+  Result<void> write(std::string_view bytes);
+  // fsync, rename over the target, fsync the folder. After an error the target is untouched.
+  Result<void> commit();
+
+ private:
+  AtomicFileWriter(std::string path, std::string temp_path, int fd);
+  std::string m_path;
+  std::string m_temp_path;
+  int m_fd = -1;
+  bool m_committed = false;
+};
+
+// Writes `content` to `path` atomically (see above).
+Result<void> write_file_atomically(const std::string& path, std::string_view content);
+
+}  // namespace expt

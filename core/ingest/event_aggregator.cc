@@ -1,0 +1,261 @@
+#include "core/ingest/event_aggregator.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "core/base/timestamp.h"
+
+namespace expt {
+
+namespace {
+constexpr ColumnField k_fields[] = {
+    {"event_id", true}, {"entity_id", true}, {"event_type", true}, {"timestamp", true}, {"value", false}};
+enum { k_event_id, k_entity, k_type, k_timestamp, k_value };
+
+std::optional<double> parse_number(std::string_view text) {
+  double v = 0;
+  const char* begin = text.data();
+  const char* end = text.data() + text.size();
+  if (begin != end && *begin == '+') ++begin;
+  auto [ptr, ec] = std::from_chars(begin, end, v);
+  if (ec != std::errc() || ptr != end || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+}  // namespace
+
+EventAggregator::EventAggregator(const ExposureTable& exposures, std::vector<MetricSpec> metrics, size_t variants)
+    : m_exposures(exposures), m_metrics(std::move(metrics)), m_variants(variants) {
+  for (const MetricSpec& m : m_metrics) {
+    int slot = add_slot(m.measure.event_type);
+    m_metric_slot.push_back(slot);
+    m_metric_denominator.push_back(m.denominator ? add_slot(m.denominator->event_type) : -1);
+  }
+  m_quantile_metrics_of_slot.resize(m_slots.size());
+  m_quantile.resize(m_metrics.size());
+  for (size_t i = 0; i < m_metrics.size(); ++i) {
+    if (m_metrics[i].type != MetricType::percentile) continue;
+    m_quantile_metrics_of_slot[static_cast<size_t>(m_metric_slot[i])].push_back(static_cast<int>(i));
+    m_quantile[i].resize(variants);
+  }
+}
+
+int EventAggregator::slot_of(std::string_view event_type) const {
+  for (size_t i = 0; i < m_slots.size(); ++i) {
+    if (m_slots[i].event_type == event_type) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+int EventAggregator::add_slot(const std::string& event_type) {
+  int existing = slot_of(event_type);
+  if (existing >= 0) return existing;
+  m_slots.push_back(Slot{event_type, ZeroedArray<Accumulator>(m_exposures.exposures.size())});
+  return static_cast<int>(m_slots.size() - 1);
+}
+
+namespace {
+
+// A row waiting in the pipeline: the fields it needs, copied out of the reader's buffer (IDs and
+// timestamps fit the small-string buffer, so no allocation), and the hashes computed for it.
+struct PendingRow {
+  std::string entity;
+  std::string event_id;
+  std::string timestamp;
+  std::string value;
+  int64_t line = 0;
+  int timestamp_column = 0;
+  int value_column = 0;
+  int slot = 0;
+  uint64_t entity_hash = 0;
+  FingerprintSet::Fingerprint fingerprint;
+  uint32_t entity_index = 0;
+};
+
+constexpr size_t k_batch = 32;
+
+}  // namespace
+
+Result<void> EventAggregator::ingest(CsvReader& reader, const ColumnMapping& mapping, const IngestOptions& options,
+                                     EventCounts& counts) {
+  auto header = read_header(reader, k_fields, mapping);
+  if (!header) return std::move(header).error();
+  const std::vector<int>& col = header->index;
+  const size_t needed = header->needed;
+  std::vector<std::string_view> fields;
+  auto at = [&](int field) { return fields[static_cast<size_t>(col[static_cast<size_t>(field)])]; };
+  auto bad = [&](int64_t line, int column, int field, std::string message) {
+    return bad_row(options, counts.bad_rows, SourceLocation{reader.file(), static_cast<int>(line), column},
+                   field >= 0 ? k_fields[field].name : std::string_view(), std::move(message));
+  };
+
+  // Rows go through three stages so that the random memory accesses of many rows overlap instead
+  // of waiting one by one: (1) parse, hash, prefetch the entity's and the event ID's table slots;
+  // (2) resolve the entity, prefetch its exposure and accumulator; (3) apply the rules in row
+  // order, exactly as a row-at-a-time loop would.
+  std::vector<PendingRow> batch(k_batch);
+  size_t pending = 0;
+  auto process = [&]() -> Result<void> {
+    for (size_t i = 0; i < pending; ++i) {
+      PendingRow& row = batch[i];
+      row.entity_index = m_exposures.entities.find(row.entity, row.entity_hash);
+      if (row.entity_index != EntityIndex::k_absent) {
+        __builtin_prefetch(&m_exposures.exposures[row.entity_index]);
+        __builtin_prefetch(&m_slots[static_cast<size_t>(row.slot)].entity[row.entity_index], 1);
+      }
+    }
+    for (size_t i = 0; i < pending; ++i) {
+      const PendingRow& row = batch[i];
+      const uint32_t entity = row.entity_index;
+      if (entity == EntityIndex::k_absent || m_exposures.exposures[entity].variant == ExposureTable::k_excluded) {
+        ++counts.unexposed;
+        continue;
+      }
+      auto ts = parse_timestamp_ms(row.timestamp);
+      if (!ts) {
+        if (auto e = bad(row.line, row.timestamp_column, k_timestamp,
+                         fmt::format("timestamp '{}' is neither ISO-8601 nor epoch seconds or milliseconds", row.timestamp))) {
+          return *e;
+        }
+        continue;
+      }
+      double value = 1;
+      if (!row.value.empty()) {
+        auto parsed = parse_number(row.value);
+        if (!parsed) {
+          if (auto e = bad(row.line, row.value_column, k_value, fmt::format("value '{}' is not a number", row.value))) {
+            return *e;
+          }
+          continue;
+        }
+        value = *parsed;
+      }
+      if (!m_seen.insert(row.fingerprint)) {
+        ++counts.duplicates;
+        continue;
+      }
+      const Exposure& exposure = m_exposures.exposures[entity];
+      if (*ts < exposure.at_ms) {
+        ++counts.before_exposure;
+        continue;
+      }
+      ++counts.counted;
+      Accumulator& a = m_slots[static_cast<size_t>(row.slot)].entity[entity];
+      a.count += 1;
+      a.sum += value;
+      for (int metric : m_quantile_metrics_of_slot[static_cast<size_t>(row.slot)]) {
+        m_quantile[static_cast<size_t>(metric)][static_cast<size_t>(exposure.variant)].add(value, entity);
+      }
+    }
+    pending = 0;
+    return {};
+  };
+
+  constexpr int64_t k_sample_rows = 4096;
+  int64_t sample_relevant = 0;
+  const int64_t rows_before = counts.rows;
+  for (;;) {
+    auto more = reader.next(fields);
+    if (!more) {
+      if (auto flushed = process(); !flushed) return flushed;
+      return std::move(more).error();
+    }
+    if (!*more) break;
+    ++counts.rows;
+    if (counts.rows - rows_before == k_sample_rows && m_expected_bytes > 0) {
+      // Project the relevant rows of the whole input from the sample, with 5% to spare.
+      const double rows = static_cast<double>(m_expected_bytes) * k_sample_rows / static_cast<double>(reader.bytes_read());
+      m_seen.reserve(static_cast<size_t>(rows * static_cast<double>(sample_relevant) / k_sample_rows * 1.05));
+    }
+    if (fields.size() < needed) {
+      if (auto flushed = process(); !flushed) return flushed;
+      if (auto e = bad(reader.line(), 1, -1, fmt::format("row has {} fields, expected at least {}", fields.size(), needed))) {
+        return *e;
+      }
+      continue;
+    }
+    const int slot = slot_of(at(k_type));
+    if (slot < 0) {
+      ++counts.other_event_types;
+      continue;
+    }
+    ++sample_relevant;
+    PendingRow& row = batch[pending++];
+    row.entity.assign(at(k_entity));
+    row.event_id.assign(at(k_event_id));
+    row.timestamp.assign(at(k_timestamp));
+    row.value.assign(col[k_value] >= 0 ? at(k_value) : std::string_view());
+    row.line = reader.line();
+    row.timestamp_column = reader.column(static_cast<size_t>(col[k_timestamp]));
+    row.value_column = col[k_value] >= 0 ? reader.column(static_cast<size_t>(col[k_value])) : 0;
+    row.slot = slot;
+    row.entity_hash = EntityIndex::hash(row.entity);
+    row.fingerprint = FingerprintSet::fingerprint(row.event_id);
+    m_exposures.entities.prefetch(row.entity_hash);
+    m_seen.prefetch(row.fingerprint);
+    if (pending == k_batch) {
+      if (auto flushed = process(); !flushed) return flushed;
+    }
+  }
+  return process();
+}
+
+double EventAggregator::entity_value(int slot, Aggregation aggregation, uint32_t entity) const {
+  const Accumulator& a = m_slots[static_cast<size_t>(slot)].entity[entity];
+  switch (aggregation) {
+    case Aggregation::sum: return a.sum;
+    case Aggregation::count: return a.count;
+    case Aggregation::avg: return a.count > 0 ? a.sum / a.count : 0.0;
+  }
+  return 0;
+}
+
+std::vector<MetricAggregate> EventAggregator::finish() {
+  std::vector<MetricAggregate> result;
+  const size_t entities = m_exposures.exposures.size();
+  for (size_t i = 0; i < m_metrics.size(); ++i) {
+    const MetricSpec& m = m_metrics[i];
+    MetricAggregate a;
+    a.metric = m;
+    const int slot = m_metric_slot[i];
+    switch (m.type) {
+      case MetricType::conversion:
+      case MetricType::mean:
+        a.mean.resize(m_variants);
+        for (uint32_t e = 0; e < entities; ++e) {
+          const int32_t v = m_exposures.exposures[e].variant;
+          if (v < 0) continue;
+          const double x = m.type == MetricType::conversion
+                               ? (m_slots[static_cast<size_t>(slot)].entity[e].count > 0 ? 1.0 : 0.0)
+                               : entity_value(slot, m.measure.aggregation, e);
+          a.mean[static_cast<size_t>(v)].add(x);
+        }
+        break;
+      case MetricType::ratio:
+        a.ratio.resize(m_variants);
+        for (uint32_t e = 0; e < entities; ++e) {
+          const int32_t v = m_exposures.exposures[e].variant;
+          if (v < 0) continue;
+          a.ratio[static_cast<size_t>(v)].add(entity_value(slot, m.measure.aggregation, e),
+                                              entity_value(m_metric_denominator[i], m.denominator->aggregation, e));
+        }
+        break;
+      case MetricType::percentile:
+        // Renumber entities densely within each variant, as the quantile method expects.
+        a.quantile = std::move(m_quantile[i]);
+        for (QuantileSample& sample : a.quantile) {
+          std::vector<uint32_t> local(entities, UINT32_MAX);
+          for (uint32_t& e : sample.entity) {
+            if (local[e] == UINT32_MAX) local[e] = sample.entities++;
+            e = local[e];
+          }
+        }
+        break;
+    }
+    result.push_back(std::move(a));
+  }
+  return result;
+}
+
+}  // namespace expt

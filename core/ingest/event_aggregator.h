@@ -1,0 +1,82 @@
+#pragma once
+// Folds an events CSV (event_id, entity_id, event_type, timestamp, value) into per-variant
+// sufficient statistics for each metric, in one streaming pass. Events are deduplicated by
+// event_id; only events of exposed entities at or after their exposure time (full timestamp
+// precision) count; every other row is counted by why it was dropped. Memory grows with
+// entities (per-entity accumulators), plus 16-byte fingerprints of counted event IDs and, for
+// percentile metrics, the counted values. Rows are validated as far as the analysis reads them:
+// rows of event types no metric uses are skipped unparsed. Aggregation only: no inference.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/ingest/column_mapping.h"
+#include "core/ingest/csv_reader.h"
+#include "core/ingest/exposure_table.h"
+#include "core/ingest/fingerprint_set.h"
+#include "core/spec/spec.h"
+#include "core/stats/sufficient_stats.h"
+#include "core/ingest/zeroed_array.h"
+
+namespace expt {
+
+struct EventCounts {
+  int64_t rows = 0;               // data rows read
+  int64_t bad_rows = 0;           // skipped as malformed (with skip_bad_rows)
+  int64_t other_event_types = 0;  // event types no metric of the experiment uses
+  int64_t unexposed = 0;          // events of entities never exposed (or excluded)
+  int64_t duplicates = 0;         // repeats of an event_id already counted
+  int64_t before_exposure = 0;    // events earlier than the entity's exposure
+  int64_t counted = 0;
+};
+
+// Per metric, per variant (index = variant position): the statistics inference needs.
+struct MetricAggregate {
+  MetricSpec metric;
+  std::vector<MeanStats> mean;            // conversion and mean metrics
+  std::vector<RatioStats> ratio;          // ratio metrics
+  std::vector<QuantileSample> quantile;   // percentile metrics
+};
+
+class EventAggregator {
+ public:
+  EventAggregator(const ExposureTable& exposures, std::vector<MetricSpec> metrics, size_t variants);
+
+  // The size of the next input in bytes, when known (a file, not a pipe). After a sample of rows
+  // the duplicate detector is sized from it, sparing rehashes of a large table.
+  void expect_input_bytes(int64_t bytes) { m_expected_bytes = bytes; }
+
+  // Reads one events file (may be called for several). Errors carry file, line and column.
+  Result<void> ingest(CsvReader& reader, const ColumnMapping& mapping, const IngestOptions& options,
+                      EventCounts& counts);
+
+  // The per-variant statistics; every exposed entity counts, with 0 when it had no events.
+  std::vector<MetricAggregate> finish();
+
+ private:
+  struct Accumulator {  // one entity's events of one type; count and sum share a cache line
+    double sum = 0;
+    uint32_t count = 0;
+  };
+  struct Slot {  // one event type's per-entity accumulators
+    std::string event_type;
+    ZeroedArray<Accumulator> entity;
+  };
+  int slot_of(std::string_view event_type) const;
+  int add_slot(const std::string& event_type);
+  double entity_value(int slot, Aggregation aggregation, uint32_t entity) const;
+
+  const ExposureTable& m_exposures;
+  std::vector<MetricSpec> m_metrics;
+  size_t m_variants;
+  std::vector<Slot> m_slots;
+  std::vector<int> m_metric_slot;        // per metric: its (numerator) slot
+  std::vector<int> m_metric_denominator;  // per metric: ratio denominator slot, or -1
+  std::vector<std::vector<int>> m_quantile_metrics_of_slot;  // slot -> percentile metrics fed by it
+  std::vector<std::vector<QuantileSample>> m_quantile;      // per metric, per variant (global entity ids)
+  FingerprintSet m_seen;
+  int64_t m_expected_bytes = 0;
+};
+
+}  // namespace expt

@@ -1,0 +1,118 @@
+#include "core/ingest/exposure_table.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "core/base/timestamp.h"
+
+namespace expt {
+
+namespace {
+constexpr ColumnField k_fields[] = {
+    {"entity_id", true}, {"experiment", false}, {"variant", false}, {"timestamp", true}};
+enum { k_entity, k_experiment, k_variant, k_timestamp };
+}  // namespace
+
+std::optional<Error> bad_row(const IngestOptions& options, int64_t& bad_rows, SourceLocation at, std::string_view field,
+                             std::string message) {
+  if (options.skip_bad_rows) {
+    ++bad_rows;
+    return std::nullopt;
+  }
+  return Error::invalid(std::move(message), std::move(at), std::string(field));
+}
+
+Result<ExposureTable> read_exposures(CsvReader& reader, const ColumnMapping& mapping, const ExperimentArms& arms,
+                                     const VariantOracle* oracle, const IngestOptions& options,
+                                     ExposureCounts& counts) {
+  auto header = read_header(reader, k_fields, mapping);
+  if (!header) return std::move(header).error();
+  const std::vector<int>& col = header->index;
+  const size_t needed = header->needed;
+  std::vector<std::string_view> fields;
+  std::string variant_list;
+  for (const std::string& v : arms.variants) variant_list += (variant_list.empty() ? "" : ", ") + v;
+
+  ExposureTable table;
+  table.entities_per_variant.assign(arms.variants.size(), 0);
+  for (;;) {
+    auto more = reader.next(fields);
+    if (!more) return std::move(more).error();
+    if (!*more) break;
+    ++counts.rows;
+    // The error for `field` (one of the k_* positions, or -1 for the whole row), unless bad rows
+    // are being skipped, in which case the row is counted and nullopt returned.
+    auto bad = [&](int field, std::string message) {
+      const int column = field >= 0 ? reader.column(static_cast<size_t>(col[static_cast<size_t>(field)])) : 1;
+      return bad_row(options, counts.bad_rows, SourceLocation{reader.file(), static_cast<int>(reader.line()), column},
+                     field >= 0 ? k_fields[field].name : std::string_view(), std::move(message));
+    };
+    if (fields.size() < needed) {
+      if (auto e = bad(-1, fmt::format("row has {} fields, expected at least {}", fields.size(), needed))) return *e;
+      continue;
+    }
+    if (col[k_experiment] >= 0 && fields[static_cast<size_t>(col[k_experiment])] != arms.key) {
+      ++counts.other_experiments;
+      continue;
+    }
+    std::string_view entity = fields[static_cast<size_t>(col[k_entity])];
+    if (entity.empty()) {
+      if (auto e = bad(k_entity, "empty entity_id")) return *e;
+      continue;
+    }
+    std::string_view ts_text = fields[static_cast<size_t>(col[k_timestamp])];
+    auto ts = parse_timestamp_ms(ts_text);
+    if (!ts) {
+      if (auto e = bad(k_timestamp,
+                       fmt::format("timestamp '{}' is neither ISO-8601 nor epoch seconds or milliseconds", ts_text))) {
+        return *e;
+      }
+      continue;
+    }
+    int variant = -1;
+    std::string_view variant_text = col[k_variant] >= 0 ? fields[static_cast<size_t>(col[k_variant])] : std::string_view();
+    if (!variant_text.empty()) {
+      auto it = std::find(arms.variants.begin(), arms.variants.end(), variant_text);
+      if (it == arms.variants.end()) {
+        if (auto e = bad(k_variant, fmt::format("exposure for unknown variant '{}' of experiment '{}' (variants: {})",
+                                                     variant_text, arms.key, variant_list))) {
+          return *e;
+        }
+        continue;
+      }
+      variant = static_cast<int>(it - arms.variants.begin());
+    } else {
+      if (oracle == nullptr) {
+        return Error::invalid("no variant given and none can be recomputed", SourceLocation{reader.file(),
+                                                                                          static_cast<int>(reader.line()), 1});
+      }
+      ++counts.recomputed;
+      variant = (*oracle)(entity);
+      if (variant < 0) {
+        ++counts.not_assigned;
+        continue;
+      }
+    }
+    const uint32_t index = table.entities.intern(entity);
+    if (index == table.exposures.size()) {
+      table.exposures.push_back(Exposure{*ts, variant});
+      continue;
+    }
+    int32_t& known = table.exposures[index].variant;
+    if (known == ExposureTable::k_excluded) continue;
+    if (known != variant) {
+      known = ExposureTable::k_excluded;
+      ++counts.conflicting_entities;
+      continue;
+    }
+    ++counts.repeated;
+    table.exposures[index].at_ms = std::min(table.exposures[index].at_ms, *ts);
+  }
+  for (const Exposure& e : table.exposures) {
+    if (e.variant >= 0) ++table.entities_per_variant[static_cast<size_t>(e.variant)];
+  }
+  return table;
+}
+
+}  // namespace expt

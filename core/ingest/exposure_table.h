@@ -1,0 +1,68 @@
+#pragma once
+// The exposed entities of one experiment, read from an exposures CSV
+// (entity_id, experiment, variant, timestamp): each entity's variant and first exposure time.
+// Memory grows with entities. When the variant column is absent or a row leaves it empty, the
+// variant is recomputed by hashing (the assignment join), through a caller-supplied oracle.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/ingest/column_mapping.h"
+#include "core/ingest/csv_reader.h"
+#include "core/ingest/entity_index.h"
+#include "core/base/error.h"
+
+namespace expt {
+
+struct ExperimentArms {
+  std::string key;
+  std::vector<std::string> variants;  // control first
+};
+
+struct IngestOptions {
+  bool skip_bad_rows = false;  // count malformed rows instead of failing on the first
+};
+
+// The Error for a malformed row at `at`; or, with skip_bad_rows, nullopt after counting the row
+// in `bad_rows`.
+std::optional<Error> bad_row(const IngestOptions& options, int64_t& bad_rows, SourceLocation at, std::string_view field,
+                             std::string message);
+
+struct ExposureCounts {
+  int64_t rows = 0;               // data rows read
+  int64_t bad_rows = 0;           // skipped as malformed (with skip_bad_rows)
+  int64_t other_experiments = 0;  // rows for another experiment
+  int64_t repeated = 0;           // further rows of an entity already exposed to the same variant
+  int64_t conflicting_entities = 0;  // entities seen in two variants: excluded from the analysis
+  int64_t recomputed = 0;         // rows whose variant came from hashing
+  int64_t not_assigned = 0;       // recomputed rows whose entity the experiment does not own
+};
+
+// Returns the variant index hashing gives `entity_id` in the experiment, or -1 when the
+// experiment does not own the entity (another slot, the global holdout, past a rollout).
+using VariantOracle = std::function<int(std::string_view entity_id)>;
+
+struct Exposure {
+  int64_t at_ms = 0;    // the earliest exposure
+  int32_t variant = 0;  // index into the variants; ExposureTable::k_excluded for conflicting entities
+};
+
+struct ExposureTable {
+  static constexpr int32_t k_excluded = -1;
+  EntityIndex entities;
+  std::vector<Exposure> exposures;  // per entity index; one record, so one cache line per lookup
+  std::vector<int64_t> entities_per_variant;
+};
+
+// Reads the exposures for `arms.key`. Errors (with file, line and column; or with
+// skip_bad_rows, counted and skipped): a missing column, an empty entity ID, an unparsable
+// timestamp, a variant the experiment does not have, a missing variant with no oracle.
+Result<ExposureTable> read_exposures(CsvReader& reader, const ColumnMapping& mapping, const ExperimentArms& arms,
+                                     const VariantOracle* oracle, const IngestOptions& options,
+                                     ExposureCounts& counts);
+
+}  // namespace expt

@@ -1,0 +1,38 @@
+#pragma once
+// Plans `expt create`: compares validated specs with the registry and decides, per document,
+// create / update / unchanged. Loading the same specs twice plans nothing. A change that would
+// reshuffle entities already exposed (the namespace, type, traffic, variant keys or weights of
+// a running or stopped experiment; the slot count of a namespace with claims; the global
+// holdout while experiments run) is refused, as is any change to an archived experiment.
+
+#include <string>
+#include <vector>
+
+#include "core/registry/state.h"
+#include "core/spec/spec.h"
+
+namespace expt {
+
+enum class SyncAction { create, update, unchanged };
+std::string_view to_string(SyncAction);
+
+struct SyncItem {
+  std::string kind;  // "namespace", "metric", "experiment", "global_holdout"
+  std::string key;
+  SyncAction action = SyncAction::unchanged;
+  std::vector<std::string> changed_fields;  // top-level fields that differ, for updates
+  std::string note;                         // e.g. "slots 0-199 released; run expt allocate x"
+};
+
+struct SyncPlan {
+  std::vector<SyncItem> items;  // in spec order: namespaces, metrics, global holdout, experiments
+  std::vector<Error> refusals;  // when not empty, nothing may be written
+  ChangeSet changes;
+
+  size_t count(SyncAction action) const;
+};
+
+// Plans loading `specs` (already validated with validate_spec_set) into `state`.
+SyncPlan plan_spec_sync(const RegistryState& state, const SpecSet& specs, const AuditStamp& stamp);
+
+}  // namespace expt

@@ -1,0 +1,116 @@
+#pragma once
+// What the registry holds, as plain values: every namespace, metric and experiment with its
+// lifecycle fields, and the global holdout. A RegistryState is a consistent snapshot read in
+// one transaction; a ChangeSet is what one command writes back, also in one transaction.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/assign/hash.h"
+#include "core/registry/lifecycle.h"
+#include "core/registry/slot_allocator.h"
+#include "core/spec/spec.h"
+
+namespace expt {
+
+struct NamespaceRecord {
+  NamespaceSpec spec;
+  std::string created_at;
+  std::string updated_at;
+};
+
+struct MetricRecord {
+  MetricSpec spec;
+  std::string created_at;
+  std::string updated_at;
+};
+
+struct ExperimentRecord {
+  ExperimentSpec spec;  // the definition as last loaded by `expt create`
+  ExperimentStatus status = ExperimentStatus::draft;
+  std::optional<SlotRange> slots;  // the claimed range; kept after archiving as history
+  std::string created_at;
+  std::string updated_at;
+  std::string started_at;   // empty until started
+  std::string stopped_at;   // empty until stopped
+  std::string archived_at;  // empty until archived
+
+  // True while the experiment's range keeps other experiments out.
+  bool claims_slots() const { return slots.has_value() && holds_slots(status); }
+};
+
+struct GlobalHoldoutRecord {
+  GlobalHoldoutSpec spec;
+  std::string updated_at;
+};
+
+// One row of the append-only audit log.
+struct AuditEntry {
+  int64_t id = 0;  // assigned by the registry
+  std::string at;
+  std::string actor;
+  std::string action;       // "create", "update", "allocate", "start", "stop", "archive", ...
+  std::string entity_kind;  // "namespace", "metric", "experiment", "global_holdout", "registry"
+  std::string entity_key;
+  nlohmann::json details = nlohmann::json::object();
+};
+
+// Who is changing the registry, and when; stamped on every record and audit entry written.
+struct AuditStamp {
+  std::string at;     // ISO-8601 UTC
+  std::string actor;  // EXPT_ACTOR, else the login name
+};
+
+// The newest published bundle, as far as planning needs it.
+struct BundleInfo {
+  int64_t version = 0;
+  std::string content_hash;
+  std::string created_at;
+};
+
+// A bundle to publish: version, content hash and the exact document text.
+struct PublishedBundle {
+  BundleInfo info;
+  std::string document;  // bundle_text() of the document
+};
+
+struct RegistryState {
+  HashVersion hash_version = k_current_hash_version;
+  std::vector<NamespaceRecord> namespaces;    // sorted by key
+  std::vector<MetricRecord> metrics;          // sorted by key
+  std::vector<ExperimentRecord> experiments;  // sorted by key
+  std::optional<GlobalHoldoutRecord> global_holdout;
+  std::optional<BundleInfo> latest_bundle;
+
+  const NamespaceRecord* find_namespace(std::string_view key) const;
+  const MetricRecord* find_metric(std::string_view key) const;
+  const ExperimentRecord* find_experiment(std::string_view key) const;
+
+  // The ranges held in namespace `namespace_key` by experiments other than `except`.
+  std::vector<SlotClaim> claims_in(std::string_view namespace_key, std::string_view except = {}) const;
+};
+
+// Records to insert or replace (matched by key) and audit entries to append. Experiments are
+// written in order, so one change set can release slots and reuse them.
+struct ChangeSet {
+  std::vector<NamespaceRecord> namespaces;
+  std::vector<MetricRecord> metrics;
+  std::optional<GlobalHoldoutRecord> global_holdout;
+  std::vector<ExperimentRecord> experiments;
+  std::optional<PublishedBundle> bundle;
+  std::vector<AuditEntry> audit;
+
+  bool empty() const {
+    return namespaces.empty() && metrics.empty() && !global_holdout && experiments.empty() && !bundle &&
+           audit.empty();
+  }
+};
+
+// An unknown-experiment error with a "did you mean" hint drawn from `state`.
+Error unknown_experiment(const RegistryState& state, std::string_view key);
+Error unknown_namespace(const RegistryState& state, std::string_view key);
+
+}  // namespace expt

@@ -1,0 +1,68 @@
+#include "core/registry/transition_plan.h"
+
+#include <fmt/format.h>
+
+#include "core/spec/plan_check.h"
+#include "core/assign/variant_set.h"
+
+namespace expt {
+
+Result<TransitionPlan> plan_transition(const RegistryState& state, const TransitionRequest& request,
+                                       const AuditStamp& stamp) {
+  const ExperimentRecord* e = state.find_experiment(request.experiment);
+  if (e == nullptr) return unknown_experiment(state, request.experiment);
+  Result<ExperimentStatus> next = next_status(e->spec.key, e->status, request.transition);
+  if (!next) return std::move(next).error();
+
+  TransitionPlan plan;
+  plan.from = e->status;
+  plan.to = *next;
+  if (!plan.changed()) return plan;
+
+  if (request.transition == Transition::start) {
+    if (!e->slots) {
+      return Error::conflict(fmt::format("experiment '{}' has no slots; allocate them first (expt allocate {})",
+                                         e->spec.key, e->spec.key));
+    }
+    if (auto problem = variant_set_problem(e->spec.type, allocations_of(e->spec.variants))) {
+      return Error::conflict(fmt::format("experiment '{}' cannot start: {}", e->spec.key, problem->message));
+    }
+  }
+  nlohmann::json plan_details;
+  if (request.transition == Transition::start && e->spec.plan) {
+    const MetricRecord* metric = state.find_metric(e->spec.plan->metric);
+    const NamespaceRecord* ns = state.find_namespace(e->spec.namespace_key);
+    if (metric == nullptr || ns == nullptr) {
+      return Error::conflict(fmt::format("experiment '{}' cannot start: its plan's metric or namespace is missing", e->spec.key));
+    }
+    const uint32_t holdout = state.global_holdout ? state.global_holdout->spec.percent_bps : 0;
+    auto check = check_plan(e->spec, metric->spec, e->slots->size(), ns->spec.total_slots, holdout);
+    if (!check) return Error::conflict(fmt::format("experiment '{}' cannot start: {}", e->spec.key, check.error().message));
+    plan_details = {{"reaches_mde", check->reaches_mde}, {"check", check->explanation}};
+    if (!check->reaches_mde && !request.force) {
+      return Error::conflict(fmt::format("experiment '{}' cannot reach its planned MDE: {}; raise traffic or duration, "
+                                         "or start anyway with --force (audited)",
+                                         e->spec.key, check->explanation));
+    }
+    if (!check->reaches_mde) plan_details["forced"] = true;
+  }
+
+  ExperimentRecord record = *e;
+  record.status = plan.to;
+  record.updated_at = stamp.at;
+  switch (request.transition) {
+    case Transition::start: record.started_at = stamp.at; break;
+    case Transition::stop: record.stopped_at = stamp.at; break;
+    case Transition::archive: record.archived_at = stamp.at; break;
+  }
+  nlohmann::json details{{"from", to_string(plan.from)}, {"to", to_string(plan.to)}};
+  if (record.slots) details["slots"] = to_string(*record.slots);
+  if (!request.reason.empty()) details["reason"] = request.reason;
+  if (!plan_details.is_null()) details["plan"] = plan_details;
+  plan.changes.experiments.push_back(std::move(record));
+  plan.changes.audit.push_back(AuditEntry{0, stamp.at, stamp.actor, std::string(to_string(request.transition)),
+                                          "experiment", e->spec.key, std::move(details)});
+  return plan;
+}
+
+}  // namespace expt

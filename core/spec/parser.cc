@@ -1,0 +1,728 @@
+#include "core/spec/parser.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <regex>
+#include <set>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "core/base/edit_distance.h"
+#include "core/base/finding_codes.h"
+#include "core/base/key.h"
+#include "core/spec/json_form.h"
+#include "core/assign/variant_set.h"
+
+namespace expt {
+
+namespace {
+
+using nlohmann::json;
+using YAML::Node;
+
+constexpr uint32_t k_max_total_slots = 1000000;
+
+std::string join(std::span<const std::string_view> words) {
+  std::string out;
+  for (std::string_view w : words) {
+    if (!out.empty()) out += ", ";
+    out += w;
+  }
+  return out;
+}
+
+// How a scalar was written: plain scalars may be numbers or booleans, quoted ones are strings.
+bool is_plain(const Node& node) { return node.Tag() == "?"; }
+
+// Collects the errors of one document; the document is kept only if it adds none.
+class Document {
+ public:
+  Document(const std::string& file, std::vector<Error>& errors)
+      : m_file(file), m_errors(errors), m_start(errors.size()) {}
+
+  SourceLocation at(const Node& node) const {
+    YAML::Mark mark = node.Mark();
+    if (mark.is_null()) return SourceLocation{m_file};
+    return SourceLocation{m_file, mark.line + 1, mark.column + 1};
+  }
+
+  void error(const SourceLocation& loc, std::string field, std::string_view code, std::string message) {
+    m_errors.push_back(Error::invalid(std::move(message), loc, std::move(field), std::string(code)));
+  }
+
+  bool failed() const { return m_errors.size() > m_start; }
+  const std::string& file() const { return m_file; }
+
+ private:
+  const std::string& m_file;
+  std::vector<Error>& m_errors;
+  size_t m_start;
+};
+
+// The fields of one YAML map, checked against the schema's field names on construction.
+class Fields {
+ public:
+  struct Entry {
+    std::string name;
+    Node key;
+    Node value;
+  };
+
+  // `what` names the map in messages ("experiment", "variant"); `path` prefixes field paths.
+  Fields(Document& doc, const Node& map, std::string what, std::string path,
+         std::span<const std::string_view> allowed)
+      : m_doc(doc), m_what(std::move(what)), m_path(std::move(path)), m_location(doc.at(map)) {
+    std::set<std::string, std::less<>> seen;
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      Node key = it->first;
+      std::string name = key.IsScalar() ? key.Scalar() : std::string("?");
+      if (!seen.insert(name).second) {
+        doc.error(doc.at(key), field_path(name), code::duplicate_field,
+                  fmt::format("field '{}' appears twice in {}", name, m_what));
+        continue;
+      }
+      if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+        std::string hint = did_you_mean(name, allowed);
+        doc.error(doc.at(key), field_path(name), code::unknown_field,
+                  hint.empty() ? fmt::format("unknown field '{}' in {}; allowed: {}", name, m_what, join(allowed))
+                               : fmt::format("unknown field '{}' in {}{}", name, m_what, hint));
+        continue;
+      }
+      m_entries.push_back(Entry{name, key, it->second});
+    }
+  }
+
+  const Entry* find(std::string_view name) const {
+    for (const Entry& e : m_entries) {
+      if (e.name == name) return &e;
+    }
+    return nullptr;
+  }
+
+  const Entry* require(std::string_view name) const {
+    const Entry* e = find(name);
+    if (e == nullptr) {
+      m_doc.error(m_location, field_path(name), code::missing_field,
+                  fmt::format("{} is missing required field '{}'", m_what, name));
+    }
+    return e;
+  }
+
+  std::string field_path(std::string_view name) const {
+    return m_path.empty() ? std::string(name) : m_path + "." + std::string(name);
+  }
+
+  FieldLocations locations() const {
+    FieldLocations out;
+    for (const Entry& e : m_entries) out[e.name] = m_doc.at(e.key);
+    return out;
+  }
+
+  const SourceLocation& location() const { return m_location; }
+  const std::string& path() const { return m_path; }
+
+ private:
+  Document& m_doc;
+  std::string m_what;
+  std::string m_path;
+  SourceLocation m_location;
+  std::vector<Entry> m_entries;
+};
+
+// Scalar readers: each reports its own error and returns nullopt on failure.
+class Reader {
+ public:
+  explicit Reader(Document& doc) : m_doc(doc) {}
+
+  SourceLocation value_at(const Fields::Entry& e) const {
+    // A missing value (`field:`) has no useful mark of its own; point at the field name.
+    return e.value.IsNull() ? m_doc.at(e.key) : m_doc.at(e.value);
+  }
+
+  std::optional<std::string> string(const Fields& f, const Fields::Entry& e) {
+    if (!e.value.IsScalar()) {
+      m_doc.error(value_at(e), f.field_path(e.name), code::wrong_shape,
+                  fmt::format("'{}' must be a string", e.name));
+      return std::nullopt;
+    }
+    return e.value.Scalar();
+  }
+
+  std::optional<std::string> key(const Fields& f, const Fields::Entry& e) {
+    auto s = string(f, e);
+    if (!s) return std::nullopt;
+    if (!is_valid_key(*s)) {
+      m_doc.error(value_at(e), f.field_path(e.name), code::invalid_key,
+                  fmt::format("invalid {} '{}': keys match {}", e.name, *s, k_key_pattern));
+      return std::nullopt;
+    }
+    return s;
+  }
+
+  std::optional<double> number(const Fields& f, const Fields::Entry& e, std::string_view expected,
+                               const std::function<bool(double)>& in_range) {
+    std::optional<double> value;
+    if (e.value.IsScalar() && is_plain(e.value)) value = parse_decimal(e.value.Scalar());
+    if (!value || !in_range(*value)) {
+      m_doc.error(value_at(e), f.field_path(e.name), code::invalid_value,
+                  fmt::format("'{}' must be {}, got {}", e.name, expected, shown(e.value)));
+      return std::nullopt;
+    }
+    return value;
+  }
+
+  std::optional<uint32_t> integer(const Fields& f, const Fields::Entry& e, uint32_t min, uint32_t max) {
+    std::optional<uint32_t> value;
+    if (e.value.IsScalar() && is_plain(e.value)) {
+      const std::string& s = e.value.Scalar();
+      uint32_t v = 0;
+      auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+      if (ec == std::errc() && end == s.data() + s.size() && v >= min && v <= max) value = v;
+    }
+    if (!value) {
+      m_doc.error(value_at(e), f.field_path(e.name), code::invalid_value,
+                  fmt::format("'{}' must be an integer from {} to {}, got {}", e.name, min, max,
+                              shown(e.value)));
+    }
+    return value;
+  }
+
+  template <typename Enum>
+  std::optional<Enum> word(const Fields& f, const Fields::Entry& e,
+                           std::optional<Enum> (*parse)(std::string_view),
+                           std::span<const std::string_view> words) {
+    std::optional<Enum> value;
+    if (e.value.IsScalar()) value = parse(e.value.Scalar());
+    if (!value) {
+      m_doc.error(value_at(e), f.field_path(e.name), code::invalid_value,
+                  fmt::format("'{}' must be one of {}; got {}", e.name, join(words), shown(e.value)));
+    }
+    return value;
+  }
+
+  std::optional<json> config(const Fields& f, const Fields::Entry& e) {
+    if (!e.value.IsMap()) {
+      m_doc.error(value_at(e), f.field_path(e.name), code::wrong_shape,
+                  fmt::format("'{}' must be a map of settings", e.name));
+      return std::nullopt;
+    }
+    return to_json_value(e.value, f.field_path(e.name));
+  }
+
+  // YAML to JSON by the YAML 1.2 core schema; errors for what JSON cannot hold.
+  std::optional<json> to_json_value(const Node& node, const std::string& path) {
+    switch (node.Type()) {
+      case YAML::NodeType::Null:
+      case YAML::NodeType::Undefined:
+        return json(nullptr);
+      case YAML::NodeType::Sequence: {
+        json array = json::array();
+        size_t i = 0;
+        for (const Node& item : node) {
+          auto v = to_json_value(item, fmt::format("{}[{}]", path, i++));
+          if (!v) return std::nullopt;
+          array.push_back(std::move(*v));
+        }
+        return array;
+      }
+      case YAML::NodeType::Map: {
+        json object = json::object();
+        for (auto it = node.begin(); it != node.end(); ++it) {
+          if (!it->first.IsScalar()) {
+            m_doc.error(m_doc.at(it->first), path, code::wrong_shape, "config keys must be strings");
+            return std::nullopt;
+          }
+          const std::string& name = it->first.Scalar();
+          if (object.contains(name)) {
+            m_doc.error(m_doc.at(it->first), path + "." + name, code::duplicate_field,
+                        fmt::format("field '{}' appears twice in {}", name, path));
+            return std::nullopt;
+          }
+          auto v = to_json_value(it->second, path + "." + name);
+          if (!v) return std::nullopt;
+          object[name] = std::move(*v);
+        }
+        return object;
+      }
+      case YAML::NodeType::Scalar:
+        return scalar_json(node, path);
+    }
+    return std::nullopt;
+  }
+
+  static std::optional<double> parse_decimal(const std::string& s) {
+    static const std::regex k_decimal(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
+    if (!std::regex_match(s, k_decimal)) return std::nullopt;
+    double v = std::strtod(s.c_str(), nullptr);
+    if (!std::isfinite(v)) return std::nullopt;
+    return v;
+  }
+
+ private:
+  std::optional<json> scalar_json(const Node& node, const std::string& path) {
+    const std::string& s = node.Scalar();
+    if (!is_plain(node)) return json(s);
+    if (s == "true" || s == "True" || s == "TRUE") return json(true);
+    if (s == "false" || s == "False" || s == "FALSE") return json(false);
+    static const std::regex k_integer(R"([-+]?[0-9]+)");
+    if (std::regex_match(s, k_integer)) {
+      int64_t v = 0;
+      auto [end, ec] = std::from_chars(s.data() + (s[0] == '+' ? 1 : 0), s.data() + s.size(), v);
+      if (ec == std::errc() && end == s.data() + s.size()) return json(v);
+    }
+    if (auto d = parse_decimal(s)) return json(*d);
+    if (s == ".inf" || s == "-.inf" || s == ".nan" || s == ".NaN" || s == ".Inf" || s == "-.Inf") {
+      m_doc.error(m_doc.at(node), path, code::invalid_value,
+                  fmt::format("'{}' cannot be stored in JSON config", s));
+      return std::nullopt;
+    }
+    return json(s);
+  }
+
+  static std::string shown(const Node& node) {
+    if (node.IsNull()) return "nothing";
+    if (node.IsScalar()) return "'" + node.Scalar() + "'";
+    if (node.IsSequence()) return "a list";
+    return "a map";
+  }
+
+  Document& m_doc;
+};
+
+constexpr std::string_view k_kinds[] = {"namespace", "metric", "experiment", "global_holdout"};
+constexpr std::string_view k_namespace_fields[] = {"kind", "key", "description", "total_slots",
+                                                   "default_config"};
+constexpr std::string_view k_metric_fields[] = {"kind",      "key",       "name",        "description",
+                                                "type",      "event_type", "aggregation", "numerator",
+                                                "denominator", "direction"};
+constexpr std::string_view k_measure_fields[] = {"event_type", "aggregation"};
+constexpr std::string_view k_experiment_fields[] = {"kind",     "key",      "namespace", "type",
+                                                    "owner_team", "description", "traffic", "variants",
+                                                    "metrics",  "plan"};
+constexpr std::string_view k_traffic_fields[] = {"slots", "percent", "range"};
+constexpr std::string_view k_variant_fields[] = {"key", "allocation", "config"};
+constexpr std::string_view k_binding_fields[] = {"metric", "role", "direction", "threshold",
+                                                 "threshold_type"};
+constexpr std::string_view k_plan_fields[] = {"metric", "baseline",     "std_dev",      "mde",
+                                              "mde_type", "alpha",      "power",        "duration_days",
+                                              "daily_entities"};
+constexpr std::string_view k_holdout_fields[] = {"kind", "key", "percent", "description"};
+
+constexpr std::string_view k_metric_type_words[] = {"conversion", "mean", "ratio", "percentile"};
+constexpr std::string_view k_mean_aggregation_words[] = {"sum", "count", "avg"};
+constexpr std::string_view k_ratio_aggregation_words[] = {"sum", "count"};
+constexpr std::string_view k_direction_words[] = {"increase", "decrease"};
+constexpr std::string_view k_experiment_type_words[] = {"ab", "multivariate", "holdout", "rollout"};
+constexpr std::string_view k_role_words[] = {"primary", "guardrail", "informational"};
+constexpr std::string_view k_threshold_type_words[] = {"relative", "absolute"};
+
+bool is_fraction_open(double v) { return v > 0 && v < 1; }
+
+void parse_namespace(Document& doc, const Node& node, SpecSet& out) {
+  Reader r(doc);
+  Fields f(doc, node, "namespace", "", k_namespace_fields);
+  NamespaceSpec spec;
+  spec.location = f.location();
+  spec.fields = f.locations();
+  if (auto e = f.require("key")) spec.key = r.key(f, *e).value_or("");
+  if (auto e = f.find("description")) spec.description = r.string(f, *e).value_or("");
+  if (auto e = f.find("total_slots")) spec.total_slots = r.integer(f, *e, 1, k_max_total_slots).value_or(1000);
+  if (auto e = f.find("default_config")) spec.default_config = r.config(f, *e).value_or(json::object());
+  if (!doc.failed()) out.namespaces.push_back(std::move(spec));
+}
+
+// Percentile aggregations are written as the seed spells them: p50, p95, p99.9.
+std::optional<double> parse_quantile(const std::string& word) {
+  if (word.size() < 2 || word[0] != 'p') return std::nullopt;
+  auto percent = Reader::parse_decimal(word.substr(1));
+  if (!percent || *percent <= 0 || *percent >= 100) return std::nullopt;
+  return *percent / 100.0;
+}
+
+std::optional<EventMeasure> parse_measure(Document& doc, Reader& r, const Fields& parent,
+                                          const Fields::Entry& e) {
+  if (!e.value.IsMap()) {
+    doc.error(r.value_at(e), parent.field_path(e.name), code::wrong_shape,
+              fmt::format("'{}' must be a map with event_type and aggregation", e.name));
+    return std::nullopt;
+  }
+  Fields f(doc, e.value, e.name, parent.field_path(e.name), k_measure_fields);
+  EventMeasure m;
+  if (auto ev = f.require("event_type")) m.event_type = r.key(f, *ev).value_or("");
+  if (auto ag = f.find("aggregation")) {
+    m.aggregation = r.word(f, *ag, parse_aggregation, k_ratio_aggregation_words).value_or(Aggregation::sum);
+    if (m.aggregation == Aggregation::avg) {
+      doc.error(r.value_at(*ag), f.field_path("aggregation"), code::invalid_value,
+                "'aggregation' must be one of sum, count; got 'avg'");
+    }
+  }
+  return m;
+}
+
+void parse_metric(Document& doc, const Node& node, SpecSet& out) {
+  Reader r(doc);
+  Fields f(doc, node, "metric", "", k_metric_fields);
+  MetricSpec spec;
+  spec.location = f.location();
+  spec.fields = f.locations();
+  if (auto e = f.require("key")) spec.key = r.key(f, *e).value_or("");
+  spec.name = spec.key;
+  if (auto e = f.find("name")) spec.name = r.string(f, *e).value_or("");
+  if (auto e = f.find("description")) spec.description = r.string(f, *e).value_or("");
+  if (auto e = f.find("direction")) {
+    spec.direction = r.word(f, *e, parse_direction, k_direction_words).value_or(Direction::increase);
+  }
+  const Fields::Entry* type_entry = f.require("type");
+  if (type_entry == nullptr) return;
+  auto type = r.word(f, *type_entry, parse_metric_type, k_metric_type_words);
+  if (!type) return;
+  spec.type = *type;
+
+  auto forbid = [&](std::string_view field, std::string_view why) {
+    if (auto e = f.find(field)) {
+      doc.error(doc.at(e->key), f.field_path(field), code::unknown_field,
+                fmt::format("field '{}' does not apply to {} metrics; {}", field, to_string(spec.type), why));
+    }
+  };
+  const Fields::Entry* aggregation = f.find("aggregation");
+  switch (spec.type) {
+    case MetricType::conversion:
+      if (auto e = f.require("event_type")) spec.measure.event_type = r.key(f, *e).value_or("");
+      forbid("aggregation", "a conversion counts entities with at least one event");
+      forbid("numerator", "numerator and denominator are for ratio metrics");
+      forbid("denominator", "numerator and denominator are for ratio metrics");
+      break;
+    case MetricType::mean:
+      if (auto e = f.require("event_type")) spec.measure.event_type = r.key(f, *e).value_or("");
+      if (aggregation != nullptr) {
+        spec.measure.aggregation =
+            r.word(f, *aggregation, parse_aggregation, k_mean_aggregation_words).value_or(Aggregation::sum);
+      }
+      forbid("numerator", "numerator and denominator are for ratio metrics");
+      forbid("denominator", "numerator and denominator are for ratio metrics");
+      break;
+    case MetricType::ratio:
+      forbid("event_type", "give numerator.event_type and denominator.event_type");
+      forbid("aggregation", "give numerator.aggregation and denominator.aggregation");
+      if (auto e = f.require("numerator")) {
+        if (auto m = parse_measure(doc, r, f, *e)) spec.measure = *m;
+      }
+      if (auto e = f.require("denominator")) spec.denominator = parse_measure(doc, r, f, *e);
+      break;
+    case MetricType::percentile:
+      if (auto e = f.require("event_type")) spec.measure.event_type = r.key(f, *e).value_or("");
+      forbid("numerator", "numerator and denominator are for ratio metrics");
+      forbid("denominator", "numerator and denominator are for ratio metrics");
+      if (auto e = f.require("aggregation")) {
+        std::optional<double> q;
+        if (e->value.IsScalar()) q = parse_quantile(e->value.Scalar());
+        if (!q) {
+          doc.error(r.value_at(*e), "aggregation", code::invalid_value,
+                    "'aggregation' of a percentile metric must be pNN with 0 < NN < 100, e.g. p95 or p99.9");
+        } else {
+          spec.quantile = *q;
+        }
+      }
+      break;
+  }
+  if (!doc.failed()) out.metrics.push_back(std::move(spec));
+}
+
+std::optional<TrafficRequest> parse_traffic(Document& doc, Reader& r, const Fields::Entry& e) {
+  if (!e.value.IsMap()) {
+    doc.error(r.value_at(e), "traffic", code::wrong_shape,
+              "'traffic' must be a map with one of slots, percent or range");
+    return std::nullopt;
+  }
+  Fields f(doc, e.value, "traffic", "traffic", k_traffic_fields);
+  int given = (f.find("slots") ? 1 : 0) + (f.find("percent") ? 1 : 0) + (f.find("range") ? 1 : 0);
+  if (given != 1) {
+    doc.error(doc.at(e.key), "traffic", code::invalid_value,
+              fmt::format("'traffic' must give exactly one of slots, percent or range, got {}", given));
+    return std::nullopt;
+  }
+  TrafficRequest t;
+  if (auto s = f.find("slots")) {
+    t.kind = TrafficRequest::Kind::slots;
+    auto v = r.integer(f, *s, 1, k_max_total_slots);
+    if (!v) return std::nullopt;
+    t.slots = *v;
+  } else if (auto p = f.find("percent")) {
+    t.kind = TrafficRequest::Kind::percent;
+    auto v = r.number(f, *p, "a number in (0, 100]", [](double x) { return x > 0 && x <= 100; });
+    if (!v) return std::nullopt;
+    t.percent = *v;
+  } else if (auto g = f.find("range")) {
+    t.kind = TrafficRequest::Kind::range;
+    bool ok = g->value.IsSequence() && g->value.size() == 2;
+    uint32_t bounds[2] = {0, 0};
+    for (size_t i = 0; ok && i < 2; ++i) {
+      const Node& item = g->value[i];
+      ok = item.IsScalar() && is_plain(item);
+      if (ok) {
+        const std::string& text = item.Scalar();
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), bounds[i]);
+        ok = ec == std::errc() && end == text.data() + text.size();
+      }
+    }
+    if (!ok || bounds[0] > bounds[1]) {
+      doc.error(r.value_at(*g), "traffic.range", code::invalid_value,
+                "'range' must be [start, end] with whole slot numbers and start <= end (both inclusive)");
+      return std::nullopt;
+    }
+    t.range = SlotRange{bounds[0], bounds[1]};
+  }
+  return t;
+}
+
+std::optional<uint32_t> parse_allocation(Reader& r, const Fields& f, const Fields::Entry& e) {
+  auto v = r.number(f, e, "a fraction in (0, 1] with at most 4 decimals (basis points)",
+                    [](double x) {
+                      double bps = x * 10000;
+                      return x > 0 && x <= 1 && std::fabs(bps - std::round(bps)) < 1e-6;
+                    });
+  if (!v) return std::nullopt;
+  return static_cast<uint32_t>(std::round(*v * 10000));
+}
+
+// Calls `each` with the fields of every map in the list `e` (named `what` in messages, with
+// `fields_hint` listing its main fields); reports a value that is not a list, and items that
+// are not maps. Returns false when `e` is not a list.
+template <typename Each>
+bool for_each_map(Document& doc, Reader& r, const Fields::Entry& e, std::string_view what,
+                  std::string_view fields_hint, std::span<const std::string_view> allowed, Each each) {
+  if (!e.value.IsSequence()) {
+    doc.error(r.value_at(e), e.name, code::wrong_shape, fmt::format("'{}' must be a list", e.name));
+    return false;
+  }
+  size_t i = 0;
+  for (const Node& item : e.value) {
+    std::string path = fmt::format("{}[{}]", e.name, i++);
+    if (!item.IsMap()) {
+      doc.error(doc.at(item), path, code::wrong_shape, fmt::format("each {} must be a map with {}", what, fields_hint));
+      continue;
+    }
+    each(Fields(doc, item, std::string(what), path, allowed));
+  }
+  return true;
+}
+
+// Returns false when some allocation could not be read, so the sum check stays quiet.
+bool parse_variants(Document& doc, Reader& r, const Fields::Entry& e, ExperimentSpec& spec) {
+  bool allocations_read = true;
+  std::set<std::string> keys;
+  bool is_list = for_each_map(doc, r, e, "variant", "key, allocation and config", k_variant_fields, [&](const Fields& f) {
+    VariantSpec v;
+    v.location = f.location();
+    if (auto k = f.require("key")) {
+      v.key = r.key(f, *k).value_or("");
+      if (!v.key.empty() && !keys.insert(v.key).second) {
+        doc.error(r.value_at(*k), f.field_path("key"), code::duplicate_variant,
+                  fmt::format("variant key '{}' is used twice", v.key));
+      }
+    }
+    std::optional<uint32_t> allocation;
+    if (auto a = f.require("allocation")) allocation = parse_allocation(r, f, *a);
+    allocations_read = allocations_read && allocation.has_value();
+    v.allocation_bps = allocation.value_or(0);
+    if (auto c = f.find("config")) v.config = r.config(f, *c).value_or(json::object());
+    spec.variants.push_back(std::move(v));
+  });
+  return is_list && allocations_read;
+}
+
+void check_variant_set(Document& doc, const Fields& f, const Fields::Entry* variants_entry,
+                       const ExperimentSpec& spec, bool allocations_read) {
+  auto problem = variant_set_problem(spec.type, allocations_of(spec.variants));
+  // A holdout that wrote `variants:` (even empty) is told to remove it.
+  if (!problem && spec.type == ExperimentType::holdout && variants_entry != nullptr) {
+    problem = variant_set_problem(spec.type, std::vector<uint32_t>(1));
+  }
+  if (!problem || (problem->code == code::allocation_sum && !allocations_read)) return;
+  SourceLocation at = variants_entry ? doc.at(variants_entry->key) : f.location();
+  doc.error(at, "variants", problem->code, problem->message);
+}
+
+void parse_bindings(Document& doc, Reader& r, const Fields::Entry& e, ExperimentSpec& spec) {
+  std::set<std::string> seen;
+  for_each_map(doc, r, e, "metric binding", "metric and role", k_binding_fields, [&](const Fields& f) {
+    MetricBinding b;
+    b.location = f.location();
+    if (auto m = f.require("metric")) {
+      b.metric = r.key(f, *m).value_or("");
+      if (!b.metric.empty() && !seen.insert(b.metric).second) {
+        doc.error(r.value_at(*m), f.field_path("metric"), code::duplicate_binding,
+                  fmt::format("metric '{}' is bound twice", b.metric));
+      }
+    }
+    if (auto role = f.require("role")) {
+      b.role = r.word(f, *role, parse_metric_role, k_role_words).value_or(MetricRole::informational);
+    }
+    if (auto d = f.find("direction")) b.direction = r.word(f, *d, parse_direction, k_direction_words);
+    if (auto t = f.find("threshold")) {
+      b.threshold = r.number(f, *t, "a number >= 0", [](double x) { return x >= 0; });
+    }
+    if (auto tt = f.find("threshold_type")) {
+      b.threshold_type =
+          r.word(f, *tt, parse_threshold_type, k_threshold_type_words).value_or(ThresholdType::relative);
+    }
+    if (b.role == MetricRole::guardrail && !f.find("threshold")) {
+      doc.error(f.location(), f.path(), code::guardrail_threshold,
+                fmt::format("guardrail metric '{}' needs a threshold (the degradation it tolerates)", b.metric));
+    }
+    spec.metrics.push_back(std::move(b));
+  });
+}
+
+std::optional<PlanSpec> parse_plan(Document& doc, Reader& r, const Fields::Entry& e, const ExperimentSpec& spec) {
+  if (!e.value.IsMap()) {
+    doc.error(r.value_at(e), "plan", code::wrong_shape, "'plan' must be a map");
+    return std::nullopt;
+  }
+  Fields f(doc, e.value, "plan", "plan", k_plan_fields);
+  PlanSpec p;
+  p.location = doc.at(e.key);
+  auto positive = [](double x) { return x > 0; };
+  if (auto m = f.require("metric")) {
+    p.metric = r.key(f, *m).value_or("");
+    bool bound_primary = std::any_of(spec.metrics.begin(), spec.metrics.end(), [&](const MetricBinding& b) {
+      return b.metric == p.metric && b.role == MetricRole::primary;
+    });
+    if (!p.metric.empty() && !bound_primary) {
+      doc.error(r.value_at(*m), "plan.metric", code::plan_metric,
+                fmt::format("plan metric '{}' must be bound to the experiment with role primary", p.metric));
+    }
+  }
+  if (auto v = f.require("baseline")) p.baseline = r.number(f, *v, "a number > 0", positive).value_or(0);
+  if (auto v = f.find("std_dev")) p.std_dev = r.number(f, *v, "a number > 0", positive);
+  if (auto v = f.require("mde")) p.mde = r.number(f, *v, "a number > 0", positive).value_or(0);
+  if (auto v = f.find("mde_type")) {
+    p.mde_type = r.word(f, *v, parse_mde_type, k_threshold_type_words).value_or(MdeType::relative);
+  }
+  if (auto v = f.find("alpha")) p.alpha = r.number(f, *v, "a number in (0, 1)", is_fraction_open).value_or(0.05);
+  if (auto v = f.find("power")) p.power = r.number(f, *v, "a number in (0, 1)", is_fraction_open).value_or(0.8);
+  if (auto v = f.require("duration_days")) p.duration_days = r.number(f, *v, "a number > 0", positive).value_or(0);
+  if (auto v = f.require("daily_entities")) p.daily_entities = r.number(f, *v, "a number > 0", positive).value_or(0);
+  return p;
+}
+
+void parse_experiment(Document& doc, const Node& node, SpecSet& out) {
+  Reader r(doc);
+  Fields f(doc, node, "experiment", "", k_experiment_fields);
+  ExperimentSpec spec;
+  spec.location = f.location();
+  spec.fields = f.locations();
+  if (auto e = f.require("key")) spec.key = r.key(f, *e).value_or("");
+  if (auto e = f.require("namespace")) spec.namespace_key = r.key(f, *e).value_or("");
+  if (auto e = f.require("owner_team")) spec.owner_team = r.string(f, *e).value_or("");
+  if (auto e = f.find("description")) spec.description = r.string(f, *e).value_or("");
+  if (auto e = f.require("traffic")) spec.traffic = parse_traffic(doc, r, *e).value_or(TrafficRequest{});
+  const Fields::Entry* type_entry = f.require("type");
+  if (type_entry == nullptr) return;
+  auto type = r.word(f, *type_entry, parse_experiment_type, k_experiment_type_words);
+  if (!type) return;
+  spec.type = *type;
+
+  const Fields::Entry* variants = f.find("variants");
+  if (variants == nullptr && spec.type != ExperimentType::holdout) {
+    f.require("variants");
+    return;
+  }
+  bool allocations_read = true;
+  if (variants != nullptr && spec.type != ExperimentType::holdout) {
+    allocations_read = parse_variants(doc, r, *variants, spec);
+  }
+  // Counting variants means nothing when `variants` is not a list (already reported).
+  if (variants == nullptr || variants->value.IsSequence() || spec.type == ExperimentType::holdout) {
+    check_variant_set(doc, f, variants, spec, allocations_read);
+  }
+  if (auto e = f.find("metrics")) parse_bindings(doc, r, *e, spec);
+  if (auto e = f.find("plan")) spec.plan = parse_plan(doc, r, *e, spec);
+  if (!doc.failed()) out.experiments.push_back(std::move(spec));
+}
+
+void parse_global_holdout(Document& doc, const Node& node, SpecSet& out) {
+  Reader r(doc);
+  Fields f(doc, node, "global_holdout", "", k_holdout_fields);
+  GlobalHoldoutSpec spec;
+  spec.location = f.location();
+  spec.fields = f.locations();
+  if (auto e = f.require("key")) spec.key = r.key(f, *e).value_or("");
+  if (auto e = f.find("description")) spec.description = r.string(f, *e).value_or("");
+  if (auto e = f.require("percent")) {
+    auto v = r.number(f, *e, "a percent in [0, 100) with at most 2 decimals",
+                      [](double x) { return x >= 0 && x < 100 && percent_to_bps(x).has_value(); });
+    if (v) spec.percent_bps = *percent_to_bps(*v);
+  }
+  if (!doc.failed()) out.global_holdouts.push_back(std::move(spec));
+}
+
+void parse_document(Document& doc, const Node& node, SpecSet& out) {
+  if (!node.IsMap()) {
+    doc.error(doc.at(node), "", code::wrong_shape, "a spec document must be a map with a 'kind' field");
+    return;
+  }
+  Node kind = node["kind"];
+  if (!kind.IsDefined() || !kind.IsScalar()) {
+    doc.error(doc.at(node), "kind", code::unknown_kind,
+              fmt::format("document has no 'kind'; expected one of {}", join(k_kinds)));
+    return;
+  }
+  const std::string& k = kind.Scalar();
+  if (k == "namespace") {
+    parse_namespace(doc, node, out);
+  } else if (k == "metric") {
+    parse_metric(doc, node, out);
+  } else if (k == "experiment") {
+    parse_experiment(doc, node, out);
+  } else if (k == "global_holdout") {
+    parse_global_holdout(doc, node, out);
+  } else {
+    std::string hint = did_you_mean(k, k_kinds);
+    doc.error(doc.at(kind), "kind", code::unknown_kind,
+              hint.empty() ? fmt::format("unknown kind '{}'; expected one of {}", k, join(k_kinds))
+                           : fmt::format("unknown kind '{}'{}", k, hint));
+  }
+}
+
+}  // namespace
+
+ParsedSpecs parse_specs(std::string_view text, const std::string& file) {
+  ParsedSpecs result;
+  std::vector<Node> documents;
+  try {
+    documents = YAML::LoadAll(std::string(text));
+  } catch (const YAML::Exception& e) {
+    SourceLocation loc{file};
+    if (!e.mark.is_null()) loc = SourceLocation{file, e.mark.line + 1, e.mark.column + 1};
+    result.errors.push_back(Error::invalid("invalid YAML: " + e.msg, loc, "", std::string(code::yaml_syntax)));
+    return result;
+  }
+  for (const Node& node : documents) {
+    if (node.IsNull()) continue;
+    ++result.documents;
+    Document doc(file, result.errors);
+    parse_document(doc, node, result.specs);
+  }
+  return result;
+}
+
+Result<nlohmann::json> parse_yaml_config(std::string_view text, const std::string& file) {
+  std::vector<Error> errors;
+  Document doc(file, errors);
+  Node node;
+  try {
+    node = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    return Error::invalid("invalid YAML: " + e.msg, SourceLocation{file, e.mark.line + 1, e.mark.column + 1},
+                          "", std::string(code::yaml_syntax));
+  }
+  Reader r(doc);
+  auto value = r.to_json_value(node, "");
+  if (!value) return errors.front();
+  return *value;
+}
+
+}  // namespace expt

@@ -1,0 +1,148 @@
+#include "core/assign/bundle.h"
+
+#include <catch2/catch.hpp>
+
+#include "core/assign/bundle_snapshot.h"
+#include "core/registry/bundle_publish.h"
+#include "tests/support/fixture_registry.h"
+
+namespace expt {
+namespace {
+
+using nlohmann::json;
+
+const AuditStamp k_stamp{"2026-11-23T12:00:00Z", "alice"};
+
+ExperimentRecord& find(RegistryState& state, const std::string& key) {
+  for (ExperimentRecord& e : state.experiments) {
+    if (e.spec.key == key) return e;
+  }
+  throw std::runtime_error("no " + key);
+}
+
+json publish(const RegistryState& state, int64_t version) {
+  return bundle_document(bundle_content(state), version, k_stamp.at);
+}
+
+TEST_CASE("the same registry state gives byte-identical bundle content", "[bundle]") {
+  RegistryState a = testing::running_fixture_registry();
+  RegistryState b = testing::running_fixture_registry();
+  CHECK(canonical_text(bundle_content(a)) == canonical_text(bundle_content(b)));
+  CHECK(canonical_text(publish(a, 7)) == canonical_text(publish(b, 7)));
+  CHECK(content_hash(bundle_content(a)).rfind("xxh128:", 0) == 0);
+  CHECK(content_hash(bundle_content(a)).size() == 7 + 32);
+}
+
+TEST_CASE("bundles hold only what evaluation needs", "[bundle]") {
+  RegistryState state = testing::running_fixture_registry();
+  find(state, "search-snippets").status = ExperimentStatus::stopped;
+  json content = bundle_content(state);
+  const std::string text = canonical_text(content);
+  CHECK(text.find("owner_team") == std::string::npos);
+  CHECK(text.find("metrics") == std::string::npos);
+  CHECK(text.find("purchase_conversion") == std::string::npos);
+  CHECK_FALSE(content["namespaces"]["search-ranking"]["experiments"].contains("search-snippets"));
+  CHECK(content["namespaces"]["search-ranking"]["experiments"].contains("search-ranker-v2"));
+  CHECK(content["global_holdout"] == json{{"key", "global-holdout-2026"}, {"percent_bps", 200}});
+  CHECK(content["hash_version"] == 1);
+}
+
+TEST_CASE("publishing mints a version only when the content changes", "[bundle]") {
+  RegistryState state = testing::running_fixture_registry();
+  PublishPlan first = plan_bundle_publish(state, k_stamp);
+  REQUIRE(first.is_new);
+  CHECK(first.current.version == 1);
+  REQUIRE(first.changes.bundle.has_value());
+  CHECK(first.changes.audit.at(0).action == "publish");
+  state.latest_bundle = first.current;
+
+  PublishPlan again = plan_bundle_publish(state, AuditStamp{"2026-11-24T00:00:00Z", "bob"});
+  CHECK_FALSE(again.is_new);
+  CHECK(again.changes.empty());
+  CHECK(again.current.version == 1);
+  CHECK(again.current.created_at == k_stamp.at);
+
+  // Metadata that evaluation does not use does not mint a version either.
+  find(state, "checkout-cta-color").spec.owner_team = "someone-else";
+  CHECK_FALSE(plan_bundle_publish(state, k_stamp).is_new);
+
+  find(state, "checkout-cta-color").spec.variants[1].config["cta_color"] = "teal";
+  PublishPlan changed = plan_bundle_publish(state, k_stamp);
+  CHECK(changed.is_new);
+  CHECK(changed.current.version == 2);
+}
+
+TEST_CASE("applying a diff to the old bundle gives exactly the new one", "[bundle]") {
+  RegistryState before = testing::running_fixture_registry();
+  RegistryState after = before;
+  SECTION("an experiment is added") { find(before, "search-snippets").status = ExperimentStatus::draft; }
+  SECTION("an experiment is removed") { find(after, "checkout-cta-color").status = ExperimentStatus::stopped; }
+  SECTION("weights change") {
+    find(after, "pricing-payment-api-v2").spec.variants[0].allocation_bps = 5000;
+  }
+  SECTION("a config changes and a default config grows") {
+    find(after, "checkout-layout-mvt").spec.variants[2].config = {{"layout", "accordion-v2"}};
+    after.namespaces[0].spec.default_config["new_flag"] = true;
+  }
+  SECTION("the global holdout goes away") { after.global_holdout.reset(); }
+  json old_bundle = publish(before, 1);
+  json new_bundle = publish(after, 2);
+  json diff = bundle_diff(old_bundle, new_bundle);
+  auto applied = apply_bundle_diff(old_bundle, diff, "diff-1-2.json");
+  REQUIRE(applied);
+  CHECK(canonical_text(*applied) == canonical_text(new_bundle));
+  CHECK(diff.size() < 20);  // objects keyed by key keep patches small
+}
+
+TEST_CASE("a diff refuses a base other than its own", "[bundle]") {
+  RegistryState state = testing::running_fixture_registry();
+  json v1 = publish(state, 1);
+  find(state, "checkout-cta-color").spec.variants[1].config["cta_color"] = "teal";
+  json v2 = publish(state, 2);
+  find(state, "checkout-cta-color").spec.variants[1].config["cta_color"] = "navy";
+  json v3 = publish(state, 3);
+  auto wrong = apply_bundle_diff(v1, bundle_diff(v2, v3), "diff-2-3.json");
+  REQUIRE_FALSE(wrong);
+  CHECK(wrong.error().message.find("diff does not apply to bundle version 1") == 0);
+  CHECK(apply_bundle_diff(v2, bundle_diff(v2, v3), "diff-2-3.json"));
+}
+
+TEST_CASE("a damaged or edited bundle fails verification", "[bundle]") {
+  json doc = publish(testing::running_fixture_registry(), 1);
+  CHECK(verify_bundle(doc, "b.json"));
+  json edited = doc;
+  edited["namespaces"]["checkout"]["total_slots"] = 999;
+  auto r = verify_bundle(edited, "b.json");
+  REQUIRE_FALSE(r);
+  CHECK(r.error().field == "content_hash");
+  CHECK(r.error().message.find("does not match its content_hash") != std::string::npos);
+  json future = doc;
+  future["format_version"] = 2;
+  CHECK(verify_bundle(future, "b.json").error().message == "bundle format_version 2 is not supported (this expt reads 1)");
+}
+
+TEST_CASE("a bundle snapshot rejects what assignment cannot trust", "[bundle]") {
+  RegistryState state = testing::running_fixture_registry();
+  auto rehash = [](json doc) { return bundle_document(content_of(doc), 1, "t"); };
+  json doc = publish(state, 1);
+  REQUIRE(snapshot_from_bundle(doc, "b.json"));
+  SECTION("overlapping slot ranges") {
+    doc["namespaces"]["checkout"]["experiments"]["checkout-cta-color"]["slot_start"] = 250;
+    auto r = snapshot_from_bundle(rehash(doc), "b.json");
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message.find("is claimed by both") != std::string::npos);
+  }
+  SECTION("weights that do not sum to 1") {
+    doc["namespaces"]["checkout"]["experiments"]["checkout-cta-color"]["variants"][0]["allocation_bps"] = 4000;
+    auto r = snapshot_from_bundle(rehash(doc), "b.json");
+    REQUIRE_FALSE(r);
+    CHECK(r.error().field == "/namespaces/checkout/experiments/checkout-cta-color/variants");
+  }
+  SECTION("an unknown hash version") {
+    doc["hash_version"] = 9;
+    CHECK(snapshot_from_bundle(rehash(doc), "b.json").error().message == "unknown hash_version 9");
+  }
+}
+
+}  // namespace
+}  // namespace expt
