@@ -1,5 +1,7 @@
 #include "cli/app.h"
 
+#include <CLI/CLI.hpp>
+
 #include <map>
 #include <vector>
 
@@ -260,6 +262,18 @@ std::unique_ptr<CLI::App> build_app(CliContext& context) {
     entry.setup(*sub, context);
   }
   return app;
+}
+
+std::optional<int> parse_command_line(CliContext& context, int argc, char** argv) {
+  auto app = build_app(context);
+  try {
+    app->parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app->exit(e);
+    // CLI11 uses 100-127 for its own failures; the contract has one code for bad usage.
+    return code == 0 ? 0 : static_cast<int>(ExitCode::bad_input);
+  }
+  return std::nullopt;
 }
 
 }  // namespace expt

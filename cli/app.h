@@ -5,13 +5,18 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string_view>
 
-#include <CLI/CLI.hpp>
-
 #include "commands/command.h"
 #include "commands/registry_access.h"
+
+// CLI11 is a heavy header-only library: only cli/app.cc includes it, so these stay declared.
+namespace CLI {
+class App;
+class Option;
+}  // namespace CLI
 
 namespace expt {
 
@@ -35,6 +40,11 @@ std::span<const SubcommandEntry> subcommand_table();
 
 // The whole CLI: every subcommand from the table wired to `context` (which must outlive it).
 std::unique_ptr<CLI::App> build_app(CliContext& context);
+
+// Parses `argv` with the app of build_app(). Either `context.runner` is set and nullopt returned,
+// or parsing ended the process's work (--help, --version, a usage error) and the exit code is
+// returned, the message already written to stdout or stderr.
+std::optional<int> parse_command_line(CliContext& context, int argc, char** argv);
 
 // The footer of `expt --help`: exit codes and environment variables.
 std::string_view help_footer();

@@ -1,5 +1,6 @@
 #pragma once
 // Flags that mean the same thing in every subcommand: --registry (or EXPT_REGISTRY) and --format.
+// Inline, and included by cli/app.cc only, so CLI11 is compiled once.
 
 #include <initializer_list>
 #include <string>
@@ -12,9 +13,6 @@
 #include "commands/registry_access.h"
 
 namespace expt {
-
-// Adds --registry PATH; `registry.path` holds the default (main puts EXPT_REGISTRY there).
-CLI::Option* add_registry_option(CLI::App& app, RegistryOptions& registry);
 
 // Adds `name` taking one of `words`, each meaning a value of `target`'s enum. The first word is
 // the default, set now; a word not in the list is a usage error naming the allowed ones.
@@ -41,7 +39,17 @@ CLI::Option* add_word_option(CLI::App& app, const std::string& name, Enum& targe
       ->type_name("WORD");
 }
 
+// Adds --registry PATH; `registry.path` holds the default (main puts EXPT_REGISTRY there).
+inline CLI::Option* add_registry_option(CLI::App& app, RegistryOptions& registry) {
+  return app.add_option("--registry", registry.path, "Registry file (default: $EXPT_REGISTRY, else ./expt.db)")
+      ->type_name("PATH");
+}
+
 // Adds --format limited to `allowed` (the first is the default).
-void add_format_option(CLI::App& app, OutputFormat& format, std::initializer_list<OutputFormat> allowed);
+inline void add_format_option(CLI::App& app, OutputFormat& format, std::initializer_list<OutputFormat> allowed) {
+  std::vector<std::pair<std::string, OutputFormat>> words;
+  for (OutputFormat f : allowed) words.emplace_back(std::string(to_string(f)), f);
+  add_word_option(app, "--format", format, words, "Output format")->type_name("FORMAT");
+}
 
 }  // namespace expt

@@ -9,6 +9,7 @@
 
 #include "cli/app.h"
 #include "core/base/edit_distance.h"
+#include "core/base/clock.h"
 #include "core/base/timestamp.h"
 
 namespace {
@@ -47,14 +48,7 @@ int main(int argc, char** argv) {
     if (const char* registry = std::getenv("EXPT_REGISTRY"); registry != nullptr && *registry != '\0') {
       context.registry.path = registry;
     }
-    auto app = expt::build_app(context);
-    try {
-      app->parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-      int code = app->exit(e);
-      // CLI11 uses 100-127 for its own failures; the contract has one code for bad usage.
-      return code == 0 ? 0 : static_cast<int>(expt::ExitCode::bad_input);
-    }
+    if (auto ended = expt::parse_command_line(context, argc, argv)) return *ended;
 
     const char* now = std::getenv("EXPT_NOW");
     std::unique_ptr<expt::Clock> clock;

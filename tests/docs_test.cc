@@ -2,6 +2,7 @@
 // docs/cli.md, and every finding code is listed in docs/specs.md.
 
 #include <catch2/catch.hpp>
+#include <CLI/CLI.hpp>
 
 #include "cli/app.h"
 #include "core/base/finding_codes.h"
