@@ -7,8 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include "core/assign/json.h"
 #include "core/base/error.h"
 
 namespace expt {

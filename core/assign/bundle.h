@@ -7,8 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
+#include "core/assign/json.h"
 #include "core/base/error.h"
 
 namespace expt {

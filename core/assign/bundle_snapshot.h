@@ -5,9 +5,8 @@
 
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "core/assign/assignment.h"
+#include "core/assign/json.h"
 #include "core/base/error.h"
 
 namespace expt {

@@ -9,9 +9,9 @@
 namespace expt {
 
 namespace {
-constexpr ColumnField k_fields[] = {
+constexpr ColumnField k_exposure_fields[] = {
     {"entity_id", true}, {"experiment", false}, {"variant", false}, {"timestamp", true}};
-enum { k_entity, k_experiment, k_variant, k_timestamp };
+enum { k_exposure_entity, k_exposure_experiment, k_exposure_variant, k_exposure_timestamp };
 }  // namespace
 
 std::optional<Error> bad_row(const IngestOptions& options, int64_t& bad_rows, SourceLocation at, std::string_view field,
@@ -26,7 +26,7 @@ std::optional<Error> bad_row(const IngestOptions& options, int64_t& bad_rows, So
 Result<ExposureTable> read_exposures(CsvReader& reader, const ColumnMapping& mapping, const ExperimentArms& arms,
                                      const VariantOracle* oracle, const IngestOptions& options,
                                      ExposureCounts& counts) {
-  auto header = read_header(reader, k_fields, mapping);
+  auto header = read_header(reader, k_exposure_fields, mapping);
   if (!header) return std::move(header).error();
   const std::vector<int>& col = header->index;
   const size_t needed = header->needed;
@@ -46,36 +46,36 @@ Result<ExposureTable> read_exposures(CsvReader& reader, const ColumnMapping& map
     auto bad = [&](int field, std::string message) {
       const int column = field >= 0 ? reader.column(static_cast<size_t>(col[static_cast<size_t>(field)])) : 1;
       return bad_row(options, counts.bad_rows, SourceLocation{reader.file(), static_cast<int>(reader.line()), column},
-                     field >= 0 ? k_fields[field].name : std::string_view(), std::move(message));
+                     field >= 0 ? k_exposure_fields[field].name : std::string_view(), std::move(message));
     };
     if (fields.size() < needed) {
       if (auto e = bad(-1, fmt::format("row has {} fields, expected at least {}", fields.size(), needed))) return *e;
       continue;
     }
-    if (col[k_experiment] >= 0 && fields[static_cast<size_t>(col[k_experiment])] != arms.key) {
+    if (col[k_exposure_experiment] >= 0 && fields[static_cast<size_t>(col[k_exposure_experiment])] != arms.key) {
       ++counts.other_experiments;
       continue;
     }
-    std::string_view entity = fields[static_cast<size_t>(col[k_entity])];
+    std::string_view entity = fields[static_cast<size_t>(col[k_exposure_entity])];
     if (entity.empty()) {
-      if (auto e = bad(k_entity, "empty entity_id")) return *e;
+      if (auto e = bad(k_exposure_entity, "empty entity_id")) return *e;
       continue;
     }
-    std::string_view ts_text = fields[static_cast<size_t>(col[k_timestamp])];
+    std::string_view ts_text = fields[static_cast<size_t>(col[k_exposure_timestamp])];
     auto ts = parse_timestamp_ms(ts_text);
     if (!ts) {
-      if (auto e = bad(k_timestamp,
+      if (auto e = bad(k_exposure_timestamp,
                        fmt::format("timestamp '{}' is neither ISO-8601 nor epoch seconds or milliseconds", ts_text))) {
         return *e;
       }
       continue;
     }
     int variant = -1;
-    std::string_view variant_text = col[k_variant] >= 0 ? fields[static_cast<size_t>(col[k_variant])] : std::string_view();
+    std::string_view variant_text = col[k_exposure_variant] >= 0 ? fields[static_cast<size_t>(col[k_exposure_variant])] : std::string_view();
     if (!variant_text.empty()) {
       auto it = std::find(arms.variants.begin(), arms.variants.end(), variant_text);
       if (it == arms.variants.end()) {
-        if (auto e = bad(k_variant, fmt::format("exposure for unknown variant '{}' of experiment '{}' (variants: {})",
+        if (auto e = bad(k_exposure_variant, fmt::format("exposure for unknown variant '{}' of experiment '{}' (variants: {})",
                                                      variant_text, arms.key, variant_list))) {
           return *e;
         }

@@ -2,8 +2,7 @@
 // JSON forms of registry records for `--format json` and registry exports: the canonical spec
 // (core/spec/json_form.h) plus lifecycle fields. Field names are documented in docs/cli.md.
 
-#include <nlohmann/json.hpp>
-
+#include "core/assign/json.h"
 #include "core/registry/state.h"
 
 namespace expt {

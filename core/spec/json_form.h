@@ -3,8 +3,7 @@
 // without source locations. Two specs define the same thing exactly when their canonical JSON
 // is equal, which is how `expt create` tells "unchanged" from "updated".
 
-#include <nlohmann/json.hpp>
-
+#include "core/assign/json.h"
 #include "core/base/error.h"
 #include "core/spec/spec.h"
 

@@ -10,8 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include "core/assign/json.h"
 #include "core/base/error.h"
 #include "core/assign/experiment_type.h"
 #include "core/assign/slot_range.h"

@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <string>
 
-#include <nlohmann/json.hpp>
+#include "core/assign/json.h"
 
 namespace expt::testing {
 

@@ -6,7 +6,7 @@
 #include <sstream>
 #include <string>
 
-#include <nlohmann/json.hpp>
+#include "core/assign/json.h"
 
 namespace expt::testing {
 

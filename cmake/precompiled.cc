@@ -1,0 +1,1 @@
+// Empty: expt_pch exists to own the precompiled header of cmake/precompiled.h.

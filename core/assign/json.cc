@@ -1,0 +1,3 @@
+#include "core/assign/json.h"
+
+template class nlohmann::basic_json<>;

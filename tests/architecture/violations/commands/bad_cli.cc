@@ -1,0 +1,2 @@
+// commands must not include cli.
+#include "cli/app.h"

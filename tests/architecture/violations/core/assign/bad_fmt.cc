@@ -1,0 +1,3 @@
+// The SDK must not use fmt.
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>

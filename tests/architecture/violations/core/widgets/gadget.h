@@ -1,0 +1,1 @@
+// An unknown floor.
