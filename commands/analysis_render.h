@@ -5,8 +5,9 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "core/analysis/experiment_analysis.h"
-#include "core/assign/json.h"
 #include "core/ingest/event_aggregator.h"
 #include "core/ingest/exposure_table.h"
 

@@ -7,7 +7,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/assign/json.h"
+#include <nlohmann/json.hpp>
+
 #include "core/base/error.h"
 
 namespace expt {

@@ -11,9 +11,10 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "core/assign/experiment_type.h"
 #include "core/assign/hash.h"
-#include "core/assign/json.h"
 #include "core/assign/slot_range.h"
 
 namespace expt {

@@ -5,8 +5,9 @@
 
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "core/assign/assignment.h"
-#include "core/assign/json.h"
 #include "core/base/error.h"
 
 namespace expt {

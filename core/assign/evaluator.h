@@ -18,8 +18,9 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "core/assign/assignment.h"
-#include "core/assign/json.h"
 #include "core/base/error.h"
 
 namespace expt {

@@ -2,7 +2,8 @@
 // Publishing config bundles from the registry: the bundle content of a registry state, and the
 // planner `expt export bundle` runs inside its transaction. Document format: core/assign/bundle.h.
 
-#include "core/assign/json.h"
+#include <nlohmann/json.hpp>
+
 #include "core/registry/state.h"
 
 namespace expt {

@@ -2,7 +2,8 @@
 // JSON forms of registry records for `--format json` and registry exports: the canonical spec
 // (core/spec/json_form.h) plus lifecycle fields. Field names are documented in docs/cli.md.
 
-#include "core/assign/json.h"
+#include <nlohmann/json.hpp>
+
 #include "core/registry/state.h"
 
 namespace expt {

@@ -7,8 +7,9 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "core/assign/hash.h"
-#include "core/assign/json.h"
 #include "core/registry/lifecycle.h"
 #include "core/registry/slot_allocator.h"
 #include "core/spec/spec.h"

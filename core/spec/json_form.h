@@ -3,7 +3,8 @@
 // without source locations. Two specs define the same thing exactly when their canonical JSON
 // is equal, which is how `expt create` tells "unchanged" from "updated".
 
-#include "core/assign/json.h"
+#include <nlohmann/json.hpp>
+
 #include "core/base/error.h"
 #include "core/spec/spec.h"
 

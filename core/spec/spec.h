@@ -10,7 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/assign/json.h"
+#include <nlohmann/json.hpp>
+
 #include "core/base/error.h"
 #include "core/assign/experiment_type.h"
 #include "core/assign/slot_range.h"

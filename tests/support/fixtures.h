@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <string>
 
-#include "core/assign/json.h"
+#include <nlohmann/json.hpp>
 
 namespace expt::testing {
 

@@ -6,7 +6,7 @@
 #include <sstream>
 #include <string>
 
-#include "core/assign/json.h"
+#include <nlohmann/json.hpp>
 
 namespace expt::testing {
 

@@ -1,3 +1,0 @@
-#include "core/assign/json.h"
-
-template class nlohmann::basic_json<>;
