@@ -76,8 +76,10 @@ std::optional<int64_t> parse_timestamp_ms(std::string_view s) {
       } else if (sign == '+' || sign == '-') {
         int oh = 0, om = 0;
         if (!read_digits(s, pos, 2, oh)) return std::nullopt;
-        if (pos < s.size() && s[pos] == ':') ++pos;
-        if (pos < s.size() && !read_digits(s, pos, 2, om)) return std::nullopt;
+        if (pos < s.size()) {  // +HH, +HHMM or +HH:MM: anything after the hours is the minutes
+          if (s[pos] == ':') ++pos;
+          if (!read_digits(s, pos, 2, om)) return std::nullopt;
+        }
         if (pos != s.size() || oh > 23 || om > 59) return std::nullopt;
         offset_minutes = (sign == '+' ? 1 : -1) * (oh * 60 + om);
       } else {

@@ -1,8 +1,7 @@
 #include "core/ingest/csv_reader.h"
 
+#include <cstdio>
 #include <cstring>
-
-#include <fmt/format.h>
 
 namespace expt {
 
@@ -32,106 +31,209 @@ bool CsvReader::fill() {
   return true;
 }
 
+namespace {
+
+bool has_bom(const char* p, size_t n) {
+  return n >= 3 && static_cast<unsigned char>(p[0]) == 0xEF && static_cast<unsigned char>(p[1]) == 0xBB &&
+         static_cast<unsigned char>(p[2]) == 0xBF;
+}
+
+}  // namespace
+
+// The one definition of a record and its fields. A quote opens a quoted field only as the first
+// byte of a field; elsewhere it is an ordinary byte (`TV 55" OLED`). Inside a quoted field a
+// doubled quote is a quote, and commas and newlines are data. After the closing quote comes a
+// comma or the end of the record. A record ends at the first newline outside a quoted field; a
+// carriage return right before that newline is dropped. Records without a quote take the fast
+// path below, which is this same rule with no quoted fields.
+CsvReader::Scan CsvReader::scan_quoted(size_t from, bool at_eof) {
+  Scan scan;
+  m_spans.clear();
+  const char* p = m_buffer.data();
+  enum class State { field_start, unquoted, quoted, after_quote } state = State::field_start;
+  size_t field_start = from;
+  int64_t line = m_next_line;
+  size_t line_start = from;
+  int64_t quote_line = line;
+  size_t quote_at = from;
+  auto emit = [&](size_t end, bool quoted) {
+    m_spans.push_back(Span{field_start, end, quoted, static_cast<int>(field_start - line_start) + 1});
+  };
+  size_t i = from;
+  for (; i < m_end; ++i) {
+    const char c = p[i];
+    switch (state) {
+      case State::field_start:
+        if (c == '"') {
+          state = State::quoted;
+          quote_line = line;
+          quote_at = i;
+          break;
+        }
+        state = State::unquoted;
+        [[fallthrough]];
+      case State::unquoted:
+        if (c == ',') {
+          emit(i, false);
+          field_start = i + 1;
+          state = State::field_start;
+        } else if (c == '\n') {
+          emit(i > field_start && p[i - 1] == '\r' ? i - 1 : i, false);
+          scan.end = i;
+          scan.complete = true;
+          return scan;
+        }
+        break;
+      case State::quoted:
+        if (c == '"') {
+          state = State::after_quote;
+        } else if (c == '\n') {
+          ++line;
+          line_start = i + 1;
+        }
+        break;
+      case State::after_quote:
+        if (c == '"') {
+          state = State::quoted;  // a doubled quote
+        } else if (c == ',') {
+          emit(i, true);
+          field_start = i + 1;
+          state = State::field_start;
+        } else if (c == '\n') {
+          emit(i, true);
+          scan.end = i;
+          scan.complete = true;
+          return scan;
+        } else if (c == '\r' && i + 1 == m_end) {
+          if (!at_eof) return scan;  // need the next byte to tell CRLF from a stray CR
+          emit(i, true);
+          scan.end = m_end;
+          scan.complete = true;
+          return scan;
+        } else if (c == '\r' && p[i + 1] == '\n') {
+          emit(i, true);
+          scan.end = i + 1;
+          scan.complete = true;
+          return scan;
+        } else {
+          scan.error = error_at(line, static_cast<int>(i - line_start) + 1,
+                                "unexpected " + describe_byte(c) + " after a closing quote; expected ',' or end of line");
+          return scan;
+        }
+        break;
+    }
+  }
+  if (!at_eof) return scan;  // the record goes on past the buffer
+  if (state == State::quoted) {
+    size_t quote_line_begin = quote_at;
+    while (quote_line_begin > from && p[quote_line_begin - 1] != '\n') --quote_line_begin;
+    scan.error = error_at(quote_line, static_cast<int>(quote_at - quote_line_begin) + 1,
+                          "unterminated quoted field: the quote opened here is never closed");
+    return scan;
+  }
+  emit(state == State::unquoted && i > field_start && p[i - 1] == '\r' ? i - 1 : i, state == State::after_quote);
+  scan.end = m_end;
+  scan.complete = true;
+  return scan;
+}
+
+std::optional<Error> CsvReader::check_record_size() const {
+  if (m_end - m_begin < k_max_record_bytes) return std::nullopt;
+  return error_at(m_next_line, 0,
+                  "a record longer than " + std::to_string(k_max_record_bytes >> 20) +
+                      " MiB (an unclosed quote, or not a CSV file?)");
+}
+
+std::string CsvReader::describe_byte(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  if (u >= 0x20 && u < 0x7F) return std::string("'") + c + "'";
+  char text[8];
+  std::snprintf(text, sizeof text, "0x%02X", u);
+  return std::string("byte ") + text;
+}
+
 Result<bool> CsvReader::next(std::vector<std::string_view>& fields) {
   fields.clear();
   m_columns.clear();
   for (;;) {
-    // Find the end of the record: the first LF outside quotes.
-    size_t scan = m_begin;
-    bool in_quotes = false;
-    size_t record_end = std::string::npos;
-    while (scan < m_end) {
-      const char* p = m_buffer.data() + scan;
-      if (!in_quotes) {
-        // Fast path: jump to the next quote or newline.
-        const void* nl = std::memchr(p, '\n', m_end - scan);
-        size_t limit = nl ? static_cast<size_t>(static_cast<const char*>(nl) - m_buffer.data()) : m_end;
-        const void* q = std::memchr(p, '"', limit - scan);
-        if (q == nullptr) {
-          if (nl) record_end = limit;
-          scan = limit;
-          break;
-        }
-        scan = static_cast<size_t>(static_cast<const char*>(q) - m_buffer.data()) + 1;
-        in_quotes = true;
-      } else {
-        const void* q = std::memchr(p, '"', m_end - scan);
-        if (q == nullptr) {
-          scan = m_end;
-          break;
-        }
-        scan = static_cast<size_t>(static_cast<const char*>(q) - m_buffer.data()) + 1;
-        in_quotes = false;  // a doubled quote re-enters quotes on the next iteration
+    if (m_begin >= m_end && !fill()) return false;
+    if (!m_bom_checked) {
+      while (m_end - m_begin < 3 && fill()) {
+      }
+      m_bom_checked = true;
+      if (has_bom(m_buffer.data() + m_begin, m_end - m_begin)) {
+        m_begin += 3;
+        m_bytes_consumed += 3;
+        continue;
       }
     }
-    if (record_end == std::string::npos) {
-      if (fill()) continue;
-      if (m_begin >= m_end) return false;
-      if (in_quotes) {
-        return error_at(m_next_line, 0, "unterminated quoted field: a quote opened here is never closed");
+    char* base = m_buffer.data();
+    const char* start = base + m_begin;
+    const void* nl = std::memchr(start, '\n', m_end - m_begin);
+    const size_t line_end = nl ? static_cast<size_t>(static_cast<const char*>(nl) - base) : m_end;
+    if (nl == nullptr && !m_eof) {
+      if (auto too_long = check_record_size()) return std::move(*too_long);
+      fill();  // the record may go on past this buffer; read on before deciding
+      continue;
+    }
+    const bool quoted = std::memchr(start, '"', line_end - m_begin) != nullptr;
+    size_t record_end = line_end;
+    if (quoted) {
+      Scan scan = scan_quoted(m_begin, m_eof);
+      if (scan.error) return std::move(*scan.error);
+      if (!scan.complete) {
+        if (auto too_long = check_record_size()) return std::move(*too_long);
+        if (!fill()) {
+          // fill() found the end of input: scan once more knowing there is no more.
+          scan = scan_quoted(m_begin, true);
+          if (scan.error) return std::move(*scan.error);
+        } else {
+          continue;
+        }
       }
-      record_end = m_end;  // last record without a trailing newline
+      record_end = scan.end;
+      base = m_buffer.data();
     }
 
-    char* record = m_buffer.data() + m_begin;
-    size_t length = record_end - m_begin;
-    const size_t consumed = length + (record_end < m_end ? 1 : 0);
-    if (length > 0 && record[length - 1] == '\r') --length;
+    const size_t consumed = record_end - m_begin + (record_end < m_end ? 1 : 0);
     m_record_line = m_next_line;
-    const int64_t record_start_line = m_next_line;
-    // Count lines inside the record (quoted newlines) plus the terminating one.
-    for (size_t i = 0; i < length; ++i) m_next_line += record[i] == '\n' ? 1 : 0;
+    for (size_t i = m_begin; i < record_end; ++i) m_next_line += base[i] == '\n' ? 1 : 0;
     m_next_line += 1;
+    const size_t record_begin = m_begin;
     m_begin += consumed;
     m_bytes_consumed += static_cast<int64_t>(consumed);
-    if (length == 0) continue;  // blank line
 
-    // Split into fields, unquoting in place (the unquoted text is never longer).
-    size_t i = 0;
-    int line_start = 0;  // offset of the current line's first byte, for columns
-    int64_t line = record_start_line;
-    for (;;) {
-      m_columns.push_back(static_cast<int>(i) - line_start + 1);
-      if (i < length && record[i] == '"') {
-        size_t read = i + 1;
-        size_t write = i;
-        char* start = record + i;
-        for (;;) {
-          if (read >= length) {
-            return error_at(line, static_cast<int>(i) - line_start + 1, "unterminated quoted field");
-          }
-          char c = record[read];
-          if (c == '"') {
-            if (read + 1 < length && record[read + 1] == '"') {
-              record[write++] = '"';
-              read += 2;
-              continue;
-            }
-            ++read;
-            break;
-          }
-          if (c == '\n') {
-            ++line;
-            line_start = static_cast<int>(read) + 1;
-          }
-          record[write++] = c;
-          ++read;
-        }
-        fields.emplace_back(start, write - i);
-        if (read == length) break;
-        if (record[read] != ',') {
-          return error_at(line, static_cast<int>(read) - line_start + 1,
-                          fmt::format("unexpected '{}' after a closing quote; expected ',' or end of line",
-                                      record[read]));
-        }
-        i = read + 1;
-      } else {
+    if (!quoted) {
+      size_t length = record_end - record_begin;
+      char* record = base + record_begin;
+      if (length > 0 && record[length - 1] == '\r') --length;
+      if (length == 0) continue;  // blank line
+      size_t i = 0;
+      for (;;) {
+        m_columns.push_back(static_cast<int>(i) + 1);
         const void* comma = std::memchr(record + i, ',', length - i);
         size_t stop = comma ? static_cast<size_t>(static_cast<const char*>(comma) - record) : length;
         fields.emplace_back(record + i, stop - i);
         if (stop == length) break;
         i = stop + 1;
       }
+      return true;
+    }
+
+    // Unquote the quoted fields in place: the text between the quotes, doubled quotes halved.
+    for (const Span& span : m_spans) {
+      m_columns.push_back(span.column);
+      if (!span.quoted) {
+        fields.emplace_back(base + span.begin, span.end - span.begin);
+        continue;
+      }
+      char* out = base + span.begin;
+      size_t write = 0;
+      for (size_t r = span.begin + 1; r + 1 < span.end; ++r) {
+        out[write++] = base[r];
+        if (base[r] == '"') ++r;  // the second of a doubled quote
+      }
+      fields.emplace_back(out, write);
     }
     return true;
   }

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "core/base/excerpt.h"
 #include "core/base/timestamp.h"
 
 namespace expt {
@@ -115,7 +116,7 @@ Result<void> EventAggregator::ingest(CsvReader& reader, const ColumnMapping& map
       auto ts = parse_timestamp_ms(row.timestamp);
       if (!ts) {
         if (auto e = bad(row.line, row.timestamp_column, k_timestamp,
-                         fmt::format("timestamp '{}' is neither ISO-8601 nor epoch seconds or milliseconds", row.timestamp))) {
+                         fmt::format("timestamp '{}' is neither ISO-8601 nor epoch seconds or milliseconds", excerpt(row.timestamp)))) {
           return *e;
         }
         continue;
@@ -124,7 +125,7 @@ Result<void> EventAggregator::ingest(CsvReader& reader, const ColumnMapping& map
       if (!row.value.empty()) {
         auto parsed = parse_number(row.value);
         if (!parsed) {
-          if (auto e = bad(row.line, row.value_column, k_value, fmt::format("value '{}' is not a number", row.value))) {
+          if (auto e = bad(row.line, row.value_column, k_value, fmt::format("value '{}' is not a number", excerpt(row.value)))) {
             return *e;
           }
           continue;

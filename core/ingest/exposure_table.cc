@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "core/base/excerpt.h"
 #include "core/base/timestamp.h"
 
 namespace expt {
@@ -65,7 +66,7 @@ Result<ExposureTable> read_exposures(CsvReader& reader, const ColumnMapping& map
     auto ts = parse_timestamp_ms(ts_text);
     if (!ts) {
       if (auto e = bad(k_exposure_timestamp,
-                       fmt::format("timestamp '{}' is neither ISO-8601 nor epoch seconds or milliseconds", ts_text))) {
+                       fmt::format("timestamp '{}' is neither ISO-8601 nor epoch seconds or milliseconds", excerpt(ts_text)))) {
         return *e;
       }
       continue;
@@ -76,7 +77,7 @@ Result<ExposureTable> read_exposures(CsvReader& reader, const ColumnMapping& map
       auto it = std::find(arms.variants.begin(), arms.variants.end(), variant_text);
       if (it == arms.variants.end()) {
         if (auto e = bad(k_exposure_variant, fmt::format("exposure for unknown variant '{}' of experiment '{}' (variants: {})",
-                                                     variant_text, arms.key, variant_list))) {
+                                                     excerpt(variant_text), arms.key, variant_list))) {
           return *e;
         }
         continue;

@@ -10,6 +10,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/base/edit_distance.h"
+#include "core/base/excerpt.h"
 #include "core/base/finding_codes.h"
 #include "core/base/key.h"
 #include "core/spec/json_form.h"
@@ -86,8 +87,8 @@ class Fields {
       if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
         std::string hint = did_you_mean(name, allowed);
         doc.error(doc.at(key), field_path(name), code::unknown_field,
-                  hint.empty() ? fmt::format("unknown field '{}' in {}; allowed: {}", name, m_what, join(allowed))
-                               : fmt::format("unknown field '{}' in {}{}", name, m_what, hint));
+                  hint.empty() ? fmt::format("unknown field '{}' in {}; allowed: {}", excerpt(name), m_what, join(allowed))
+                               : fmt::format("unknown field '{}' in {}{}", excerpt(name), m_what, hint));
         continue;
       }
       m_entries.push_back(Entry{name, key, it->second});
@@ -155,7 +156,7 @@ class Reader {
     if (!s) return std::nullopt;
     if (!is_valid_key(*s)) {
       m_doc.error(value_at(e), f.field_path(e.name), code::invalid_key,
-                  fmt::format("invalid {} '{}': keys match {}", e.name, *s, k_key_pattern));
+                  fmt::format("invalid {} '{}': keys match {}", e.name, excerpt(*s), k_key_pattern));
       return std::nullopt;
     }
     return s;
@@ -275,7 +276,7 @@ class Reader {
     if (auto d = parse_decimal(s)) return json(*d);
     if (s == ".inf" || s == "-.inf" || s == ".nan" || s == ".NaN" || s == ".Inf" || s == "-.Inf") {
       m_doc.error(m_doc.at(node), path, code::invalid_value,
-                  fmt::format("'{}' cannot be stored in JSON config", s));
+                  fmt::format("'{}' cannot be stored in JSON config", excerpt(s)));
       return std::nullopt;
     }
     return json(s);
@@ -283,7 +284,7 @@ class Reader {
 
   static std::string shown(const Node& node) {
     if (node.IsNull()) return "nothing";
-    if (node.IsScalar()) return "'" + node.Scalar() + "'";
+    if (node.IsScalar()) return "'" + excerpt(node.Scalar()) + "'";
     if (node.IsSequence()) return "a list";
     return "a map";
   }
@@ -682,8 +683,8 @@ void parse_document(Document& doc, const Node& node, SpecSet& out) {
   } else {
     std::string hint = did_you_mean(k, k_kinds);
     doc.error(doc.at(kind), "kind", code::unknown_kind,
-              hint.empty() ? fmt::format("unknown kind '{}'; expected one of {}", k, join(k_kinds))
-                           : fmt::format("unknown kind '{}'{}", k, hint));
+              hint.empty() ? fmt::format("unknown kind '{}'; expected one of {}", excerpt(k), join(k_kinds))
+                           : fmt::format("unknown kind '{}'{}", excerpt(k), hint));
   }
 }
 

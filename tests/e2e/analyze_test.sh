@@ -88,7 +88,7 @@ expect_rc 2
 expect_stderr_equals "$BAD/bad-timestamp.events.csv:3:21: error: timestamp '2026-13-45T00:00:00Z' is neither ISO-8601 nor epoch seconds or milliseconds"
 bad "$BAD/unterminated-quote.events.csv" "$A/aa/exposures.csv"
 expect_rc 2
-expect_stderr_equals "$BAD/unterminated-quote.events.csv:3: error: unterminated quoted field: a quote opened here is never closed"
+expect_stderr_equals "$BAD/unterminated-quote.events.csv:3:1: error: unterminated quoted field: the quote opened here is never closed"
 bad "$A/aa/events.csv" "$BAD/unknown-variant.exposures.csv"
 expect_rc 2
 expect_stderr_equals "$BAD/unknown-variant.exposures.csv:3:15: error: exposure for unknown variant 'treatmnt' of experiment 'aa-test' (variants: control, treatment)"

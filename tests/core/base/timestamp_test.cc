@@ -26,7 +26,8 @@ TEST_CASE("epoch numbers are seconds below 12 digits and milliseconds from 12", 
 TEST_CASE("impossible or malformed timestamps are rejected", "[timestamp]") {
   for (const char* bad : {"", "2026-02-30T00:00:00Z", "2023-02-29", "2026-13-01", "2026-11-23T24:00:00Z",
                           "2026-11-23T12:00:00X", "2026-11-23T12", "yesterday", "12:00", "1.5",
-                          "2026-11-23T12:00:00Zjunk"}) {
+                          "2026-11-23T12:00:00Zjunk", "2026-11-23T12:00:00+05:", "2026-11-23T12:00:00+05:3",
+                          "2026-11-23T12:00:00+0", "2026-11-23T12:00:00+05:30x"}) {
     INFO(bad);
     CHECK_FALSE(parse_timestamp_ms(bad).has_value());
   }

@@ -79,8 +79,65 @@ TEST_CASE("malformed quoting is an error with file, line and column", "[csv]") {
     auto r = reader.next(f);
     REQUIRE_FALSE(r);
     CHECK(diagnostic_headline(r.error()) ==
-          "events.csv:2: error: unterminated quoted field: a quote opened here is never closed");
+          "events.csv:2:1: error: unterminated quoted field: the quote opened here is never closed");
   }
+}
+
+TEST_CASE("a quote inside an unquoted field is an ordinary character, for records and fields alike", "[csv]") {
+  // Two such marks used to open a quoted section for the record scanner only, merging the lines
+  // between them into one record.
+  std::istringstream in("id,product\n1,TV 55\" OLED\n2,plain\n3,TV 65\" QLED\n4,last\n");
+  CsvReader reader(in, "events.csv", 8);
+  std::vector<std::string_view> f;
+  std::vector<std::vector<std::string>> records;
+  while (*reader.next(f)) records.emplace_back(f.begin(), f.end());
+  CHECK(records == std::vector<std::vector<std::string>>{
+                       {"id", "product"}, {"1", "TV 55\" OLED"}, {"2", "plain"}, {"3", "TV 65\" QLED"}, {"4", "last"}});
+}
+
+TEST_CASE("a UTF-8 byte order mark at the start is skipped", "[csv]") {
+  std::istringstream in("\xEF\xBB\xBF" "entity_id,variant\r\nu1,a\r\n");
+  CsvReader reader(in, "exposures.csv");
+  std::vector<std::string_view> f;
+  REQUIRE(*reader.next(f));
+  CHECK(std::vector<std::string>(f.begin(), f.end()) == std::vector<std::string>{"entity_id", "variant"});
+  CHECK(reader.column(0) == 1);
+}
+
+TEST_CASE("an unterminated quote is reported at its own line and column", "[csv]") {
+  std::istringstream in("a,b\nx,\"ok\"\ny,\"never\nclosed,z\n");
+  CsvReader reader(in, "events.csv", 4);
+  std::vector<std::string_view> f;
+  REQUIRE(*reader.next(f));
+  REQUIRE(*reader.next(f));
+  auto r = reader.next(f);
+  REQUIRE_FALSE(r);
+  CHECK(diagnostic_headline(r.error()) ==
+        "events.csv:3:3: error: unterminated quoted field: the quote opened here is never closed");
+}
+
+TEST_CASE("quoted fields keep commas, quotes, CRLF and newlines, across buffer refills", "[csv]") {
+  std::istringstream in("\"a,b\",\"say \"\"hi\"\"\",\"line1\r\nline2\"\r\n\"\",x,\r\n");
+  CsvReader reader(in, "x.csv", 3);
+  std::vector<std::string_view> f;
+  REQUIRE(*reader.next(f));
+  CHECK(std::vector<std::string>(f.begin(), f.end()) ==
+        std::vector<std::string>{"a,b", "say \"hi\"", "line1\r\nline2"});
+  REQUIRE(*reader.next(f));
+  CHECK(std::vector<std::string>(f.begin(), f.end()) == std::vector<std::string>{"", "x", ""});
+  CHECK(reader.line() == 3);
+  CHECK_FALSE(*reader.next(f));
+}
+
+TEST_CASE("a record longer than the bound is an error, not unbounded memory", "[csv]") {
+  std::string text = "\"" + std::string(CsvReader::k_max_record_bytes + 10, 'x');
+  std::istringstream in(text);
+  CsvReader reader(in, "big.csv");
+  std::vector<std::string_view> f;
+  auto r = reader.next(f);
+  REQUIRE_FALSE(r);
+  CHECK(diagnostic_headline(r.error()) ==
+        "big.csv:1: error: a record longer than 16 MiB (an unclosed quote, or not a CSV file?)");
 }
 
 TEST_CASE("bytes_read counts every consumed byte", "[csv]") {
