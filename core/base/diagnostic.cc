@@ -1,8 +1,14 @@
 #include "core/base/diagnostic.h"
 
+#include <algorithm>
+
 #include "core/base/finding_codes.h"
 
 namespace expt {
+
+namespace {
+constexpr size_t k_quoted_line_bytes = 120;  // longer source lines are quoted around the column
+}  // namespace
 
 std::string diagnostic_headline(const Error& error, ShowCode show_code) {
   std::string out;
@@ -47,14 +53,29 @@ std::string render_diagnostic(const Error& error, const SourceTexts* sources, Sh
   if (it == sources->end()) return out;
   std::string_view line = source_line(it->second, loc.line);
   if (line.empty()) return out;
+  // A long line is quoted as a window around the column, marked "..." where cut.
+  int column = loc.column;
+  std::string_view before, after;
+  if (line.size() > k_quoted_line_bytes) {
+    const size_t at = column > 0 ? static_cast<size_t>(column - 1) : 0;
+    const size_t from = at > k_quoted_line_bytes / 2 ? at - k_quoted_line_bytes / 2 : 0;
+    const size_t length = std::min(line.size() - from, k_quoted_line_bytes);
+    if (from > 0) before = "...";
+    if (from + length < line.size()) after = "...";
+    line = line.substr(from, length);
+    if (column > 0) column = column - static_cast<int>(from) + static_cast<int>(before.size());
+  }
   out += "  ";
+  out += before;
   out += line;
+  out += after;
   out += '\n';
-  if (loc.column > 0) {
+  if (column > 0) {
     out += "  ";
     // Keep tabs so the caret lines up under tab-indented text.
-    for (int i = 0; i + 1 < loc.column && i < static_cast<int>(line.size()); ++i) {
-      out += line[static_cast<size_t>(i)] == '\t' ? '\t' : ' ';
+    const std::string shown = std::string(before) + std::string(line);
+    for (int i = 0; i + 1 < column && i < static_cast<int>(shown.size()); ++i) {
+      out += shown[static_cast<size_t>(i)] == '\t' ? '\t' : ' ';
     }
     out += "^\n";
   }

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <regex>
 #include <set>
 
 #include <fmt/format.h>
@@ -15,10 +14,47 @@
 #include "core/base/key.h"
 #include "core/spec/json_form.h"
 #include "core/assign/variant_set.h"
+#include "core/spec/yaml_load.h"
 
 namespace expt {
 
 namespace {
+
+// Plain YAML numbers, matched by hand in one pass: std::regex recursed once per digit and
+// overflowed the stack on a 26,000-digit number.
+size_t skip_digits(std::string_view s, size_t i) {
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+  return i;
+}
+
+// [-+]?[0-9]+
+bool is_integer(std::string_view s) {
+  size_t i = !s.empty() && (s[0] == '-' || s[0] == '+') ? 1 : 0;
+  return i < s.size() && skip_digits(s, i) == s.size();
+}
+
+// [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
+bool is_decimal(std::string_view s) {
+  size_t i = !s.empty() && (s[0] == '-' || s[0] == '+') ? 1 : 0;
+  const size_t int_end = skip_digits(s, i);
+  if (int_end > i) {
+    i = int_end;
+    if (i < s.size() && s[i] == '.') i = skip_digits(s, i + 1);
+  } else {
+    if (i >= s.size() || s[i] != '.') return false;
+    const size_t frac_end = skip_digits(s, i + 1);
+    if (frac_end == i + 1) return false;
+    i = frac_end;
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+    const size_t exp_end = skip_digits(s, i);
+    if (exp_end == i) return false;
+    i = exp_end;
+  }
+  return i == s.size();
+}
 
 using nlohmann::json;
 using YAML::Node;
@@ -209,11 +245,22 @@ class Reader {
                   fmt::format("'{}' must be a map of settings", e.name));
       return std::nullopt;
     }
+    m_config_values = 0;
     return to_json_value(e.value, f.field_path(e.name));
   }
 
-  // YAML to JSON by the YAML 1.2 core schema; errors for what JSON cannot hold.
+  // YAML to JSON by the YAML 1.2 core schema; errors for what JSON cannot hold. YAML aliases
+  // repeat the node they name, so a few hundred bytes can stand for billions of values: the
+  // expansion stops at k_max_config_values.
   std::optional<json> to_json_value(const Node& node, const std::string& path) {
+    if (++m_config_values > k_max_config_values) {
+      if (m_config_values == k_max_config_values + 1) {
+        m_doc.error(m_doc.at(node), path, code::invalid_value,
+                    fmt::format("a config may hold at most {} values once YAML aliases are expanded",
+                                k_max_config_values));
+      }
+      return std::nullopt;
+    }
     switch (node.Type()) {
       case YAML::NodeType::Null:
       case YAML::NodeType::Undefined:
@@ -254,8 +301,7 @@ class Reader {
   }
 
   static std::optional<double> parse_decimal(const std::string& s) {
-    static const std::regex k_decimal(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
-    if (!std::regex_match(s, k_decimal)) return std::nullopt;
+    if (!is_decimal(s)) return std::nullopt;
     double v = std::strtod(s.c_str(), nullptr);
     if (!std::isfinite(v)) return std::nullopt;
     return v;
@@ -267,13 +313,18 @@ class Reader {
     if (!is_plain(node)) return json(s);
     if (s == "true" || s == "True" || s == "TRUE") return json(true);
     if (s == "false" || s == "False" || s == "FALSE") return json(false);
-    static const std::regex k_integer(R"([-+]?[0-9]+)");
-    if (std::regex_match(s, k_integer)) {
+    if (is_integer(s)) {
       int64_t v = 0;
       auto [end, ec] = std::from_chars(s.data() + (s[0] == '+' ? 1 : 0), s.data() + s.size(), v);
       if (ec == std::errc() && end == s.data() + s.size()) return json(v);
     }
     if (auto d = parse_decimal(s)) return json(*d);
+    if (is_decimal(s)) {
+      m_doc.error(m_doc.at(node), path, code::invalid_value,
+                  fmt::format("the number '{}' is too large for a JSON config; quote it to keep it as text",
+                              excerpt(s)));
+      return std::nullopt;
+    }
     if (s == ".inf" || s == "-.inf" || s == ".nan" || s == ".NaN" || s == ".Inf" || s == "-.Inf") {
       m_doc.error(m_doc.at(node), path, code::invalid_value,
                   fmt::format("'{}' cannot be stored in JSON config", excerpt(s)));
@@ -290,6 +341,7 @@ class Reader {
   }
 
   Document& m_doc;
+  size_t m_config_values = 0;  // values of the config being converted, aliases expanded
 };
 
 constexpr std::string_view k_kinds[] = {"namespace", "metric", "experiment", "global_holdout"};
@@ -692,16 +744,12 @@ void parse_document(Document& doc, const Node& node, SpecSet& out) {
 
 ParsedSpecs parse_specs(std::string_view text, const std::string& file) {
   ParsedSpecs result;
-  std::vector<Node> documents;
-  try {
-    documents = YAML::LoadAll(std::string(text));
-  } catch (const YAML::Exception& e) {
-    SourceLocation loc{file};
-    if (!e.mark.is_null()) loc = SourceLocation{file, e.mark.line + 1, e.mark.column + 1};
-    result.errors.push_back(Error::invalid("invalid YAML: " + e.msg, loc, "", std::string(code::yaml_syntax)));
+  auto documents = load_yaml_documents(text, file);
+  if (!documents) {
+    result.errors.push_back(std::move(documents).error());
     return result;
   }
-  for (const Node& node : documents) {
+  for (const Node& node : *documents) {
     if (node.IsNull()) continue;
     ++result.documents;
     Document doc(file, result.errors);
@@ -713,13 +761,9 @@ ParsedSpecs parse_specs(std::string_view text, const std::string& file) {
 Result<nlohmann::json> parse_yaml_config(std::string_view text, const std::string& file) {
   std::vector<Error> errors;
   Document doc(file, errors);
-  Node node;
-  try {
-    node = YAML::Load(std::string(text));
-  } catch (const YAML::Exception& e) {
-    return Error::invalid("invalid YAML: " + e.msg, SourceLocation{file, e.mark.line + 1, e.mark.column + 1},
-                          "", std::string(code::yaml_syntax));
-  }
+  auto documents = load_yaml_documents(text, file);
+  if (!documents) return std::move(documents).error();
+  Node node = documents->empty() ? Node() : documents->front();
   Reader r(doc);
   auto value = r.to_json_value(node, "");
   if (!value) return errors.front();

@@ -24,6 +24,10 @@ struct ParsedSpecs {
 // documents (a stray `---`) are skipped. A YAML syntax error yields one E001 error and no specs.
 ParsedSpecs parse_specs(std::string_view text, const std::string& file);
 
+// The most JSON values one config (default_config, a variant's config) may hold, counted after
+// YAML aliases are expanded.
+inline constexpr size_t k_max_config_values = 100000;
+
 // Parses a YAML mapping into JSON (configs): plain scalars resolve by the YAML 1.2 core schema
 // (null, true/false, integers, decimals), quoted scalars stay strings. Exposed for tests.
 Result<nlohmann::json> parse_yaml_config(std::string_view text, const std::string& file);

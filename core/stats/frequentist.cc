@@ -102,8 +102,12 @@ Comparison welch_test(const MeanStats& control, const MeanStats& treatment, cons
     c.difference_ci_low = c.difference_ci_high = c.difference;
     return c;
   }
-  const double df = (vc + vt) * (vc + vt) /
-                    (vc * vc / static_cast<double>(control.n - 1) + vt * vt / static_cast<double>(treatment.n - 1));
+  // Welch-Satterthwaite, with both variances scaled by the larger: squaring them unscaled
+  // overflows for values around 1e80 and made the degrees of freedom NaN.
+  const double scale = std::max(vc, vt);
+  const double rc = vc / scale, rt = vt / scale;
+  const double df = (rc + rt) * (rc + rt) /
+                    (rc * rc / static_cast<double>(control.n - 1) + rt * rt / static_cast<double>(treatment.n - 1));
   c.df = df;
   c.statistic = *c.difference / se;
   c.p_value = 2 * boost::math::cdf(boost::math::complement(boost::math::students_t(df), std::fabs(*c.statistic)));

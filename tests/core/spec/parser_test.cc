@@ -101,6 +101,51 @@ TEST_CASE("malformed YAML is one error at the parser's position", "[spec]") {
   CHECK(parsed.specs.size() == 0);
 }
 
+TEST_CASE("a stray comma at document level is an error, not an endless loop in yaml-cpp", "[spec][limits]") {
+  CHECK(errors_of(",\n") ==
+        std::vector<std::string>{"specs/x.yaml:1:1: error: invalid YAML: ',' outside a flow collection ([...] or {...})"});
+  CHECK(errors_of("- a\n,\n") ==
+        std::vector<std::string>{"specs/x.yaml:2:1: error: invalid YAML: ',' outside a flow collection ([...] or {...})"});
+  CHECK(errors_of("kind: namespace\nkey: a\n---\n,\n").size() == 1);
+}
+
+TEST_CASE("numbers of any length are matched without recursion", "[spec][limits]") {
+  const std::string digits(26000, '9');
+  CHECK(errors_of("kind: namespace\nkey: n\ndefault_config:\n  limit: " + digits + "\n") ==
+        std::vector<std::string>{"specs/x.yaml:4:10: error: the number '" + std::string(80, '9') +
+                                 "... (26000 bytes)' is too large for a JSON config; quote it to keep it as text"});
+  auto config = parse_yaml_config("a: 12345678901234567890123\nb: -.5e-3\nc: 1.\nd: +7\ne: 1e\nf: .\n", "c.yaml");
+  REQUIRE(config);
+  CHECK((*config)["a"].is_number_float());
+  CHECK((*config)["b"] == -0.0005);
+  CHECK((*config)["c"] == 1.0);
+  CHECK((*config)["d"] == 7);
+  CHECK((*config)["e"] == "1e");
+  CHECK((*config)["f"] == ".");
+}
+
+TEST_CASE("YAML aliases expand to at most k_max_config_values values", "[spec][limits]") {
+  std::string yaml = "kind: namespace\nkey: bomb\ndefault_config:\n  a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  std::string previous = "a";
+  for (std::string name : {"b", "c", "d", "e", "f", "g"}) {
+    yaml += "  " + name + ": &" + name + " [";
+    for (int i = 0; i < 10; ++i) yaml += (i ? ", *" : "*") + previous;
+    yaml += "]\n";
+    previous = name;
+  }
+  auto errors = errors_of(yaml);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].find("error: a config may hold at most 100000 values once YAML aliases are expanded") !=
+        std::string::npos);
+}
+
+TEST_CASE("nesting deeper than 64 levels is refused before yaml-cpp's own guard", "[spec][limits]") {
+  CHECK(errors_of("kind: namespace\nkey: d\ndefault_config:\n  t: " + std::string(65, '[') + std::string(65, ']') +
+                  "\n") ==
+        std::vector<std::string>{"specs/x.yaml:4:68: error: invalid YAML: collections nested deeper than 64 levels"});
+  CHECK(errors_of(std::string(5000, '[')).size() == 1);
+}
+
 TEST_CASE("documents need a known kind", "[spec]") {
   CHECK(errors_of("key: a\n") ==
         std::vector<std::string>{"specs/x.yaml:1:1: error: document has no 'kind'; expected one of namespace, metric, "
