@@ -127,7 +127,9 @@ ExitCode run_analyze(const AnalyzeOptions& options, Io& io) {
   }
 
   AnalysisOptions analysis{TestConfig{options.confidence}, *parse_correction(options.correction)};
-  context.report = analyze_experiment(experiment->spec, aggregator.finish(), exposures->entities_per_variant, analysis);
+  std::vector<MetricAggregate> aggregates = aggregator.finish();
+  if (auto unusable = non_finite_metric(aggregates)) return report(io, *unusable);
+  context.report = analyze_experiment(experiment->spec, aggregates, exposures->entities_per_variant, analysis);
   context.breaches = describe_breaches(context.report);
   const bool breached = context.report.guardrail_breached();
 

@@ -1,5 +1,7 @@
 #include "core/analysis/experiment_analysis.h"
 
+#include <cmath>
+
 namespace expt {
 
 namespace {
@@ -111,6 +113,27 @@ AnalysisReport analyze_experiment(const ExperimentSpec& experiment, const std::v
     }
   }
   return report;
+}
+
+std::optional<Error> non_finite_metric(const std::vector<MetricAggregate>& aggregates) {
+  auto finite = [](std::initializer_list<double> values) {
+    for (double v : values) {
+      if (!std::isfinite(v)) return false;
+    }
+    return true;
+  };
+  for (const MetricAggregate& a : aggregates) {
+    bool ok = true;
+    for (const MeanStats& m : a.mean) ok = ok && finite({m.mean, m.m2});
+    for (const RatioStats& r : a.ratio) ok = ok && finite({r.mean_x, r.mean_y, r.m2_x, r.m2_y, r.c_xy});
+    if (!ok) {
+      return Error::invalid("metric '" + a.metric.key +
+                                "' cannot be analysed: its values are so large that their variance overflows a "
+                                "double (beyond about 1e150 per entity); rescale the values",
+                            {}, a.metric.key);
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace expt

@@ -10,6 +10,7 @@
 
 #include "core/stats/bayesian.h"
 #include "core/stats/corrections.h"
+#include "core/base/error.h"
 #include "core/ingest/event_aggregator.h"
 #include "core/stats/frequentist.h"
 #include "core/spec/spec.h"
@@ -64,6 +65,11 @@ struct AnalysisReport {
 
   bool guardrail_breached() const;
 };
+
+// An error naming the first metric whose statistics are not finite, which happens only when its
+// values are so large (beyond about 1e150) that squared deviations overflow a double; nullopt
+// when every metric can be analysed. Check before analyze_experiment().
+std::optional<Error> non_finite_metric(const std::vector<MetricAggregate>& aggregates);
 
 // `aggregates` are aligned with experiment.metrics (the bindings), one per binding.
 AnalysisReport analyze_experiment(const ExperimentSpec& experiment, const std::vector<MetricAggregate>& aggregates,

@@ -113,3 +113,28 @@ expect_rc 2
 expect_stderr_equals "error: unknown experiment 'no-such'"
 
 pass
+
+# Extreme but finite values: revenue scaled by 1e90 gives the same p-values as unscaled (Welch's
+# test is scale invariant); scaled by 1e200 the metric is named as too large, exit 2, no report.
+scaled_events() {
+  awk -F, -v s="$1" 'BEGIN{OFS=","} NR==1{print;next} $3=="purchase" && $5!=""{$5=sprintf("%.17g",$5*s)} {print}' \
+    "$A/effect/events.csv" >"$WORK/scaled.csv"
+}
+p_values() {
+  python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print([round(c["p_value"], 9) for m in r["metrics"] if m["key"] == "revenue" for c in m["comparisons"]])' "$1" ||
+    fail "no revenue p-values in $1"
+}
+scaled_events 1
+expt analyze effect-test --events "$WORK/scaled.csv" --exposures "$A/effect/exposures.csv" --format json --output "$WORK/x1.json"
+expect_rc 0
+scaled_events 1e90
+expt analyze effect-test --events "$WORK/scaled.csv" --exposures "$A/effect/exposures.csv" --format json --output "$WORK/x90.json"
+expect_rc 0
+[ "$(p_values "$WORK/x1.json")" != "[]" ] || fail "no revenue comparisons in the report"
+[ "$(p_values "$WORK/x1.json")" = "$(p_values "$WORK/x90.json")" ] ||
+  fail "p-values change with scale: $(p_values "$WORK/x1.json") vs $(p_values "$WORK/x90.json")"
+scaled_events 1e200
+expt analyze effect-test --events "$WORK/scaled.csv" --exposures "$A/effect/exposures.csv" --output "$WORK/x200.txt"
+expect_rc 2
+expect_stderr_equals "error: metric 'revenue' cannot be analysed: its values are so large that their variance overflows a double (beyond about 1e150 per entity); rescale the values"
+[ ! -e "$WORK/x200.txt" ] || fail "a report was written for unanalysable values"

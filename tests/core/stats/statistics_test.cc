@@ -77,6 +77,29 @@ TEST_CASE("Welch's t-test matches SciPy and statsmodels", "[statistics][welch]")
   }
 }
 
+TEST_CASE("Welch's test is scale invariant up to values near 1e150", "[statistics][welch][limits]") {
+  // Squaring the per-variant variances overflowed at about 1e80 and made the degrees of freedom NaN.
+  MeanStats control, treatment;
+  for (int i = 0; i < 50; ++i) {
+    control.add(10 + i % 7);
+    treatment.add(11 + i % 5);
+  }
+  const Comparison plain = welch_test(control, treatment, TestConfig{});
+  for (double scale : {1e90, 1e140}) {
+    INFO(scale);
+    MeanStats c, t;
+    for (int i = 0; i < 50; ++i) {
+      c.add((10 + i % 7) * scale);
+      t.add((11 + i % 5) * scale);
+    }
+    const Comparison scaled = welch_test(c, t, TestConfig{});
+    REQUIRE(scaled.p_value.has_value());
+    CHECK(*scaled.p_value == Approx(*plain.p_value).epsilon(1e-9));
+    CHECK(*scaled.df == Approx(*plain.df).epsilon(1e-9));
+    CHECK(*scaled.difference / scale == Approx(*plain.difference).epsilon(1e-9));
+  }
+}
+
 TEST_CASE("conversion tests match SciPy and statsmodels, including the unpooled z-test", "[statistics][conversion]") {
   for (const json& c : reference()["conversion"]) {
     INFO(c["name"].get<std::string>());
