@@ -1,6 +1,8 @@
 #include "core/assign/bundle.h"
 
 #include <cstdio>
+#include <utility>
+#include <vector>
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
@@ -50,6 +52,7 @@ json bundle_diff(const json& from, const json& to) {
 
 Result<void> verify_bundle(const json& document, const std::string& name) {
   if (!document.is_object()) return Error::invalid("a bundle must be a JSON object", SourceLocation{name});
+  if (auto bounded = check_bundle_bounds(document, name); !bounded) return std::move(bounded).error();
   for (const char* field : {"format_version", "bundle_version", "created_at", "content_hash", "namespaces"}) {
     if (!document.contains(field)) {
       return Error::invalid(std::string("bundle has no '") + field + "'", SourceLocation{name}, field);
@@ -70,11 +73,83 @@ Result<void> verify_bundle(const json& document, const std::string& name) {
   return {};
 }
 
+namespace {
+
+// Values in `value` counted without recursion, stopping past `limit`; the depth is checked too.
+struct Count {
+  size_t values = 0;
+  bool too_deep = false;
+};
+Count count_values(const json& value, size_t limit) {
+  Count count;
+  std::vector<std::pair<const json*, size_t>> stack{{&value, 1}};
+  while (!stack.empty() && count.values <= limit) {
+    auto [node, depth] = stack.back();
+    stack.pop_back();
+    ++count.values;
+    if (depth > k_max_bundle_depth) {
+      count.too_deep = true;
+      return count;
+    }
+    if (node->is_structured()) {
+      for (const json& child : *node) stack.emplace_back(&child, depth + 1);
+    }
+  }
+  return count;
+}
+
+Error too_many_values(const std::string& name) {
+  return Error::invalid("bundle holds more than " + std::to_string(k_max_bundle_values) + " JSON values",
+                        SourceLocation{name});
+}
+
+}  // namespace
+
+Result<size_t> check_bundle_bounds(const json& document, const std::string& name) {
+  const Count count = count_values(document, k_max_bundle_values);
+  if (count.too_deep) {
+    return Error::invalid("bundle nests deeper than " + std::to_string(k_max_bundle_depth) + " levels",
+                          SourceLocation{name});
+  }
+  if (count.values > k_max_bundle_values) return too_many_values(name);
+  return count.values;
+}
+
 Result<json> apply_bundle_diff(const json& base, const json& patch, const std::string& name) {
   if (!patch.is_array()) return Error::invalid("a bundle diff must be a JSON Patch array", SourceLocation{name});
-  json result;
+  if (patch.size() > k_max_diff_operations) {
+    return Error::invalid("a bundle diff may have at most " + std::to_string(k_max_diff_operations) +
+                              " operations; this one has " + std::to_string(patch.size()),
+                          SourceLocation{name});
+  }
+  auto values = check_bundle_bounds(base, name);
+  if (!values) return std::move(values).error();
+  json result = base;
+  size_t total = *values;
+  size_t index = 0;
   try {
-    result = base.patch(patch);
+    // One operation at a time, so that the size is known before each one runs.
+    for (const json& op : patch) {
+      const std::string at = "diff operation " + std::to_string(index++);
+      if (!op.is_object() || !op.contains("op") || !op["op"].is_string()) {
+        return Error::invalid(at + " is not an RFC 6902 operation", SourceLocation{name});
+      }
+      const std::string& kind = op["op"].get_ref<const std::string&>();
+      if ((kind == "add" || kind == "replace" || kind == "test") && op.contains("value")) {
+        const Count added = count_values(op["value"], k_max_bundle_values);
+        if (added.too_deep) {
+          return Error::invalid(at + " has a value nested deeper than " + std::to_string(k_max_bundle_depth) +
+                                    " levels",
+                                SourceLocation{name});
+        }
+        if (kind != "test") total += added.values;
+      } else if (kind == "copy" && op.contains("from") && op["from"].is_string()) {
+        const json::json_pointer from(op["from"].get<std::string>());
+        if (result.contains(from)) total += count_values(result.at(from), k_max_bundle_values).values;
+      }
+      if (total > k_max_bundle_values) return too_many_values(name + " (after " + at + ")");
+      result.patch_inplace(json::array({op}));
+    }
   } catch (const json::exception& e) {
     std::string base_version = base.contains("bundle_version") ? base["bundle_version"].dump() : "?";
     return Error::invalid("diff does not apply to bundle version " + base_version + ": " + e.what(),

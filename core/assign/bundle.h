@@ -4,6 +4,7 @@
 // the registry, deterministically: equal registry states give byte-identical content. Diffs between versions are RFC 6902 JSON Patches that refuse to
 // apply to any base but the one they were made from.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -14,6 +15,19 @@
 namespace expt {
 
 inline constexpr int k_bundle_format_version = 1;
+
+// Bounds on what a reader accepts (docs/bundle-format.md): the bytes of a bundle or diff file,
+// the JSON values of a bundle (also after each operation of a diff, so a diff of `copy`
+// operations cannot double the document until memory runs out), the nesting depth, and the
+// operations of one diff.
+inline constexpr size_t k_max_bundle_bytes = size_t{64} << 20;
+inline constexpr size_t k_max_bundle_values = 2000000;
+inline constexpr size_t k_max_bundle_depth = 100;
+inline constexpr size_t k_max_diff_operations = 100000;
+
+// Errors when `document` holds more than k_max_bundle_values values or nests deeper than
+// k_max_bundle_depth; otherwise its number of values.
+Result<size_t> check_bundle_bounds(const nlohmann::json& document, const std::string& name);
 
 // "xxh128:" and 32 hex digits: XXH3-128 of the canonical text of `content`.
 std::string content_hash(const nlohmann::json& content);
@@ -35,7 +49,9 @@ nlohmann::json bundle_diff(const nlohmann::json& from, const nlohmann::json& to)
 Result<void> verify_bundle(const nlohmann::json& document, const std::string& name);
 
 // Applies `patch` to `base` and verifies the result. Errors: the patch is not for this base
-// (its test operations fail), it is malformed, or the result does not verify.
+// (its test operations fail), it is malformed, it has more than k_max_diff_operations
+// operations, an operation would take the document past k_max_bundle_values values, or the
+// result does not verify.
 Result<nlohmann::json> apply_bundle_diff(const nlohmann::json& base, const nlohmann::json& patch,
                                          const std::string& name);
 

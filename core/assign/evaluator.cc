@@ -1,5 +1,7 @@
 #include "core/assign/evaluator.h"
 
+#include <exception>
+#include <new>
 
 #include "core/assign/bundle.h"
 #include "core/assign/bundle_snapshot.h"
@@ -12,9 +14,25 @@ using nlohmann::json;
 namespace {
 
 Result<json> parse_json(std::string_view text, const std::string& name) {
+  if (text.size() > k_max_bundle_bytes) {
+    return Error::invalid("larger than " + std::to_string(k_max_bundle_bytes >> 20) + " MiB", SourceLocation{name});
+  }
   json value = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (value.is_discarded()) return Error::invalid("not valid JSON", SourceLocation{name});
   return value;
+}
+
+// Runs `f`, turning the exceptions a library or allocation may throw into an Error, so that none
+// leaves the SDK (the contract in evaluator.h).
+template <typename F>
+auto guarded(const std::string& name, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const std::bad_alloc&) {
+    return Error::io("out of memory while reading the bundle", name);
+  } catch (const std::exception& e) {
+    return Error::invalid(std::string("malformed bundle: ") + e.what(), SourceLocation{name});
+  }
 }
 
 }  // namespace
@@ -26,6 +44,10 @@ BundleSnapshot::BundleSnapshot(json document, AssignmentSnapshot assignment)
 }
 
 Result<std::shared_ptr<const BundleSnapshot>> BundleSnapshot::from_document(json document, const std::string& name) {
+  return guarded(name, [&]() -> Result<std::shared_ptr<const BundleSnapshot>> { return build(std::move(document), name); });
+}
+
+Result<std::shared_ptr<const BundleSnapshot>> BundleSnapshot::build(json document, const std::string& name) {
   auto assignment = snapshot_from_bundle(document, name);
   if (!assignment) return std::move(assignment).error();
   if (!document["bundle_version"].is_number_integer()) {
@@ -35,18 +57,22 @@ Result<std::shared_ptr<const BundleSnapshot>> BundleSnapshot::from_document(json
 }
 
 Result<std::shared_ptr<const BundleSnapshot>> BundleSnapshot::parse(std::string_view text, const std::string& name) {
-  auto document = parse_json(text, name);
-  if (!document) return std::move(document).error();
-  return from_document(std::move(*document), name);
+  return guarded(name, [&]() -> Result<std::shared_ptr<const BundleSnapshot>> {
+    auto document = parse_json(text, name);
+    if (!document) return std::move(document).error();
+    return build(std::move(*document), name);
+  });
 }
 
 Result<std::shared_ptr<const BundleSnapshot>> BundleSnapshot::apply_diff(std::string_view patch_text,
                                                                          const std::string& name) const {
-  auto patch = parse_json(patch_text, name);
-  if (!patch) return std::move(patch).error();
-  auto next = apply_bundle_diff(m_document, *patch, name);
-  if (!next) return std::move(next).error();
-  return from_document(std::move(*next), name);
+  return guarded(name, [&]() -> Result<std::shared_ptr<const BundleSnapshot>> {
+    auto patch = parse_json(patch_text, name);
+    if (!patch) return std::move(patch).error();
+    auto next = apply_bundle_diff(m_document, *patch, name);
+    if (!next) return std::move(next).error();
+    return build(std::move(*next), name);
+  });
 }
 
 Evaluation evaluate(std::shared_ptr<const BundleSnapshot> snapshot, std::string_view entity_id) {
@@ -86,7 +112,7 @@ Result<void> Evaluator::load_string(std::string_view text, const std::string& na
 }
 
 Result<void> Evaluator::load_file(const std::string& path) {
-  auto text = read_text_file(path);
+  auto text = guarded(path, [&] { return read_text_file(path); });
   if (!text) return std::move(text).error();
   return load_string(*text, path);
 }
@@ -102,7 +128,7 @@ Result<void> Evaluator::apply_diff(std::string_view patch_text, const std::strin
 }
 
 Result<void> Evaluator::apply_diff_file(const std::string& path) {
-  auto text = read_text_file(path);
+  auto text = guarded(path, [&] { return read_text_file(path); });
   if (!text) return std::move(text).error();
   return apply_diff(*text, path);
 }

@@ -3,6 +3,10 @@
 // the next version, and answers "which experiment, variant and config does this entity get in
 // each layer" with no registry and no network on the call path.
 //
+// Errors are values: no function here throws, except that assign() and evaluate() may throw
+// std::bad_alloc when memory for the result runs out. Inputs are bounded (core/assign/bundle.h):
+// 64 MiB per file, 2,000,000 JSON values per bundle, also after each operation of a diff.
+//
 // Thread-safety: any number of threads may call assign() and snapshot() while another loads a
 // bundle or applies a diff. A reader keeps the snapshot it started with until it finishes; the
 // swap only replaces the pointer to the current immutable snapshot. Loads and diffs are
@@ -43,6 +47,7 @@ class BundleSnapshot {
 
  private:
   BundleSnapshot(nlohmann::json document, AssignmentSnapshot assignment);
+  static Result<std::shared_ptr<const BundleSnapshot>> build(nlohmann::json document, const std::string& name);
   nlohmann::json m_document;
   AssignmentSnapshot m_assignment;
   int64_t m_version = 0;

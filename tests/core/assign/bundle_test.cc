@@ -107,6 +107,40 @@ TEST_CASE("a diff refuses a base other than its own", "[bundle]") {
   CHECK(apply_bundle_diff(v2, bundle_diff(v2, v3), "diff-2-3.json"));
 }
 
+TEST_CASE("a diff that would grow the bundle past its bound is refused before it grows", "[bundle][limits]") {
+  // 40 copies of the root double the document 40 times: it used to die of std::bad_alloc.
+  json v1 = publish(testing::running_fixture_registry(), 1);
+  json patch = json::array({{{"op", "test"}, {"path", "/bundle_version"}, {"value", 1}}});
+  for (int i = 0; i < 40; ++i) patch.push_back({{"op", "copy"}, {"from", ""}, {"path", "/x" + std::to_string(i)}});
+  auto grown = apply_bundle_diff(v1, patch, "diff-1-2.json");
+  REQUIRE_FALSE(grown);
+  CHECK(grown.error().message == "bundle holds more than 2000000 JSON values");
+  CHECK(grown.error().location.file.find("diff-1-2.json (after diff operation ") == 0);
+
+  json many = json::array();
+  for (size_t i = 0; i <= k_max_diff_operations; ++i) many.push_back({{"op", "test"}, {"path", "/bundle_version"}, {"value", 1}});
+  CHECK(apply_bundle_diff(v1, many, "d.json").error().message ==
+        "a bundle diff may have at most 100000 operations; this one has 100001");
+  CHECK(apply_bundle_diff(v1, json::array({42}), "d.json").error().message ==
+        "diff operation 0 is not an RFC 6902 operation");
+}
+
+TEST_CASE("bundles nesting deeper than the bound are refused without recursion", "[bundle][limits]") {
+  json deep = json::array();
+  json* at = &deep;
+  for (int i = 0; i < 100000; ++i) {
+    at->push_back(json::array());
+    at = &at->back();
+  }
+  json doc = publish(testing::running_fixture_registry(), 1);
+  json patch = json::array({{{"op", "add"}, {"path", "/namespaces/checkout/default_config/deep"}, {"value", nullptr}}});
+  patch[0]["value"] = std::move(deep);  // moved, not copied: copying recurses once per level
+  CHECK(apply_bundle_diff(doc, patch, "d.json").error().message ==
+        "diff operation 0 has a value nested deeper than 100 levels");
+  doc["namespaces"]["checkout"]["default_config"]["deep"] = std::move(patch[0]["value"]);
+  CHECK(verify_bundle(doc, "b.json").error().message == "bundle nests deeper than 100 levels");
+}
+
 TEST_CASE("a damaged or edited bundle fails verification", "[bundle]") {
   json doc = publish(testing::running_fixture_registry(), 1);
   CHECK(verify_bundle(doc, "b.json"));

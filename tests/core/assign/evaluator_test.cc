@@ -87,6 +87,17 @@ TEST_CASE("a failed load or diff keeps the current bundle", "[evaluator]") {
   CHECK(evaluator.load_file("/nonexistent/bundle.json").error().kind == ErrorKind::io);
 }
 
+TEST_CASE("the SDK turns malformed input into errors, never exceptions", "[evaluator][limits]") {
+  Evaluator evaluator;
+  for (std::string text : {std::string("{"), std::string("[]"), std::string("{\"namespaces\": 5}"),
+                           std::string(200000, '['), std::string("{\"format_version\": 1, \"bundle_version\": \"x\"}")}) {
+    INFO(text.substr(0, 40));
+    CHECK_FALSE(evaluator.load_string(text, "b.json"));
+  }
+  CHECK_FALSE(evaluator.load_file("/nonexistent/bundle.json"));
+  CHECK(evaluator.snapshot() == nullptr);
+}
+
 TEST_CASE("applying published diffs moves the evaluator forward", "[evaluator][bundle]") {
   RegistryState state = testing::running_fixture_registry();
   json v1 = bundle_document(bundle_content(state), 1, "t1");
