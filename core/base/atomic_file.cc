@@ -62,6 +62,9 @@ Result<void> AtomicFileWriter::commit() {
   std::filesystem::path folder = std::filesystem::path(m_path).parent_path();
   int dir = ::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY);
   if (dir >= 0) {
+    // The new file is visible now; a failure to make the rename durable is not reported, since
+    // an error would claim nothing changed. A crash before the folder reaches the disk at worst
+    // loses this file, which the next export writes again.
     ::fsync(dir);
     ::close(dir);
   }

@@ -1,0 +1,144 @@
+#include "core/registry/bundle_folder.h"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/assign/bundle.h"
+#include "core/base/atomic_file.h"
+#include "core/base/text_file.h"
+
+namespace expt {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+// An exclusive flock held for the writer's lifetime.
+class FolderLock {
+ public:
+  static Result<FolderLock> take(const fs::path& folder) {
+    const std::string path = (folder / ".expt-export.lock").string();
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return Error::io(fmt::format("cannot open '{}': {}", path, std::strerror(errno)), path);
+    if (::flock(fd, LOCK_EX) != 0) {
+      const int error = errno;
+      ::close(fd);
+      return Error::io(fmt::format("cannot lock '{}': {}", path, std::strerror(error)), path);
+    }
+    return FolderLock(fd);
+  }
+  FolderLock(FolderLock&& other) noexcept : m_fd(other.m_fd) { other.m_fd = -1; }
+  FolderLock(const FolderLock&) = delete;
+  ~FolderLock() {
+    if (m_fd >= 0) ::close(m_fd);  // closing releases the lock
+  }
+
+ private:
+  explicit FolderLock(int fd) : m_fd(fd) {}
+  int m_fd;
+};
+
+bool is_export_temp(const std::string& name) {
+  if (name.find(".tmp-") == std::string::npos) return false;
+  return name.rfind(".bundle-", 0) == 0 || name.rfind(".diff-", 0) == 0 || name.rfind(".latest.json", 0) == 0;
+}
+
+// The bundle_version that latest.json names, or 0 when it is missing or unreadable.
+int64_t latest_named(const fs::path& path) {
+  auto text = read_text_file(path.string());
+  if (!text) return 0;
+  json document = json::parse(*text, nullptr, false);
+  if (!document.is_object() || !document.contains("bundle_version") || !document["bundle_version"].is_number_integer()) {
+    return 0;
+  }
+  return document["bundle_version"].get<int64_t>();
+}
+
+}  // namespace
+
+Result<FolderSync> sync_bundle_folder(const std::string& folder_name, int64_t latest, const BundleSource& source) {
+  const fs::path folder(folder_name);
+  std::error_code ec;
+  fs::create_directories(folder, ec);
+  if (ec) return Error::io(fmt::format("cannot create '{}': {}", folder_name, ec.message()), folder_name);
+  auto lock = FolderLock::take(folder);
+  if (!lock) return std::move(lock).error();
+
+  FolderSync sync;
+  // Under the lock no other exporter is writing here, so these temporary files are orphans.
+  for (const fs::directory_entry& entry : fs::directory_iterator(folder, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (is_export_temp(name) && fs::remove(entry.path(), ec)) sync.removed_temps.push_back(entry.path().string());
+  }
+
+  auto document_of = [&](int64_t version) -> Result<std::string> {
+    auto document = source(version);
+    if (!document) return std::move(document).error();
+    if (!*document) return Error::io(fmt::format("bundle {} is missing from the registry", version));
+    return std::move(**document);
+  };
+  // Writes `text` unless the file exists; an existing file of the newest version must match.
+  auto materialize = [&](const fs::path& path, const std::string& text, bool check_existing) -> Result<void> {
+    if (fs::exists(path, ec)) {
+      if (!check_existing) return {};
+      auto existing = read_text_file(path.string());
+      if (existing && *existing == text) return {};
+      return Error::conflict(fmt::format("'{}' exists with different content; a published bundle file is never "
+                                         "overwritten (was this folder written from another registry?)",
+                                         path.string()));
+    }
+    auto written = write_file_atomically(path.string(), text);
+    if (!written) return std::move(written).error();
+    sync.written.push_back(path.string());
+    return {};
+  };
+
+  std::optional<std::string> previous;  // the document of version - 1, when read
+  for (int64_t version = 1; version <= latest; ++version) {
+    const fs::path bundle_path = folder / fmt::format("bundle-{}.json", version);
+    const fs::path diff_path = folder / fmt::format("diff-{}-{}.json", version - 1, version);
+    const bool newest = version == latest;
+    const bool need_bundle = newest || !fs::exists(bundle_path, ec);
+    const bool need_diff = version > 1 && (newest || !fs::exists(diff_path, ec));
+    if (!need_bundle && !need_diff) {
+      previous.reset();
+      continue;
+    }
+    auto document = document_of(version);
+    if (!document) return std::move(document).error();
+    if (need_bundle) {
+      if (auto ok = materialize(bundle_path, *document, newest); !ok) return std::move(ok).error();
+    }
+    if (need_diff) {
+      if (!previous) {
+        auto before = document_of(version - 1);
+        if (!before) return std::move(before).error();
+        previous = std::move(*before);
+      }
+      const json diff = bundle_diff(json::parse(*previous), json::parse(*document));
+      if (auto ok = materialize(diff_path, canonical_text(diff), newest); !ok) return std::move(ok).error();
+    }
+    previous = std::move(*document);
+  }
+
+  const fs::path latest_path = folder / "latest.json";
+  if (latest > 0 && latest_named(latest_path) < latest) {
+    auto document = document_of(latest);
+    if (!document) return std::move(document).error();
+    auto written = write_file_atomically(latest_path.string(), *document);
+    if (!written) return std::move(written).error();
+    sync.written.push_back(latest_path.string());
+  }
+  return sync;
+}
+
+}  // namespace expt
