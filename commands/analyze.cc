@@ -133,7 +133,28 @@ ExitCode run_analyze(const AnalyzeOptions& options, Io& io) {
   context.breaches = describe_breaches(context.report);
   const bool breached = context.report.guardrail_breached();
 
-  if (breached && options.auto_stop && experiment->status == ExperimentStatus::running) {
+  // With --output, the report and an auto-stop happen both or neither: the report is written
+  // and flushed to a temporary file first, the stop is committed, and only then does the file
+  // take its name. A failure before the commit leaves neither; a crash between the two leaves a
+  // stopped experiment, and running the analysis again writes its report.
+  const bool will_stop = breached && options.auto_stop && experiment->status == ExperimentStatus::running;
+  context.auto_stopped = will_stop;
+  std::string text;
+  switch (options.format) {
+    case AnalyzeFormat::table: text = analysis_table(context); break;
+    case AnalyzeFormat::json: text = analysis_json(context).dump(2) + "\n"; break;
+    case AnalyzeFormat::csv: text = analysis_csv(context); break;
+    case AnalyzeFormat::markdown: text = analysis_markdown(context); break;
+  }
+  std::unique_ptr<AtomicFileWriter> report_file;
+  if (!options.output.empty()) {
+    auto opened = AtomicFileWriter::open(options.output);
+    if (!opened) return report(io, opened.error());
+    report_file = std::move(*opened);
+    if (auto written = report_file->write(text); !written) return report(io, written.error());
+    if (auto flushed = report_file->flush(); !flushed) return report(io, flushed.error());
+  }
+  if (will_stop) {
     const AuditStamp stamp = io.stamp();
     std::string reason = "auto-stop: " + context.breaches.front();
     auto stopped = (*registry)->update([&](const RegistryState& current) -> Result<ChangeSet> {
@@ -142,20 +163,11 @@ ExitCode run_analyze(const AnalyzeOptions& options, Io& io) {
       return plan->changes;
     });
     if (!stopped) return report(io, stopped.error());
-    context.auto_stopped = true;
   }
-
-  std::string text;
-  switch (options.format) {
-    case AnalyzeFormat::table: text = analysis_table(context); break;
-    case AnalyzeFormat::json: text = analysis_json(context).dump(2) + "\n"; break;
-    case AnalyzeFormat::csv: text = analysis_csv(context); break;
-    case AnalyzeFormat::markdown: text = analysis_markdown(context); break;
-  }
-  if (options.output.empty()) {
+  if (report_file) {
+    if (auto committed = report_file->commit(); !committed) return report(io, committed.error());
+  } else {
     io.out << text;
-  } else if (auto written = write_file_atomically(options.output, text); !written) {
-    return report(io, written.error());
   }
   // Machine formats and files get the verdicts on stderr too; the table already shows them.
   if (options.format != AnalyzeFormat::table || !options.output.empty()) {

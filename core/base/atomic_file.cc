@@ -50,8 +50,15 @@ Result<void> AtomicFileWriter::write(std::string_view bytes) {
   return {};
 }
 
-Result<void> AtomicFileWriter::commit() {
+Result<void> AtomicFileWriter::flush() {
+  if (m_fd < 0 || m_flushed) return {};
   if (::fsync(m_fd) != 0) return io_error("cannot flush", m_temp_path);
+  m_flushed = true;
+  return {};
+}
+
+Result<void> AtomicFileWriter::commit() {
+  if (auto flushed = flush(); !flushed) return flushed;
   if (::close(m_fd) != 0) {
     m_fd = -1;
     return io_error("cannot close", m_temp_path);

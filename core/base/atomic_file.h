@@ -22,7 +22,10 @@ class AtomicFileWriter {
   AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
 
   Result<void> write(std::string_view bytes);
-  // fsync, rename over the target, fsync the folder. After an error the target is untouched.
+  // fsync the temporary file, so that commit() is left with only the rename: a caller can make
+  // the bytes durable, then commit another change, then publish the file.
+  Result<void> flush();
+  // flush(), rename over the target, fsync the folder. After an error the target is untouched.
   Result<void> commit();
 
  private:
@@ -31,6 +34,7 @@ class AtomicFileWriter {
   std::string m_temp_path;
   int m_fd = -1;
   bool m_committed = false;
+  bool m_flushed = false;
 };
 
 // Writes `content` to `path` atomically (see above).

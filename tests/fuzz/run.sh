@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer harnesses with clang and runs each for SECONDS (default 30) on seed
+# corpora made from fixtures/. Fails on any crash, leak, sanitizer report or input taking 1 s
+# or more; a finding is kept under fixtures/fuzz-findings/ of the build folder for triage.
+# Usage: tests/fuzz/run.sh BUILD_DIR EXPT_BINARY [SECONDS]
+# EXPT_FUZZ_RUNS=N stops each harness after N executions (or SECONDS, whichever comes first);
+# EXPT_FUZZ_HARNESSES="a b" runs only those (spec_parser csv_ingest bundle_loader diff_apply).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=$1 expt=$2 seconds=${3:-30}
+fuzz_build="$build/fuzz"
+
+cmake -S "$root/tests/fuzz" -B "$fuzz_build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ \
+  -DCMAKE_BUILD_TYPE=None >"$fuzz_build.configure.log" 2>&1 || { cat "$fuzz_build.configure.log"; exit 1; }
+cmake --build "$fuzz_build" --parallel "$(nproc)" >"$fuzz_build.build.log" 2>&1 || { tail -50 "$fuzz_build.build.log"; exit 1; }
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# Seeds: the fixture specs, heads of the analysis CSVs, and bundles and diffs published from the
+# fixture registry.
+mkdir -p "$work"/{spec_parser,csv_ingest,bundle_loader,diff_apply}
+cp "$root"/fixtures/specs/*.yaml "$root"/fixtures/specs-invalid/*.yaml "$work/spec_parser/"
+for d in "$root"/fixtures/analysis/*/; do
+  name=$(basename "$d")
+  { head -c 2000 "$d/exposures.csv"; printf '\0'; head -c 2000 "$d/events.csv"; } >"$work/csv_ingest/$name"
+done
+cp "$root"/fixtures/analysis-invalid/*.csv "$work/csv_ingest/" 2>/dev/null || true
+export EXPT_REGISTRY="$work/expt.db" EXPT_NOW=2026-11-23T12:00:00Z
+"$expt" init >/dev/null
+"$expt" create "$root/fixtures/specs" >/dev/null
+"$expt" allocate --all >/dev/null
+"$expt" start checkout-cta-color >/dev/null
+"$expt" export bundle --output "$work/bundles" >/dev/null
+"$expt" start search-ranker-v2 >/dev/null
+"$expt" export bundle --output "$work/bundles" >/dev/null
+cp "$work"/bundles/bundle-*.json "$work/bundle_loader/"
+cp "$work"/bundles/diff-*.json "$work/diff_apply/"
+export EXPT_FUZZ_BASE_BUNDLE="$work/bundles/bundle-1.json"
+
+status=0
+for harness in ${EXPT_FUZZ_HARNESSES:-spec_parser csv_ingest bundle_loader diff_apply}; do
+  mkdir -p "$build/fuzz-findings/$harness"
+  log="$work/$harness.log"
+  if "$fuzz_build/${harness}_fuzz" -max_total_time="$seconds" -timeout=1 -rss_limit_mb=2048 -max_len=65536 \
+       -artifact_prefix="$build/fuzz-findings/$harness/" -print_final_stats=1 ${EXPT_FUZZ_RUNS:+-runs=$EXPT_FUZZ_RUNS} "$work/$harness" >"$log" 2>&1; then
+    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+    peak=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log")
+    took=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log")
+    echo "fuzz $harness: $runs executions in ${took:-$seconds} s, peak RSS ${peak} MB, no crash, leak or timeout"
+  else
+    echo "fuzz $harness: FINDING (input kept in $build/fuzz-findings/$harness/)"
+    grep -E 'ERROR|SUMMARY|runtime error|Test unit written' "$log" | head -20
+    status=1
+  fi
+done
+exit $status
