@@ -145,7 +145,13 @@ CREATE TRIGGER bundles_no_delete BEFORE DELETE ON bundles
 BEGIN SELECT RAISE(ABORT, 'published bundles are immutable'); END;
 )sql";
 
-constexpr std::array<std::string_view, 2> k_migrations{k_v1, k_v2};
+// Version 3: the file says it is an expt registry (SQLite's application_id, 'EXPT'), so expt
+// never takes a foreign database whose user_version happens to match for one of its own.
+constexpr std::string_view k_v3 = R"sql(
+PRAGMA application_id = 1163415636;
+)sql";
+
+constexpr std::array<std::string_view, 3> k_migrations{k_v1, k_v2, k_v3};
 
 }  // namespace
 

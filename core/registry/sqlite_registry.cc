@@ -1,5 +1,10 @@
 #include "core/registry/sqlite_registry.h"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include <algorithm>
 #include <filesystem>
 #include <map>
@@ -39,6 +44,13 @@ E parse_enum_column(const SQLite::Column& c, std::optional<E> (*parse)(std::stri
   return *v;
 }
 
+// "table 'experiments', key 'checkout-cta'", or with the owning row's id for child tables.
+std::string describe_row(const char* table, const SQLite::Column& key, const std::optional<SQLite::Column>& owner = {}) {
+  std::string text = fmt::format("table '{}', key '{}'", table, key.isNull() ? std::string("NULL") : key.getString());
+  if (owner) text += fmt::format(" of experiment id {}", owner->getString());
+  return text;
+}
+
 std::optional<std::string> nonempty(const std::string& s) {
   return s.empty() ? std::nullopt : std::optional<std::string>(s);
 }
@@ -53,6 +65,28 @@ void bind_optional(SQLite::Statement& st, int index, const std::optional<std::st
 
 int read_user_version(SQLite::Database& db) {
   return db.execAndGet("PRAGMA user_version").getInt();
+}
+
+bool has_registry_tables(SQLite::Database& db) {
+  for (std::string_view table : k_registry_tables) {
+    SQLite::Statement st(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
+    st.bind(1, std::string(table));
+    if (!st.executeStep()) return false;
+  }
+  return true;
+}
+
+// `path` as the path part of an SQLite URI: '?', '#' and '%' percent-encoded.
+std::string uri_escape(const std::string& path) {
+  std::string out;
+  for (char c : path) {
+    if (c == '?' || c == '#' || c == '%') {
+      out += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }
 
 bool is_empty_database(SQLite::Database& db) {
@@ -79,7 +113,10 @@ struct SqliteRegistry::Impl {
   SQLite::Database db;
 
   RegistryState load();
+  RegistryState load_rows();
   void write(const ChangeSet& changes);
+  std::string row;  // the row being read, for messages about damaged data
+  std::string read_only_reason;  // why the file was opened read-only; empty when writable
 
  private:
   void load_namespaces(RegistryState& state);
@@ -90,7 +127,23 @@ struct SqliteRegistry::Impl {
 };
 
 RegistryState SqliteRegistry::Impl::load() {
+  // A damaged value anywhere (a bad number, truncated JSON, a dangling reference) is reported
+  // with the table and row it was read from.
+  try {
+    return load_rows();
+  } catch (const CorruptRegistry& e) {
+    throw CorruptRegistry{row.empty() ? e.message : row + ": " + e.message};
+  } catch (const SQLite::Exception&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw CorruptRegistry{(row.empty() ? std::string() : row + ": ") + "a stored value does not read back (" +
+                          e.what() + ")"};
+  }
+}
+
+RegistryState SqliteRegistry::Impl::load_rows() {
   RegistryState state;
+  row = "table 'settings', key 'hash_version'";
   auto version = hash_version_from_number(
       std::stoll(db.execAndGet("SELECT value FROM settings WHERE key = 'hash_version'").getString()));
   if (!version) throw CorruptRegistry{"registry uses a hash version this expt does not know"};
@@ -100,6 +153,7 @@ RegistryState SqliteRegistry::Impl::load() {
   load_experiments(state);
   SQLite::Statement gh(db, "SELECT key, percent_bps, description, updated_at FROM global_holdout WHERE id = 1");
   if (gh.executeStep()) {
+    row = "table 'global_holdout'";
     GlobalHoldoutRecord r;
     r.spec.key = gh.getColumn(0).getString();
     r.spec.percent_bps = static_cast<uint32_t>(gh.getColumn(1).getInt64());
@@ -119,6 +173,7 @@ void SqliteRegistry::Impl::load_namespaces(RegistryState& state) {
                        "SELECT key, description, total_slots, default_config, created_at, updated_at "
                        "FROM namespaces ORDER BY key");
   while (st.executeStep()) {
+    row = describe_row("namespaces", st.getColumn(0));
     NamespaceRecord r;
     r.spec.key = st.getColumn(0).getString();
     r.spec.description = st.getColumn(1).getString();
@@ -135,6 +190,7 @@ void SqliteRegistry::Impl::load_metrics(RegistryState& state) {
                        "SELECT key, name, description, type, event_type, aggregation, denominator_event_type, "
                        "denominator_aggregation, direction, created_at, updated_at FROM metrics ORDER BY key");
   while (st.executeStep()) {
+    row = describe_row("metrics", st.getColumn(0));
     MetricRecord r;
     MetricSpec& m = r.spec;
     m.key = st.getColumn(0).getString();
@@ -168,6 +224,7 @@ void SqliteRegistry::Impl::load_experiments(RegistryState& state) {
                        "e.stopped_at, e.archived_at FROM experiments e JOIN namespaces n ON n.id = e.namespace_id "
                        "ORDER BY e.key");
   while (st.executeStep()) {
+    row = describe_row("experiments", st.getColumn(1));
     ExperimentRecord r;
     ExperimentSpec& e = r.spec;
     e.key = st.getColumn(1).getString();
@@ -201,6 +258,7 @@ void SqliteRegistry::Impl::load_experiments(RegistryState& state) {
                        "SELECT experiment_id, key, allocation_bps, config FROM variants "
                        "ORDER BY experiment_id, position");
   while (vs.executeStep()) {
+    row = describe_row("variants", vs.getColumn(1), vs.getColumn(0));
     VariantSpec v;
     v.key = vs.getColumn(1).getString();
     v.allocation_bps = static_cast<uint32_t>(vs.getColumn(2).getInt64());
@@ -213,6 +271,7 @@ void SqliteRegistry::Impl::load_experiments(RegistryState& state) {
                        "FROM experiment_metrics b JOIN metrics m ON m.id = b.metric_id "
                        "ORDER BY b.experiment_id, b.position");
   while (bs.executeStep()) {
+    row = describe_row("experiment_metrics", bs.getColumn(1), bs.getColumn(0));
     MetricBinding b;
     b.metric = bs.getColumn(1).getString();
     b.role = parse_enum_column(bs.getColumn(2), parse_metric_role, "metric role");
@@ -395,8 +454,8 @@ auto guarded(const std::string& path, F&& body) -> decltype(body()) {
     return Error::io(fmt::format("registry '{}': {}", path, what), path);
   } catch (const json::exception& e) {
     return Error::io(fmt::format("registry '{}' is inconsistent: {}", path, e.what()), path);
-  } catch (const std::invalid_argument& e) {
-    return Error::io(fmt::format("registry '{}' is inconsistent: {}", path, e.what()), path);
+  } catch (const std::exception& e) {
+    return Error::io(fmt::format("registry '{}' is damaged: {}", path, e.what()), path);
   }
 }
 
@@ -416,21 +475,47 @@ Result<std::unique_ptr<SqliteRegistry>> SqliteRegistry::open(const std::string& 
   if (!exists && mode == OpenMode::must_exist) {
     return Error::not_found(fmt::format("no registry at '{}'; {}", path, how_to_create));
   }
+  // A file we may not write (chmod 444, a read-only mount) is opened read-only: reading
+  // commands work, and writing ones get a clear error from update().
+  const bool read_only = exists && ::access(path.c_str(), W_OK) != 0;
+  const std::string read_only_reason = read_only ? std::strerror(errno) : "";
   return guarded(path, [&]() -> Result<std::unique_ptr<SqliteRegistry>> {
-    int flags = SQLite::OPEN_READWRITE | (mode == OpenMode::create_if_missing ? SQLite::OPEN_CREATE : 0);
+    int flags = read_only ? SQLite::OPEN_READONLY
+                          : SQLite::OPEN_READWRITE | (mode == OpenMode::create_if_missing ? SQLite::OPEN_CREATE : 0);
     auto impl = std::make_unique<Impl>(path, flags);
+    if (read_only) {
+      impl->read_only_reason = read_only_reason;
+      try {
+        (void)read_user_version(impl->db);
+        impl->db.execAndGet("SELECT count(*) FROM sqlite_master");
+      } catch (const SQLite::Exception&) {
+        // A WAL registry on a read-only mount cannot get its shared-memory file; nobody can be
+        // writing it there, so it can be read as immutable.
+        impl = std::make_unique<Impl>("file:" + uri_escape(path) + "?immutable=1", SQLite::OPEN_READONLY | SQLite::OPEN_URI);
+        impl->read_only_reason = read_only_reason;
+      }
+    }
     SQLite::Database& db = impl->db;
-    db.exec("PRAGMA foreign_keys = ON");
     OpenInfo info;
     int version = 0;
     try {
+      // Identify the file before changing anything in it (even the journal mode).
       version = read_user_version(db);
-      if (version == 0 && !is_empty_database(db)) {
-        return Error::io(fmt::format("'{}' is an SQLite database but not an expt registry", path), path);
+      const int application_id = db.execAndGet("PRAGMA application_id").getInt();
+      if (application_id != 0 && application_id != k_registry_application_id) {
+        return Error::io(fmt::format("'{}' is an SQLite database of another application (application_id {}), "
+                                     "not an expt registry; it was not changed",
+                                     path, application_id),
+                         path);
+      }
+      if (application_id == 0 && !is_empty_database(db) && !has_registry_tables(db)) {
+        return Error::io(fmt::format("'{}' is an SQLite database but not an expt registry; it was not changed", path),
+                         path);
       }
     } catch (const SQLite::Exception& e) {
       return Error::io(fmt::format("'{}' is not an expt registry: {}", path, e.what()), path);
     }
+    if (!read_only) db.exec("PRAGMA foreign_keys = ON");
     if (version == 0 && mode == OpenMode::must_exist) {
       return Error::not_found(fmt::format("'{}' is empty, not an initialised registry; {}", path, how_to_create));
     }
@@ -440,6 +525,16 @@ Result<std::unique_ptr<SqliteRegistry>> SqliteRegistry::open(const std::string& 
                                    "upgrade expt",
                                    path, version, current),
                        path);
+    }
+    if (read_only) {
+      if (version < current) {
+        return Error::io(fmt::format("registry '{}' has schema version {} and needs upgrading to {}, but it is "
+                                     "read-only ({}); open it once with write access",
+                                     path, version, current, read_only_reason),
+                         path);
+      }
+      info.migrated_from = info.schema_version = current;
+      return std::unique_ptr<SqliteRegistry>(new SqliteRegistry(path, std::move(impl), info));
     }
     db.exec("PRAGMA journal_mode = WAL");
     if (version < current) {
@@ -473,6 +568,11 @@ Result<RegistryState> SqliteRegistry::read() {
 }
 
 Result<void> SqliteRegistry::update(const Planner& plan) {
+  if (!m_impl->read_only_reason.empty()) {
+    return Error::io(fmt::format("registry '{}' is read-only ({}); this command changes it", m_path,
+                                 m_impl->read_only_reason),
+                     m_path);
+  }
   return guarded(m_path, [&]() -> Result<void> {
     SQLite::Transaction tx(m_impl->db, SQLite::TransactionBehavior::IMMEDIATE);
     RegistryState state = m_impl->load();

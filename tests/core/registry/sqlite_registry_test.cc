@@ -57,7 +57,7 @@ TEST_CASE("init creates the schema once and records it in the audit log", "[regi
   {
     auto registry = open_new(dir / "expt.db");
     CHECK(registry->open_info().created);
-    CHECK(registry->open_info().schema_version == 2);
+    CHECK(registry->open_info().schema_version == 3);
   }
   auto again = open_new(dir / "expt.db");
   CHECK_FALSE(again->open_info().created);
@@ -112,7 +112,7 @@ TEST_CASE("files that are not registries are refused", "[registry]") {
       db.exec("CREATE TABLE t (a)"); }
     auto r = SqliteRegistry::open((dir / "x.db").string(), OpenMode::create_if_missing, k_stamp);
     REQUIRE_FALSE(r);
-    CHECK(r.error().message == "'" + (dir / "x.db").string() + "' is an SQLite database but not an expt registry");
+    CHECK(r.error().message == "'" + (dir / "x.db").string() + "' is an SQLite database but not an expt registry; it was not changed");
   }
   SECTION("a registry from a newer expt") {
     { auto registry = open_new(dir / "x.db"); }
@@ -120,7 +120,7 @@ TEST_CASE("files that are not registries are refused", "[registry]") {
       db.exec("PRAGMA user_version = 99"); }
     auto r = SqliteRegistry::open((dir / "x.db").string(), OpenMode::must_exist, k_stamp);
     REQUIRE_FALSE(r);
-    CHECK(r.error().message.find("has schema version 99, newer than this expt understands (2)") != std::string::npos);
+    CHECK(r.error().message.find("has schema version 99, newer than this expt understands (3)") != std::string::npos);
   }
 }
 
