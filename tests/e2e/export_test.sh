@@ -111,4 +111,10 @@ expt export registry --format csv
 expect_rc 2
 expect_stderr_has "--format csv writes five tables"
 
+# A diff of 40 root copies (fixtures/bundles-invalid) once doubled the document until the SDK
+# example died of std::bad_alloc: now an error, before the document grows past its bound.
+run "$EVALUATE_BUNDLE" "$B/bundle-1.json" --diff "$FIXTURES/bundles-invalid/copy-bomb.diff.json" user-7
+expect_rc 2
+expect_stderr_has "error: bundle holds more than 2000000 JSON values"
+
 pass
