@@ -5,6 +5,7 @@
 # Usage: tests/fuzz/run.sh BUILD_DIR EXPT_BINARY [SECONDS]
 # EXPT_FUZZ_RUNS=N stops each harness after N executions (or SECONDS, whichever comes first);
 # EXPT_FUZZ_HARNESSES="a b" runs only those (spec_parser csv_ingest bundle_loader diff_apply).
+# EXPT_FUZZ_MAX_LEN caps the input size (default 65536).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=$1 expt=$2 seconds=${3:-30}
@@ -41,7 +42,7 @@ status=0
 for harness in ${EXPT_FUZZ_HARNESSES:-spec_parser csv_ingest bundle_loader diff_apply}; do
   mkdir -p "$build/fuzz-findings/$harness"
   log="$work/$harness.log"
-  if "$fuzz_build/${harness}_fuzz" -max_total_time="$seconds" -timeout=1 -rss_limit_mb=2048 -max_len=65536 \
+  if "$fuzz_build/${harness}_fuzz" -max_total_time="$seconds" -timeout=1 -rss_limit_mb=2048 -max_len="${EXPT_FUZZ_MAX_LEN:-65536}" \
        -artifact_prefix="$build/fuzz-findings/$harness/" -print_final_stats=1 ${EXPT_FUZZ_RUNS:+-runs=$EXPT_FUZZ_RUNS} "$work/$harness" >"$log" 2>&1; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     peak=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log")
