@@ -246,6 +246,7 @@ class Reader {
       return std::nullopt;
     }
     m_config_values = 0;
+    m_config_at = value_at(e);
     return to_json_value(e.value, f.field_path(e.name));
   }
 
@@ -255,7 +256,7 @@ class Reader {
   std::optional<json> to_json_value(const Node& node, const std::string& path) {
     if (++m_config_values > k_max_config_values) {
       if (m_config_values == k_max_config_values + 1) {
-        m_doc.error(m_doc.at(node), path, code::invalid_value,
+        m_doc.error(m_config_at ? *m_config_at : m_doc.at(node), path, code::invalid_value,
                     fmt::format("a config may hold at most {} values once YAML aliases are expanded",
                                 k_max_config_values));
       }
@@ -342,6 +343,7 @@ class Reader {
 
   Document& m_doc;
   size_t m_config_values = 0;  // values of the config being converted, aliases expanded
+  std::optional<SourceLocation> m_config_at;  // where that config starts, for the error
 };
 
 constexpr std::string_view k_kinds[] = {"namespace", "metric", "experiment", "global_holdout"};

@@ -26,7 +26,7 @@ ParsedSpecs parse_specs(std::string_view text, const std::string& file);
 
 // The most JSON values one config (default_config, a variant's config) may hold, counted after
 // YAML aliases are expanded.
-inline constexpr size_t k_max_config_values = 100000;
+inline constexpr size_t k_max_config_values = 10000;
 
 // Parses a YAML mapping into JSON (configs): plain scalars resolve by the YAML 1.2 core schema
 // (null, true/false, integers, decimals), quoted scalars stay strings. Exposed for tests.

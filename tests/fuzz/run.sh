@@ -36,6 +36,10 @@ export EXPT_REGISTRY="$work/expt.db" EXPT_NOW=2026-11-23T12:00:00Z
 "$expt" export bundle --output "$work/bundles" >/dev/null
 cp "$work"/bundles/bundle-*.json "$work/bundle_loader/"
 cp "$work"/bundles/diff-*.json "$work/diff_apply/"
+# Past findings, so each stays fixed (fixtures/fuzz/<harness>/).
+for harness in spec_parser csv_ingest bundle_loader diff_apply; do
+  if [ -d "$root/fixtures/fuzz/$harness" ]; then cp "$root/fixtures/fuzz/$harness"/* "$work/$harness/"; fi
+done
 export EXPT_FUZZ_BASE_BUNDLE="$work/bundles/bundle-1.json"
 
 status=0

@@ -135,7 +135,7 @@ TEST_CASE("YAML aliases expand to at most k_max_config_values values", "[spec][l
   }
   auto errors = errors_of(yaml);
   REQUIRE(errors.size() == 1);
-  CHECK(errors[0].find("error: a config may hold at most 100000 values once YAML aliases are expanded") !=
+  CHECK(errors[0].find("error: a config may hold at most 10000 values once YAML aliases are expanded") !=
         std::string::npos);
 }
 
