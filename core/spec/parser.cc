@@ -253,7 +253,16 @@ class Reader {
   // YAML to JSON by the YAML 1.2 core schema; errors for what JSON cannot hold. YAML aliases
   // repeat the node they name, so a few hundred bytes can stand for billions of values: the
   // expansion stops at k_max_config_values.
-  std::optional<json> to_json_value(const Node& node, const std::string& path) {
+  std::optional<json> to_json_value(const Node& node, const std::string& path, int depth = 1) {
+    // Aliases can also nest a node inside itself (`a: &a [*a]`), which no event-level depth
+    // check sees: the expanded depth is bounded here.
+    if (depth > k_max_yaml_depth) {
+      m_doc.error(m_config_at ? *m_config_at : m_doc.at(node), path, code::invalid_value,
+                  fmt::format("a config may nest at most {} levels once YAML aliases are expanded (is an alias "
+                              "inside its own anchor?)",
+                              k_max_yaml_depth));
+      return std::nullopt;
+    }
     if (++m_config_values > k_max_config_values) {
       if (m_config_values == k_max_config_values + 1) {
         m_doc.error(m_config_at ? *m_config_at : m_doc.at(node), path, code::invalid_value,
@@ -270,7 +279,7 @@ class Reader {
         json array = json::array();
         size_t i = 0;
         for (const Node& item : node) {
-          auto v = to_json_value(item, fmt::format("{}[{}]", path, i++));
+          auto v = to_json_value(item, fmt::format("{}[{}]", path, i++), depth + 1);
           if (!v) return std::nullopt;
           array.push_back(std::move(*v));
         }
@@ -289,7 +298,7 @@ class Reader {
                         fmt::format("field '{}' appears twice in {}", name, path));
             return std::nullopt;
           }
-          auto v = to_json_value(it->second, path + "." + name);
+          auto v = to_json_value(it->second, path + "." + name, depth + 1);
           if (!v) return std::nullopt;
           object[name] = std::move(*v);
         }

@@ -139,6 +139,14 @@ TEST_CASE("YAML aliases expand to at most k_max_config_values values", "[spec][l
         std::string::npos);
 }
 
+TEST_CASE("an alias inside its own anchor is refused, not expanded until the stack overflows", "[spec][limits]") {
+  // Found by the spec parser fuzzer (fixtures/fuzz/spec_parser/stack-overflow-self-alias.yaml).
+  CHECK(errors_of("kind: namespace\nkey: loop\ndefault_config:\n  a: &a [1, *a]\n") ==
+        std::vector<std::string>{"specs/x.yaml:4:3: error: a config may nest at most 64 levels once YAML aliases are "
+                                 "expanded (is an alias inside its own anchor?)"});
+  CHECK_FALSE(parse_yaml_config("a: &a [1, *a]\n", "c.yaml"));
+}
+
 TEST_CASE("nesting deeper than 64 levels is refused before yaml-cpp's own guard", "[spec][limits]") {
   CHECK(errors_of("kind: namespace\nkey: d\ndefault_config:\n  t: " + std::string(65, '[') + std::string(65, ']') +
                   "\n") ==
