@@ -2,10 +2,14 @@
 
 #include <CLI/CLI.hpp>
 
+#include <iostream>
 #include <map>
 #include <vector>
 
+#include "cli/command_docs.h"
+#include "cli/command_model.h"
 #include "cli/common_options.h"
+#include "core/base/edit_distance.h"
 #include "commands/allocate.h"
 #include "commands/analyze.h"
 #include "commands/assign.h"
@@ -27,6 +31,67 @@ namespace {
 
 using F = OutputFormat;
 
+// Option groups, so each command's help reads as sections; a command uses the ones it needs.
+const char* const kInput = "Input";
+const char* const kFilter = "Filters";
+const char* const kWhat = "Action";
+const char* const kStats = "Statistics";
+const char* const kMetric = "Metric";
+const char* const kDesign = "Design";
+const char* const kOutput = "Output";
+
+// CLI11's help, tuned to read like git's: "Usage: expt analyze [OPTIONS] EXPERIMENT", positionals
+// by their value name, one blank line between option groups, allowed words in the description.
+class HelpFormatter : public CLI::Formatter {
+ public:
+  std::string make_usage(const CLI::App* app, std::string) const override {
+    std::string path;
+    for (const CLI::App* a = app; a->get_parent() != nullptr; a = a->get_parent()) path = " " + a->get_name() + path;
+    std::string out = "Usage: expt" + path + " [OPTIONS]";
+    for (const CLI::Option* o : app->get_options([](const CLI::Option* opt) { return opt->get_positional(); })) {
+      out += " " + make_option_usage(o);
+    }
+    if (!app->get_subcommands({}).empty()) out += " COMMAND";
+    return out + "\n";
+  }
+  std::string make_option_usage(const CLI::Option* opt) const override {
+    std::string name = opt->get_type_name();
+    if (opt->get_expected_max() > 1) name += "...";
+    return opt->get_required() ? name : "[" + name + "]";
+  }
+  std::string make_option_name(const CLI::Option* opt, bool is_positional) const override {
+    return is_positional ? make_option_usage(opt) : CLI::Formatter::make_option_name(opt, false);
+  }
+  std::string make_option_opts(const CLI::Option* opt) const override {
+    if (opt->get_positional() || opt->get_type_size() == 0) return "";
+    std::string type = opt->get_type_name();
+    return " " + type.substr(0, type.find(':')) + (opt->get_required() ? " (required)" : "");
+  }
+  std::string make_help(const CLI::App* app, std::string name, CLI::AppFormatMode mode) const override {
+    if (mode == CLI::AppFormatMode::Sub) return make_expanded(app);
+    return make_description(app) + "\n" + make_usage(app, name) + make_positionals(app) + option_groups(app) +
+           make_subcommands(app, mode) + make_footer(app);
+  }
+  std::string option_groups(const CLI::App* app) const {
+    std::string out;
+    for (const std::string& group : app->get_groups()) {
+      std::vector<const CLI::Option*> opts = app->get_options([app, &group](const CLI::Option* opt) {
+        return opt->get_group() == group && opt->nonpositional() && app->get_help_ptr() != opt;
+      });
+      if (!group.empty() && !opts.empty()) out += make_group(group, false, opts);
+    }
+    return out;
+  }
+  std::string make_positionals(const CLI::App* app) const override {
+    std::vector<const CLI::Option*> opts =
+        app->get_options([](const CLI::Option* opt) { return !opt->get_group().empty() && opt->get_positional(); });
+    return opts.empty() ? "" : make_group("Arguments", true, opts);
+  }
+  std::string make_footer(const CLI::App* app) const override {
+    return app->get_footer().empty() ? "" : "\n" + app->get_footer() + "\n";
+  }
+};
+
 // Binds `run(*options, io)` as the runner when the subcommand is chosen. The registry path is
 // a top-level flag (accepted before or after the subcommand), copied in when the command runs.
 template <typename Options, typename Run>
@@ -34,7 +99,7 @@ void on_run(CLI::App& app, CliContext& context, std::shared_ptr<Options> options
   app.callback([&context, options, run]() {
     context.runner = [&context, options, run](Io& io) {
       if constexpr (requires { options->registry; }) options->registry = context.registry;
-      if constexpr (requires { options->use_registry; }) options->use_registry = context.registry_flag->count() > 0;
+      if constexpr (requires { options->use_registry; }) options->use_registry = context.registry_given();
       return run(*options, io);
     };
   });
@@ -49,7 +114,7 @@ void setup_init(CLI::App& app, CliContext& context) {
 void setup_create(CLI::App& app, CliContext& context) {
   auto o = std::make_shared<CreateOptions>();
   app.add_option("specs", o->inputs, "YAML spec files or folders, or - for stdin")->required()->type_name("FILE");
-  app.add_flag("--dry-run", o->dry_run, "Show what would change without writing");
+  app.add_flag("--dry-run", o->dry_run, "Show what would change, with old and new values, without writing")->group(kWhat);
   add_format_option(app, o->format, {F::human, F::json});
   on_run(app, context, o, run_create);
 }
@@ -57,8 +122,8 @@ void setup_create(CLI::App& app, CliContext& context) {
 void setup_allocate(CLI::App& app, CliContext& context) {
   auto o = std::make_shared<AllocateOptions>();
   app.add_option("experiments", o->experiments, "Experiments to allocate slots for")->type_name("EXPERIMENT");
-  app.add_flag("--all", o->all, "Allocate every draft experiment that holds no slots");
-  app.add_flag("--dry-run", o->dry_run, "Show the placement without writing");
+  app.add_flag("--all", o->all, "Allocate every draft experiment that holds no slots")->group(kWhat);
+  app.add_flag("--dry-run", o->dry_run, "Show the placement without writing")->group(kWhat);
   add_format_option(app, o->format, {F::human, F::json});
   on_run(app, context, o, run_allocate);
 }
@@ -68,21 +133,21 @@ std::function<void(CLI::App&, CliContext&)> setup_transition(Transition transiti
     auto o = std::make_shared<LifecycleOptions>();
     o->transition = transition;
     app.add_option("experiment", o->experiment, "The experiment")->required()->type_name("EXPERIMENT");
-    app.add_option("--reason", o->reason, "Why, recorded in the audit log")->type_name("TEXT");
+    app.add_option("--reason", o->reason, "Why, recorded in the audit log")->type_name("TEXT")->group(kWhat);
     if (transition == Transition::start) {
-      app.add_flag("--force", o->force, "Start even if the plan: block cannot reach its MDE (audited)");
+      app.add_flag("--force", o->force, "Start even if the plan: block cannot reach its MDE (audited)")->group(kWhat);
     }
-      add_format_option(app, o->format, {F::human, F::json});
+    add_format_option(app, o->format, {F::human, F::json});
     on_run(app, context, o, run_lifecycle);
   };
 }
 
 void setup_list(CLI::App& app, CliContext& context) {
   auto o = std::make_shared<ListOptions>();
-  app.add_option("--namespace", o->namespace_key, "Only experiments in this namespace")->type_name("NAMESPACE");
-  app.add_option("--status", o->status, "Only this status: draft|running|stopped|archived")->type_name("STATUS");
-  app.add_option("--owner", o->owner, "Only this owner team")->type_name("TEAM");
-  app.add_option("--type", o->type, "Only this type: ab|multivariate|holdout|rollout")->type_name("TYPE");
+  app.add_option("--namespace", o->namespace_key, "Only experiments in this namespace")->type_name("NAMESPACE")->group(kFilter);
+  app.add_option("--status", o->status, "Only this status: draft|running|stopped|archived")->type_name("STATUS")->group(kFilter);
+  app.add_option("--owner", o->owner, "Only this owner team")->type_name("TEAM")->group(kFilter);
+  app.add_option("--type", o->type, "Only this type: ab|multivariate|holdout|rollout")->type_name("TYPE")->group(kFilter);
   add_format_option(app, o->format, {F::human, F::json, F::csv});
   on_run(app, context, o, run_list);
 }
@@ -97,12 +162,12 @@ void setup_show(CLI::App& app, CliContext& context) {
 void setup_assign(CLI::App& app, CliContext& context) {
   auto o = std::make_shared<AssignOptions>();
   app.add_option("entities", o->entities, "Entity IDs (opaque strings)")->type_name("ENTITY");
-  app.add_option("--namespace", o->namespaces, "Only these layers (repeatable)")->type_name("NAMESPACE");
+  app.add_option("--namespace", o->namespaces, "Only these layers (repeatable)")->type_name("NAMESPACE")->group(kFilter);
   app.add_option("--input", o->input, "Stream entity IDs from FILE or - (one per line, or a CSV column)")
-      ->type_name("FILE");
+      ->type_name("FILE")->group(kInput);
   app.add_option("--column", o->column, "With --input: read IDs from this CSV column (the file has a header)")
-      ->type_name("NAME");
-  app.add_option("--bundle", o->bundle, "Evaluate an exported bundle file instead of the registry")->type_name("FILE");
+      ->type_name("NAME")->group(kInput);
+  app.add_option("--bundle", o->bundle, "Evaluate an exported bundle file instead of the registry")->type_name("FILE")->group(kInput);
   add_format_option(app, o->format, {F::human, F::json, F::csv, F::jsonl});
   on_run(app, context, o, run_assign);
 }
@@ -111,7 +176,7 @@ void setup_audit(CLI::App& app, CliContext& context) {
   auto o = std::make_shared<AuditOptions>();
   app.add_option("key", o->entity_key, "Only entries about this key (experiment, namespace, metric)")
       ->type_name("KEY");
-  app.add_option("--limit", o->limit, "Only the newest N entries")->type_name("N");
+  app.add_option("--limit", o->limit, "Only the newest N entries")->type_name("N")->group(kFilter);
   add_format_option(app, o->format, {F::human, F::json, F::csv});
   on_run(app, context, o, run_audit);
 }
@@ -123,7 +188,7 @@ void setup_export(CLI::App& app, CliContext& context) {
     auto o = std::make_shared<ExportBundleOptions>();
     sub.add_option("--output", o->output, "Folder for bundle-<v>.json, diff-<v-1>-<v>.json, latest.json")
         ->required()
-        ->type_name("DIR");
+        ->type_name("DIR")->group(kOutput);
     add_format_option(sub, o->format, {F::human, F::json});
     on_run(sub, context, o, run_export_bundle);
   }
@@ -132,21 +197,21 @@ void setup_export(CLI::App& app, CliContext& context) {
     auto o = std::make_shared<ExportAssignmentsOptions>();
     sub.add_option("--input", o->input, "Entity IDs: FILE or - (one per line, or a CSV column)")
         ->required()
-        ->type_name("FILE");
-    sub.add_option("--column", o->column, "Read IDs from this CSV column (the file has a header)")->type_name("NAME");
-    sub.add_option("--namespace", o->namespaces, "Only these layers (repeatable)")->type_name("NAMESPACE");
+        ->type_name("FILE")->group(kInput);
+    sub.add_option("--column", o->column, "Read IDs from this CSV column (the file has a header)")->type_name("NAME")->group(kInput);
+    sub.add_option("--namespace", o->namespaces, "Only these layers (repeatable)")->type_name("NAMESPACE")->group(kFilter);
     sub.add_option("--bundle", o->bundle, "Evaluate an exported bundle file instead of the registry")
-        ->type_name("FILE");
-    sub.add_option("--output", o->output, "Write to FILE atomically instead of stdout")->type_name("FILE");
+        ->type_name("FILE")->group(kInput);
+    sub.add_option("--output", o->output, "Write to FILE atomically instead of stdout")->type_name("FILE")->group(kOutput);
     add_format_option(sub, o->format, {F::csv, F::jsonl});
     on_run(sub, context, o, run_export_assignments);
   }
   {
     CLI::App& sub = *app.add_subcommand("registry", "Experiments, variants, metrics and bindings as JSON or CSV");
     auto o = std::make_shared<ExportRegistryOptions>();
-    sub.add_option("--output", o->output, "json: a FILE; csv: a DIR for all five tables")->type_name("PATH");
+    sub.add_option("--output", o->output, "json: a FILE->group(kOutput); csv: a DIR for all five tables")->type_name("PATH");
     sub.add_option("--table", o->table, "csv: print one table (namespaces|metrics|experiments|variants|bindings)")
-        ->type_name("NAME");
+        ->type_name("NAME")->group(kOutput);
     add_format_option(sub, o->format, {F::json, F::csv});
     on_run(sub, context, o, run_export_registry);
   }
@@ -157,11 +222,15 @@ void setup_lint(CLI::App& app, CliContext& context) {
   app.add_option("paths", o->paths, "Spec files or folders (searched recursively for *.yaml, *.yml), or -")
       ->required()
       ->type_name("PATH");
-  app.add_flag("--strict", o->strict, "Fail (exit 1) on warnings too");
+  app.add_option("--context", o->context, "Resolve references against the specs in DIR too (not linted themselves)")
+      ->type_name("DIR")
+      ->group(kInput);
+  app.add_flag("--strict", o->strict, "Fail (exit 1) on warnings too")->group(kWhat);
   add_word_option(app, "--format", o->format,
                   {{"human", LintFormat::human}, {"json", LintFormat::json}, {"github", LintFormat::github}},
                   "Output format (github prints workflow annotations)")
-      ->type_name("FORMAT");
+      ->type_name("FORMAT")
+      ->group(kOutput);
   on_run(app, context, o, run_lint);
 }
 
@@ -170,81 +239,244 @@ void setup_analyze(CLI::App& app, CliContext& context) {
   app.add_option("experiment", o->experiment, "The experiment to analyse")->required()->type_name("EXPERIMENT");
   app.add_option("--events", o->events, "Events CSV: event_id,entity_id,event_type,timestamp,value (or -)")
       ->required()
-      ->type_name("FILE");
+      ->type_name("FILE")->group(kInput);
   app.add_option("--exposures", o->exposures, "Exposures CSV: entity_id,experiment,variant,timestamp (or -)")
       ->required()
-      ->type_name("FILE");
+      ->type_name("FILE")->group(kInput);
   app.add_option("--events-columns", o->events_columns, "Map fields to columns, e.g. entity_id=user,event_type=name")
-      ->type_name("MAP");
+      ->type_name("MAP")->group(kInput);
   app.add_option("--exposures-columns", o->exposures_columns, "Map fields to columns, e.g. entity_id=user")
-      ->type_name("MAP");
-  app.add_option("--confidence", o->confidence, "Confidence level of every interval (default 0.95)")->type_name("LEVEL");
+      ->type_name("MAP")->group(kInput);
+  app.add_option("--confidence", o->confidence, "Confidence level of every interval (default 0.95)")->type_name("LEVEL")->group(kStats);
   app.add_option("--correction", o->correction, "Multiple-testing correction over primary metrics: holm|bh|none")
-      ->type_name("METHOD");
-  app.add_flag("--skip-bad-rows", o->skip_bad_rows, "Skip and count malformed rows instead of failing");
-  app.add_flag("--auto-stop", o->auto_stop, "Stop the experiment (audited) when a guardrail is breached");
-  app.add_option("--output", o->output, "Write the report to FILE atomically instead of stdout")->type_name("FILE");
+      ->type_name("METHOD")->group(kStats);
+  app.add_flag("--skip-bad-rows", o->skip_bad_rows, "Skip and count malformed rows instead of failing")->group(kStats);
+  app.add_flag("--auto-stop", o->auto_stop, "Stop the experiment (audited) when a guardrail is breached")->group(kWhat);
+  app.add_option("--output", o->output, "Write the report to FILE atomically instead of stdout")->type_name("FILE")->group(kOutput);
   add_word_option(app, "--format", o->format,
                   {{"table", AnalyzeFormat::table},
                    {"json", AnalyzeFormat::json},
                    {"csv", AnalyzeFormat::csv},
                    {"markdown", AnalyzeFormat::markdown}},
                   "Output format")
-      ->type_name("FORMAT");
+      ->type_name("FORMAT")
+      ->group(kOutput);
   on_run(app, context, o, run_analyze);
 }
 
 void setup_power(CLI::App& app, CliContext& context) {
   auto o = std::make_shared<PowerOptions>();
-  app.add_option("--experiment", o->experiment, "Check this experiment's plan: block instead")->type_name("EXPERIMENT");
-  app.add_option("--metric-type", o->metric_type, "conversion|mean (default conversion)")->type_name("TYPE");
-  app.add_option("--baseline", o->baseline, "The control's conversion rate or mean")->type_name("VALUE");
-  app.add_option("--std-dev", o->std_dev, "Mean metrics: the per-entity standard deviation")->type_name("VALUE");
-  app.add_option("--mde", o->mde, "Minimum detectable effect: report the sample size needed")->type_name("VALUE");
-  app.add_option("--mde-type", o->mde_type, "relative (default) or absolute")->type_name("TYPE");
-  app.add_option("--sample-size", o->sample_size, "Entities in control: report the reachable MDE")->type_name("N");
-  app.add_option("--alpha", o->alpha, "Significance level, two-sided (default 0.05)")->type_name("ALPHA");
-  app.add_option("--power", o->power, "Power (default 0.8)")->type_name("POWER");
-  app.add_option("--ratio", o->ratio, "Treatment size / control size (default 1)")->type_name("RATIO");
+  app.add_option("--experiment", o->experiment, "Check this experiment's plan: block instead")->type_name("EXPERIMENT")->group(kInput);
+  app.add_option("--metric-type", o->metric_type, "conversion|mean (default conversion)")->type_name("TYPE")->group(kMetric);
+  app.add_option("--baseline", o->baseline, "The control's conversion rate or mean")->type_name("VALUE")->group(kMetric);
+  app.add_option("--std-dev", o->std_dev, "Mean metrics: the per-entity standard deviation")->type_name("VALUE")->group(kMetric);
+  app.add_option("--mde", o->mde, "Minimum detectable effect: report the sample size needed")->type_name("VALUE")->group(kDesign);
+  app.add_option("--mde-type", o->mde_type, "relative (default) or absolute")->type_name("TYPE")->group(kDesign);
+  app.add_option("--sample-size", o->sample_size, "Entities in control: report the reachable MDE")->type_name("N")->group(kDesign);
+  app.add_option("--alpha", o->alpha, "Significance level, two-sided (default 0.05)")->type_name("ALPHA")->group(kDesign);
+  app.add_option("--power", o->power, "Power (default 0.8)")->type_name("POWER")->group(kDesign);
+  app.add_option("--ratio", o->ratio, "Treatment size / control size (default 1)")->type_name("RATIO")->group(kDesign);
   add_format_option(app, o->format, {F::human, F::json});
   on_run(app, context, o, run_power);
 }
 
+void setup_help(CLI::App& app, CliContext& context) {
+  app.add_option("command", context.help_topic, "The command (and nested command) to explain")->type_name("COMMAND");
+  app.add_flag("--man", context.help_man, "Print the manual page (roff) instead")->group(kOutput);
+  app.callback([&context]() { context.help_requested = true; });
+}
+
+void setup_completion(CLI::App& app, CliContext& context) {
+  app.add_option("shell", context.completion_shell, "bash or zsh")
+      ->required()
+      ->type_name("SHELL")
+      ->check(CLI::IsMember({"bash", "zsh"}));
+  app.callback([&context]() { context.help_requested = true; });
+}
+
 const std::vector<SubcommandEntry>& table() {
   static const std::vector<SubcommandEntry> entries{
-      {"init", "Create the registry (or migrate it to this version's schema)", setup_init},
-      {"create", "Load namespace, metric, experiment and holdout specs from YAML", setup_create},
-      {"allocate", "Claim namespace slots for experiments", setup_allocate},
-      {"start", "Start a draft experiment (it must hold slots)", setup_transition(Transition::start)},
-      {"stop", "Stop a running experiment (it keeps its slots until archived)", setup_transition(Transition::stop)},
-      {"archive", "Archive a stopped or draft experiment, releasing its slots", setup_transition(Transition::archive)},
-      {"lint", "Check spec files for CI: schema, references, slot collisions, capacity", setup_lint},
-      {"list", "List experiments, filtered by namespace, status, owner or type", setup_list},
-      {"show", "Draw a namespace's slot map: who holds which slots, what is free", setup_show},
-      {"assign", "Show the experiment, variant and config entities get in each layer", setup_assign},
-      {"analyze", "Analyse an experiment from event and exposure CSVs: effects, SRM, guardrails", setup_analyze},
-      {"power", "Sample size and minimum detectable effect before launch", setup_power},
-      {"audit", "Show the audit log: who changed what, and when", setup_audit},
-      {"export", "Export config bundles for SDKs, assignments and the registry for analysts", setup_export},
+      {"init", "Set up", "Create the registry (or migrate it to this version's schema)", setup_init},
+      {"create", "Set up", "Load namespace, metric, experiment and holdout specs from YAML", setup_create},
+      {"allocate", "Set up", "Claim namespace slots for experiments", setup_allocate},
+      {"start", "Lifecycle", "Start a draft experiment (it must hold slots)", setup_transition(Transition::start)},
+      {"stop", "Lifecycle", "Stop a running experiment (it keeps its slots until archived)", setup_transition(Transition::stop)},
+      {"archive", "Lifecycle", "Archive a stopped or draft experiment, releasing its slots", setup_transition(Transition::archive)},
+      {"lint", "Check and analyse", "Check spec files for CI: schema, references, slot collisions, capacity", setup_lint},
+      {"list", "Inspect", "List experiments, filtered by namespace, status, owner or type", setup_list},
+      {"show", "Inspect", "Draw a namespace's slot map: who holds which slots, what is free", setup_show},
+      {"assign", "Inspect", "Show the experiment, variant and config entities get in each layer", setup_assign},
+      {"analyze", "Check and analyse", "Analyse an experiment from event and exposure CSVs: effects, SRM, guardrails", setup_analyze},
+      {"power", "Check and analyse", "Sample size and minimum detectable effect before launch", setup_power},
+      {"audit", "Inspect", "Show the audit log: who changed what, and when", setup_audit},
+      {"export", "Export", "Export config bundles for SDKs, assignments and the registry for analysts", setup_export},
+      {"help", "Help", "Explain a command: its options, examples and exit codes", setup_help},
+      {"completion", "Help", "Print a bash or zsh completion script", setup_completion},
   };
   return entries;
+}
+
+// `path` of a subcommand: "analyze", "export bundle".
+std::string command_path(const CLI::App& app) {
+  std::string path;
+  for (const CLI::App* a = &app; a->get_parent() != nullptr; a = a->get_parent()) {
+    path = path.empty() ? a->get_name() : a->get_name() + " " + path;
+  }
+  return path;
+}
+
+// Each command's help ends with its own examples and exit codes (CLI11 would otherwise copy the
+// top-level footer into every subcommand), and every command lists --registry.
+void finish_command(CLI::App& sub, CliContext& context) {
+  const std::string path = command_path(sub);
+  if (const CommandDoc* doc = find_command_doc(path)) sub.footer(help_footer_of(*doc));
+  if (sub.get_subcommands({}).empty() && path != "help" && path != "completion") {
+    context.registry_flags.push_back(add_registry_option(sub, context.registry));
+  }
+  for (CLI::App* nested : sub.get_subcommands({})) {
+    nested->group("Commands");
+    finish_command(*nested, context);
+  }
+}
+
+const CLI::Option* find_option(const CLI::App& app, std::string_view name) {
+  for (const CLI::App* a = &app; a != nullptr; a = a->get_parent()) {
+    for (const CLI::Option* option : a->get_options()) {
+      for (const std::string& l : option->get_lnames()) {
+        if (name == "--" + l) return option;
+      }
+      for (const std::string& s : option->get_snames()) {
+        if (name == "-" + s) return option;
+      }
+    }
+  }
+  return nullptr;
+}
+
+std::vector<std::string> long_option_names(const CLI::App& app) {
+  std::vector<std::string> names;
+  for (const CLI::App* a = &app; a != nullptr; a = a->get_parent()) {
+    for (const CLI::Option* option : a->get_options()) {
+      for (const std::string& l : option->get_lnames()) names.push_back("--" + l);
+    }
+  }
+  return names;
+}
+
+std::string subcommand_list(const CLI::App& app) {
+  std::string list;
+  for (const CLI::App* sub : app.get_subcommands({})) list += (list.empty() ? "" : ", ") + sub->get_name();
+  return list;
+}
+
+// Walks the words of the command line down the command tree, as CLI11 will, and explains the
+// first word that names no command or option, with the closest name. CLI11 itself would only
+// say "A subcommand is required" or "The following arguments were not expected".
+std::optional<std::string> explain_unknown_word(const CLI::App& root, int argc, char** argv) {
+  const CLI::App* level = &root;
+  bool asks_help = false;
+  auto where = [&level]() {
+    std::string path = command_path(*level);
+    return path.empty() ? std::string("expt") : "expt " + path;
+  };
+  for (int i = 1; i < argc; ++i) {
+    std::string_view word = argv[i];
+    if (word == "--") return std::nullopt;
+    if (word.size() > 1 && word[0] == '-') {
+      std::string_view name = word.substr(0, word.find('='));
+      if (name == "-h" || name == "--help" || name == "--version") asks_help = true;
+      const CLI::Option* option = find_option(*level, name);
+      if (option == nullptr) {
+        if (name.starts_with("--")) {
+          std::vector<std::string> names = long_option_names(*level);
+          std::string match = closest_match(name, std::vector<std::string_view>(names.begin(), names.end()));
+          std::string text = "error: unknown option '" + std::string(name) + "' for `" + where() + "`";
+          if (!match.empty()) text += ", did you mean '" + match + "'?";
+          return text + "\nrun `expt help" + (level == &root ? "" : " " + command_path(*level)) + "` for its options";
+        }
+        return std::nullopt;  // CLI11 explains short flags and negative numbers
+      }
+      if (option->get_type_size() > 0 && name.size() == word.size()) ++i;  // skip its value
+      continue;
+    }
+    std::vector<const CLI::App*> subs = level->get_subcommands({});
+    if (subs.empty()) return std::nullopt;  // positional arguments from here on
+    const CLI::App* next = nullptr;
+    for (const CLI::App* sub : subs) {
+      if (sub->get_name() == word) next = sub;
+    }
+    if (next == nullptr) {
+      std::vector<std::string_view> names;
+      for (const CLI::App* sub : subs) names.push_back(sub->get_name());
+      std::string match = closest_match(word, names);
+      std::string text = "error: unknown command '" + std::string(word) + "'";
+      if (level != &root) text += " for `" + where() + "`";
+      if (!match.empty()) text += ", did you mean '" + match + "'?";
+      if (level == &root) return text + "\nrun `expt help` for the list of commands";
+      return text + "\n`" + where() + "` takes one of: " + subcommand_list(*level);
+    }
+    level = next;
+  }
+  if (!asks_help && !level->get_subcommands({}).empty() && level->get_require_subcommand_min() > 0) {
+    if (level == &root) return std::string("error: a command is required\nrun `expt help` for the list of commands");
+    return "error: `" + where() + "` needs a command: " + subcommand_list(*level) + "\nrun `expt help " +
+           command_path(*level) + "` for details";
+  }
+  return std::nullopt;
+}
+
+// `expt help [COMMAND...]`: the help of the named command, or an error naming the closest.
+std::optional<int> print_help(CLI::App& root, const CliContext& context) {
+  if (context.help_man) {
+    std::cout << render_man_page(describe_cli(root));
+    return 0;
+  }
+  CLI::App* target = &root;
+  for (const std::string& word : context.help_topic) {
+    CLI::App* next = nullptr;
+    std::vector<std::string_view> names;
+    for (CLI::App* sub : target->get_subcommands({})) {
+      names.push_back(sub->get_name());
+      if (sub->get_name() == word) next = sub;
+    }
+    if (next == nullptr) {
+      std::string match = closest_match(word, names);
+      std::cerr << "error: no command '" << word << "'" << (target == &root ? "" : " in `expt " + command_path(*target) + "`");
+      if (!match.empty()) std::cerr << ", did you mean '" << match << "'?";
+      std::cerr << "\nrun `expt help` for the list of commands\n";
+      return static_cast<int>(ExitCode::bad_input);
+    }
+    target = next;
+  }
+  // App::help() would describe the subcommand just parsed (help itself) instead of `target`.
+  std::cout << target->get_formatter()->make_help(target, "", CLI::AppFormatMode::Normal);
+  return 0;
 }
 
 }  // namespace
 
 std::span<const SubcommandEntry> subcommand_table() { return table(); }
 
+bool CliContext::registry_given() const {
+  for (const CLI::Option* flag : registry_flags) {
+    if (flag->count() > 0) return true;
+  }
+  return false;
+}
+
 std::string_view help_footer() {
-  return R"(Exit codes:
+  return R"(Exit codes (each command's help lists its own):
   0  success
-  1  a check found problems (slot collision, guardrail breach, sample ratio mismatch)
+  1  a check found problems (lint findings, a guardrail breach, a sample ratio mismatch)
   2  bad usage or input (the message names the file, line and field); nothing was written
 
 Environment:
   EXPT_REGISTRY  registry file used when --registry is not given (default ./expt.db)
   EXPT_ACTOR     name recorded in the audit log (default: the login name)
   EXPT_NOW       fixed current time (ISO-8601 or epoch seconds), for reproducible runs
+  NO_COLOR       when set, no colour (as --color never)
 
+Run `expt help COMMAND` for a command's options, examples and exit codes.
 Documentation: docs/cli.md)";
 }
 
@@ -253,25 +485,89 @@ std::unique_ptr<CLI::App> build_app(CliContext& context) {
       "expt: one framework for A/B tests, multivariate tests, holdouts and rollouts over a shared registry",
       "expt");
   app->set_version_flag("--version", "expt 0.1.0");
+  app->formatter(std::make_shared<HelpFormatter>());
+  app->get_formatter()->column_width(28);
+  app->set_help_flag("-h,--help", "Print this help and exit");
   app->require_subcommand(1);
-  app->footer(std::string(help_footer()));
   app->fallthrough();
-  context.registry_flag = add_registry_option(*app, context.registry);
+  context.registry_flags.push_back(add_registry_option(*app, context.registry));
+  add_color_option(*app, context.color);
   for (const SubcommandEntry& entry : subcommand_table()) {
     CLI::App* sub = app->add_subcommand(std::string(entry.name), std::string(entry.summary));
+    sub->group(std::string(entry.group));
     entry.setup(*sub, context);
+    finish_command(*sub, context);
   }
+  app->footer(std::string(help_footer()));
   return app;
+}
+
+CommandModel describe_cli(const CLI::App& app) {
+  CommandModel model;
+  model.path = command_path(app);
+  model.name = app.get_name();
+  model.description = app.get_description();
+  model.doc = find_command_doc(model.path);
+  for (const CLI::Option* option : app.get_options()) {
+    OptionModel o;
+    for (const std::string& l : option->get_lnames()) o.flags.push_back("--" + l);
+    for (const std::string& s : option->get_snames()) o.flags.insert(o.flags.begin(), "-" + s);
+    o.positional = option->get_positional() && o.flags.empty();
+    o.name = o.positional ? option->get_name() : o.flags.back();
+    o.value_name = option->get_type_size() > 0 ? option->get_type_name() : "";
+    o.value_name = o.value_name.substr(0, o.value_name.find(':'));  // without CLI11's ":{a,b}" suffix
+    o.description = option->get_description();
+    o.group = option->get_group();
+    o.required = option->get_required();
+    o.repeatable = option->get_expected_max() > 1;
+    // Word options carry their allowed words in an IsMember validator described as {a,b,c}.
+    for (int i = 0;; ++i) {
+      const CLI::Validator* v = nullptr;
+      try {
+        v = const_cast<CLI::Option*>(option)->get_validator(i);
+      } catch (const CLI::OptionNotFound&) {
+        break;  // past the last validator
+      }
+      if (v == nullptr) break;
+      std::string desc = v->get_description();
+      if (desc.size() > 2 && desc.front() == '{' && desc.back() == '}') {
+        std::string word;
+        for (char c : desc.substr(1, desc.size() - 2) + ",") {
+          if (c == ',') {
+            if (!word.empty()) o.choices.push_back(word);
+            word.clear();
+          } else if (c != ' ') {
+            word += c;
+          }
+        }
+      }
+    }
+    model.options.push_back(std::move(o));
+  }
+  for (const CLI::App* sub : app.get_subcommands({})) model.subcommands.push_back(describe_cli(*sub));
+  return model;
 }
 
 std::optional<int> parse_command_line(CliContext& context, int argc, char** argv) {
   auto app = build_app(context);
+  if (auto message = explain_unknown_word(*app, argc, argv)) {
+    std::cerr << *message << "\n";
+    return static_cast<int>(ExitCode::bad_input);
+  }
   try {
     app->parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int code = app->exit(e);
     // CLI11 uses 100-127 for its own failures; the contract has one code for bad usage.
     return code == 0 ? 0 : static_cast<int>(ExitCode::bad_input);
+  }
+  if (context.help_requested) {
+    if (!context.completion_shell.empty()) {
+      CommandModel model = describe_cli(*app);
+      std::cout << (context.completion_shell == "bash" ? render_bash_completion(model) : render_zsh_completion(model));
+      return 0;
+    }
+    return print_help(*app, context);
   }
   return std::nullopt;
 }

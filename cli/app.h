@@ -7,7 +7,9 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "commands/command.h"
 #include "commands/registry_access.h"
@@ -27,11 +29,20 @@ using CommandRunner = std::function<ExitCode(Io&)>;
 struct CliContext {
   CommandRunner runner;
   RegistryOptions registry;  // --registry, accepted before or after the subcommand; preset from EXPT_REGISTRY
-  CLI::Option* registry_flag = nullptr;  // to tell an explicit --registry from the default
+  std::vector<CLI::Option*> registry_flags;  // to tell an explicit --registry from the default
+  ColorChoice color = ColorChoice::automatic;
+  // `expt help` and `expt completion` print from the app itself, before it is gone.
+  bool help_requested = false;
+  std::vector<std::string> help_topic;
+  bool help_man = false;
+  std::string completion_shell;
+
+  bool registry_given() const;
 };
 
 struct SubcommandEntry {
   std::string_view name;
+  std::string_view group;  // the heading it is listed under in `expt help`
   std::string_view summary;
   std::function<void(CLI::App&, CliContext&)> setup;
 };

@@ -42,14 +42,24 @@ CLI::Option* add_word_option(CLI::App& app, const std::string& name, Enum& targe
 // Adds --registry PATH; `registry.path` holds the default (main puts EXPT_REGISTRY there).
 inline CLI::Option* add_registry_option(CLI::App& app, RegistryOptions& registry) {
   return app.add_option("--registry", registry.path, "Registry file (default: $EXPT_REGISTRY, else ./expt.db)")
-      ->type_name("PATH");
+      ->type_name("PATH")
+      ->group("Registry");
 }
 
 // Adds --format limited to `allowed` (the first is the default).
 inline void add_format_option(CLI::App& app, OutputFormat& format, std::initializer_list<OutputFormat> allowed) {
   std::vector<std::pair<std::string, OutputFormat>> words;
   for (OutputFormat f : allowed) words.emplace_back(std::string(to_string(f)), f);
-  add_word_option(app, "--format", format, words, "Output format")->type_name("FORMAT");
+  add_word_option(app, "--format", format, words, "Output format")->type_name("FORMAT")->group("Output");
+}
+
+// Adds --color never|auto|always (auto: on a terminal, unless NO_COLOR is set).
+inline void add_color_option(CLI::App& app, ColorChoice& color) {
+  add_word_option(app, "--color", color,
+                  {{"auto", ColorChoice::automatic}, {"never", ColorChoice::never}, {"always", ColorChoice::always}},
+                  "Colour errors, warnings and significance marks")
+      ->type_name("WHEN")
+      ->group("Output");
 }
 
 }  // namespace expt

@@ -1,6 +1,8 @@
 // expt's entry point: wires the process (streams, clock, actor) to the CLI and maps every
 // failure to the documented exit codes. Holds no logic of its own.
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <exception>
 #include <iostream>
@@ -8,7 +10,6 @@
 #include <vector>
 
 #include "cli/app.h"
-#include "core/base/edit_distance.h"
 #include "core/base/clock.h"
 #include "core/base/timestamp.h"
 
@@ -22,27 +23,20 @@ std::string actor_from_environment() {
   return "unknown";
 }
 
-// "unknown command 'alocate', did you mean 'allocate'?" before CLI11's generic message.
-bool report_unknown_subcommand(int argc, char** argv) {
-  if (argc < 2 || argv[1][0] == '-') return false;
-  std::string word = argv[1];
-  std::vector<std::string_view> names;
-  for (const expt::SubcommandEntry& e : expt::subcommand_table()) {
-    if (e.name == word) return false;
-    names.push_back(e.name);
-  }
-  std::string match = expt::closest_match(word, names);
-  std::cerr << "error: unknown command '" << word << "'";
-  if (!match.empty()) std::cerr << ", did you mean '" << match << "'?";
-  std::cerr << "\nrun `expt --help` for the list of commands\n";
-  return true;
+// --color auto: colour a terminal unless NO_COLOR is set (no-color.org) or TERM is dumb.
+bool use_color(expt::ColorChoice choice, int fd) {
+  if (choice != expt::ColorChoice::automatic) return choice == expt::ColorChoice::always;
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color != nullptr && *no_color != '\0') return false;
+  const char* term = std::getenv("TERM");
+  if (term != nullptr && std::string_view(term) == "dumb") return false;
+  return isatty(fd) == 1;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);
-  if (report_unknown_subcommand(argc, argv)) return static_cast<int>(expt::ExitCode::bad_input);
   try {
     expt::CliContext context;
     if (const char* registry = std::getenv("EXPT_REGISTRY"); registry != nullptr && *registry != '\0') {
@@ -63,6 +57,8 @@ int main(int argc, char** argv) {
       clock = std::make_unique<expt::SystemClock>();
     }
     expt::Io io{std::cin, std::cout, std::cerr, *clock, actor_from_environment()};
+    io.color_out = use_color(context.color, STDOUT_FILENO);
+    io.color_err = use_color(context.color, STDERR_FILENO);
     expt::ExitCode code = context.runner(io);
     std::cout.flush();
     return static_cast<int>(code);

@@ -21,6 +21,9 @@ enum class ExitCode : int {
 };
 
 enum class OutputFormat { human, json, csv, jsonl };
+
+// --color: `automatic` colours a stream that is a terminal, unless NO_COLOR is set.
+enum class ColorChoice { automatic, never, always };
 std::string_view to_string(OutputFormat);
 
 struct Io {
@@ -29,6 +32,8 @@ struct Io {
   std::ostream& err;
   const Clock& clock;
   std::string actor;  // who is recorded in the audit log
+  bool color_out = false;  // stdout takes ANSI colour
+  bool color_err = false;  // stderr takes ANSI colour
 
   AuditStamp stamp() const;
 };

@@ -1,6 +1,7 @@
 #include "commands/lint.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <ostream>
 #include <set>
 
@@ -102,6 +103,28 @@ void print_github(const std::vector<Error>& findings, const Summary& summary, Io
   io.out << summary_line(summary) << '\n';
 }
 
+// Two spellings of one path ("specs//a.yaml", "./specs/a.yaml") compare equal.
+std::string same_file_key(const std::string& file) {
+  if (file == "-") return file;
+  std::error_code ec;
+  std::filesystem::path canonical = std::filesystem::weakly_canonical(file, ec);
+  return ec ? file : canonical.string();
+}
+
+template <typename Spec>
+void keep_other(std::vector<Spec>& from, const std::set<std::string>& linted, std::vector<Spec>& to) {
+  for (Spec& spec : from) {
+    if (!linted.contains(same_file_key(spec.location.file))) to.push_back(std::move(spec));
+  }
+}
+
+void keep_other_files(SpecSet& context, const std::set<std::string>& linted, SpecSet& out) {
+  keep_other(context.namespaces, linted, out.namespaces);
+  keep_other(context.metrics, linted, out.metrics);
+  keep_other(context.experiments, linted, out.experiments);
+  keep_other(context.global_holdouts, linted, out.global_holdouts);
+}
+
 }  // namespace
 
 ExitCode run_lint(const LintOptions& options, Io& io) {
@@ -119,6 +142,23 @@ ExitCode run_lint(const LintOptions& options, Io& io) {
   }
   if (unreadable) return ExitCode::bad_input;
 
+  // --context: the folder's other specs take part in the checks but are not linted themselves.
+  // They go first, so a clash between a linted spec and a context spec (reported at the later
+  // of the two) is reported in the linted file.
+  std::set<std::string> linted_files;
+  if (!options.context.empty()) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(options.context, ec)) {
+      return report(io, Error::io("--context '" + options.context + "' is not a folder", options.context));
+    }
+    for (const auto& [file, text] : inputs.sources) linted_files.insert(same_file_key(file));
+    SpecInputs context = read_spec_inputs({options.context}, io.in);
+    SpecSet merged;
+    keep_other_files(context.specs, linted_files, merged);
+    merged.append(std::move(inputs.specs));
+    inputs.specs = std::move(merged);
+  }
+
   RegistryState existing;
   if (options.use_registry) {
     auto registry = open_registry(options.registry, OpenMode::must_exist, io);
@@ -129,6 +169,11 @@ ExitCode run_lint(const LintOptions& options, Io& io) {
   }
   for (Error& e : validate_spec_set(inputs.specs, existing)) findings.push_back(std::move(e));
   for (Error& e : check_capacity(inputs.specs, existing)) findings.push_back(std::move(e));
+  if (!linted_files.empty()) {
+    std::erase_if(findings, [&linted_files](const Error& f) {
+      return !f.location.file.empty() && !linted_files.contains(same_file_key(f.location.file));
+    });
+  }
   sort_findings(findings);
 
   Summary summary;

@@ -17,6 +17,7 @@ enum class LintFormat { human, json, github };
 
 struct LintOptions {
   std::vector<std::string> paths;
+  std::string context;  // a spec folder whose other files resolve references but are not linted
   RegistryOptions registry;
   bool use_registry = false;  // check against the registry's claims (only when --registry is given)
   bool strict = false;        // warnings fail too

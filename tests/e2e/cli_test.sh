@@ -4,7 +4,7 @@
 expt --help
 expect_rc 0
 for cmd in init create allocate start stop archive list show assign audit; do expect_stdout_has "  $cmd"; done
-expect_stdout_has "Exit codes:"
+expect_stdout_has "Exit codes"
 expect_stdout_has "2  bad usage or input"
 
 expt create --help
@@ -17,12 +17,56 @@ expect_stdout_equals "expt 0.1.0"
 
 expt
 expect_rc 2
-expect_stderr_has "A subcommand is required"
+expect_stderr_equals "error: a command is required
+run \`expt help\` for the list of commands"
 
 expt alocate x
 expect_rc 2
 expect_stderr_equals "error: unknown command 'alocate', did you mean 'allocate'?
-run \`expt --help\` for the list of commands"
+run \`expt help\` for the list of commands"
+
+# The hint works at every level, after top-level flags, and for options.
+expt --registry r.db alocate
+expect_rc 2
+expect_stderr_has "error: unknown command 'alocate', did you mean 'allocate'?"
+expt export bundel
+expect_rc 2
+expect_stderr_equals "error: unknown command 'bundel' for \`expt export\`, did you mean 'bundle'?
+\`expt export\` takes one of: bundle, assignments, registry"
+expt export
+expect_rc 2
+expect_stderr_has "error: \`expt export\` needs a command: bundle, assignments, registry"
+expt create --dry-rn specs/
+expect_rc 2
+expect_stderr_has "error: unknown option '--dry-rn' for \`expt create\`, did you mean '--dry-run'?"
+
+# expt help: the list, one command, a nested command; an unknown one is an error with a hint.
+expt help
+expect_rc 0
+expect_stdout_has "Usage: expt [OPTIONS] COMMAND"
+expect_stdout_has "Lifecycle:"
+expt help analyze
+expect_rc 0
+expect_stdout_has "Usage: expt analyze [OPTIONS] EXPERIMENT"
+expect_stdout_has "Examples:"
+expect_stdout_has "1  a guardrail breach"
+[ "$(grep -c "slot collision" "$OUT")" -eq 0 ] || fail "analyze's help talks about slot collisions"
+expt help export bundle
+expect_rc 0
+expect_stdout_has "Usage: expt export bundle [OPTIONS]"
+expt help analyse
+expect_rc 2
+expect_stderr_has "error: no command 'analyse', did you mean 'analyze'?"
+# Each command's help lists --registry, its examples and its own exit codes.
+for cmd in init create allocate start stop archive lint list show assign analyze power audit; do
+  expt "$cmd" --help
+  expect_rc 0
+  expect_stdout_has "--registry PATH"
+  expect_stdout_has "Examples:"
+  expect_stdout_has "Exit codes:"
+done
+expt lint --help
+[ "$(grep -c "1  " "$OUT")" -ge 1 ] || fail "lint's help lacks exit code 1"
 
 expt list
 expect_rc 2

@@ -66,4 +66,34 @@ run env EXPT_REGISTRY="$WORK/reg.db" "$EXPT" lint "$WORK/new.yaml" --format json
 expect_rc 1
 expect_stdout_has '"code": "E011"'
 
+# --context: linting only the changed file (what pre-commit passes) resolves its references
+# against the rest of the folder, and reports nothing about the folder's other files.
+mkdir -p "$WORK/ctx" && cp "$FIXTURES"/specs/*.yaml "$WORK/ctx/"
+expt lint "$WORK/ctx/search.yaml"
+expect_rc 1
+expect_stdout_has "[E011"
+expt lint "$WORK/ctx/search.yaml" --context "$WORK/ctx"
+expect_rc 0
+expect_stdout_has "no problems in 1 file"
+# A clash with a file of the context is still found, in the linted file; a broken context file
+# that is not linted is not reported.
+cat >"$WORK/ctx/rewrite.yaml" <<'YAML'
+kind: experiment
+key: search-query-rewrite
+namespace: search-ranking
+type: ab
+owner_team: search-relevance
+traffic: {range: [0, 9]}
+variants: [{key: control, allocation: 0.5}, {key: rewrite, allocation: 0.5}]
+metrics: [{metric: clicks_per_search, role: primary}]
+YAML
+printf 'kind: metric\nkey: [broken\n' >"$WORK/ctx/zz-broken.yaml"
+expt lint "$WORK/ctx/rewrite.yaml" --context "$WORK/ctx/"
+expect_rc 1
+expect_stdout_has "$WORK/ctx/rewrite.yaml:6:1: error: slots 0-9 of 'search-query-rewrite' overlap"
+[ "$(grep -c "zz-broken" "$OUT")" -eq 0 ] || fail "a context file was linted"
+expt lint "$WORK/ctx/rewrite.yaml" --context "$WORK/ctx/missing"
+expect_rc 2
+expect_stderr_has "--context '$WORK/ctx/missing' is not a folder"
+
 pass

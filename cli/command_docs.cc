@@ -1,0 +1,179 @@
+#include "cli/command_docs.h"
+
+#include <array>
+
+namespace expt {
+
+namespace {
+
+constexpr ExitMeaning kBadInput{2, "bad usage or input (the message names the file, line and field); nothing was written"};
+constexpr ExitMeaning kOk{0, "success"};
+
+constexpr std::array kInitExamples{
+    CommandExample{"expt init", "Create ./expt.db, or migrate it to this version's schema."},
+    CommandExample{"expt init --registry /srv/expt/registry.db", "Create the registry at another path."},
+};
+constexpr std::array kInitExits{ExitMeaning{0, "created, migrated, or already current"},
+                                ExitMeaning{2, "bad usage, or the file is not an expt registry of this or an older version"}};
+
+constexpr std::array kCreateExamples{
+    CommandExample{"expt create specs/", "Load every *.yaml and *.yml under specs/ in one transaction."},
+    CommandExample{"expt create specs/checkout.yaml --dry-run", "Show each change, with old and new values, and write nothing."},
+    CommandExample{"cat spec.yaml | expt create - --format json", "Load a spec from stdin and report as JSON."},
+};
+constexpr std::array kCreateExits{ExitMeaning{0, "loaded, or nothing to change"},
+                                  ExitMeaning{2, "an invalid spec (file:line:col) or a refused change; nothing was written"}};
+
+constexpr std::array kAllocateExamples{
+    CommandExample{"expt allocate --all", "Claim slots for every draft that holds none."},
+    CommandExample{"expt allocate checkout-cta-color --dry-run", "Show where its slots would go, and write nothing."},
+};
+constexpr std::array kAllocateExits{ExitMeaning{0, "slots claimed (or already held)"},
+                                    ExitMeaning{2, "unknown experiment, or not enough free slots; nothing was written"}};
+
+constexpr std::array kStartExamples{
+    CommandExample{"expt start checkout-cta-color", "Move a draft holding slots to running."},
+    CommandExample{"expt start checkout-cta-color --force --reason \"launch date fixed\"",
+                   "Start although its plan: block cannot reach its MDE; the reason is audited."},
+};
+constexpr std::array kStopExamples{
+    CommandExample{"expt stop checkout-cta-color --reason \"enough data\"", "Stop it; it keeps its slots."},
+    CommandExample{"expt stop checkout-cta-color --format json", "Stop it and report the transition as JSON."},
+};
+constexpr std::array kArchiveExamples{
+    CommandExample{"expt archive checkout-cta-color", "Archive a stopped or draft experiment; its slots return to the pool."},
+    CommandExample{"expt archive checkout-cta-color --reason \"superseded\"", "The same, with the reason in the audit log."},
+};
+constexpr std::array kTransitionExits{kOk, ExitMeaning{2, "unknown experiment or an illegal transition; nothing was written"}};
+
+constexpr std::array kLintExamples{
+    CommandExample{"expt lint specs/", "Check every spec under specs/: schema, references, slot collisions, capacity."},
+    CommandExample{"expt lint specs/checkout.yaml --context specs/", "Check one changed file, resolving names against the rest of the folder."},
+    CommandExample{"expt lint specs/ --format github --strict", "In CI: annotations on the pull request, and warnings fail too."},
+};
+constexpr std::array kLintExits{ExitMeaning{0, "no errors (warnings allowed unless --strict)"},
+                                ExitMeaning{1, "errors found (or warnings, with --strict)"},
+                                ExitMeaning{2, "bad usage, or a file that cannot be read"}};
+
+constexpr std::array kListExamples{
+    CommandExample{"expt list --status running", "Every running experiment."},
+    CommandExample{"expt list --namespace checkout --format json", "One namespace's experiments, for scripts."},
+};
+constexpr std::array kReadExits{kOk, kBadInput};
+
+constexpr std::array kShowExamples{
+    CommandExample{"expt show checkout", "Draw checkout's slot map: who holds which slots, what is free."},
+    CommandExample{"expt show checkout --format json", "The same as JSON."},
+};
+
+constexpr std::array kAssignExamples{
+    CommandExample{"expt assign user-7", "user-7's experiment, variant and merged config in every layer."},
+    CommandExample{"expt assign user-7 --bundle bundles/latest.json --namespace checkout",
+                   "Evaluate an exported bundle instead of the registry, as an SDK does."},
+    CommandExample{"expt assign --input ids.txt --format csv > assignments.csv", "Stream millions of IDs in constant memory."},
+};
+
+constexpr std::array kAnalyzeExamples{
+    CommandExample{"expt analyze effect-test --events events.csv --exposures exposures.csv",
+                   "Effects, intervals, sample ratio and guardrails as a table."},
+    CommandExample{"expt analyze effect-test --events events.csv --exposures exposures.csv --format json --output report.json",
+                   "The full report as JSON, written atomically."},
+    CommandExample{"expt analyze effect-test --events events.csv --exposures exposures.csv --auto-stop",
+                   "Stop the experiment (audited) if a guardrail is breached."},
+};
+constexpr std::array kAnalyzeExits{
+    ExitMeaning{0, "analysed; no guardrail breach, sample ratio mismatch or missing data"},
+    ExitMeaning{1, "a guardrail breach, a sample ratio mismatch, or no data for the experiment or a metric"},
+    kBadInput};
+
+constexpr std::array kPowerExamples{
+    CommandExample{"expt power --baseline 0.05 --mde 0.1", "Entities per variant to detect a 10% relative lift on a 5% rate."},
+    CommandExample{"expt power --metric-type mean --baseline 20 --std-dev 35 --sample-size 40000",
+                   "The smallest effect 40,000 entities per variant can detect."},
+    CommandExample{"expt power --experiment checkout-cta-color", "Check an experiment's plan: block."},
+};
+constexpr std::array kPowerExits{ExitMeaning{0, "computed (or the plan reaches its MDE)"},
+                                 ExitMeaning{1, "the experiment's plan cannot reach its MDE"}, kBadInput};
+
+constexpr std::array kAuditExamples{
+    CommandExample{"expt audit checkout-cta-color", "Every change to checkout-cta-color, oldest first."},
+    CommandExample{"expt audit --limit 20 --format csv", "The newest 20 entries as CSV."},
+};
+
+constexpr std::array kExportExamples{
+    CommandExample{"expt export bundle --output bundles/", "Publish the next config bundle and its diff for SDKs."},
+    CommandExample{"expt export registry --format csv --output tables/", "Every registry table as CSV."},
+};
+constexpr std::array kExportBundleExamples{
+    CommandExample{"expt export bundle --output bundles/", "Publish bundle-<v>.json, diff-<v-1>-<v>.json and latest.json."},
+    CommandExample{"expt export bundle --output bundles/ --format json", "The same, reporting the version and hash as JSON."},
+};
+constexpr std::array kExportAssignmentsExamples{
+    CommandExample{"expt export assignments --input ids.txt --output assignments.csv", "Assignments of every ID, written atomically."},
+    CommandExample{"expt export assignments --input users.csv --column user_id --format jsonl",
+                   "IDs from a CSV column, as JSON lines."},
+};
+constexpr std::array kExportRegistryExamples{
+    CommandExample{"expt export registry --output registry.json", "The whole registry as one JSON document."},
+    CommandExample{"expt export registry --format csv --table experiments", "One table as CSV on stdout."},
+};
+constexpr std::array kWriteExits{kOk, ExitMeaning{2, "bad usage, or the output cannot be written; nothing was left half-written"}};
+
+constexpr std::array kHelpExamples{
+    CommandExample{"expt help analyze", "analyze's options, examples and exit codes."},
+    CommandExample{"expt help export bundle", "A nested command's help."},
+    CommandExample{"expt help --man", "The manual page, in roff (what `man expt` shows once installed)."},
+};
+constexpr std::array kCompletionExamples{
+    CommandExample{"source <(expt completion bash)", "Tab completion in the current bash."},
+    CommandExample{"expt completion zsh > ~/.zfunc/_expt", "Install zsh completion for a user (with ~/.zfunc on fpath)."},
+};
+constexpr std::array kHelpExits{kOk, ExitMeaning{2, "an unknown command or shell"}};
+
+constexpr std::array kDocs{
+    CommandDoc{"init", kInitExamples, kInitExits},
+    CommandDoc{"create", kCreateExamples, kCreateExits},
+    CommandDoc{"allocate", kAllocateExamples, kAllocateExits},
+    CommandDoc{"start", kStartExamples, kTransitionExits},
+    CommandDoc{"stop", kStopExamples, kTransitionExits},
+    CommandDoc{"archive", kArchiveExamples, kTransitionExits},
+    CommandDoc{"lint", kLintExamples, kLintExits},
+    CommandDoc{"list", kListExamples, kReadExits},
+    CommandDoc{"show", kShowExamples, kReadExits},
+    CommandDoc{"assign", kAssignExamples, kReadExits},
+    CommandDoc{"analyze", kAnalyzeExamples, kAnalyzeExits},
+    CommandDoc{"power", kPowerExamples, kPowerExits},
+    CommandDoc{"audit", kAuditExamples, kReadExits},
+    CommandDoc{"export", kExportExamples, kWriteExits},
+    CommandDoc{"export bundle", kExportBundleExamples, kWriteExits},
+    CommandDoc{"export assignments", kExportAssignmentsExamples, kWriteExits},
+    CommandDoc{"export registry", kExportRegistryExamples, kWriteExits},
+    CommandDoc{"help", kHelpExamples, kHelpExits},
+    CommandDoc{"completion", kCompletionExamples, kHelpExits},
+};
+
+}  // namespace
+
+std::span<const CommandDoc> command_docs() { return kDocs; }
+
+const CommandDoc* find_command_doc(std::string_view path) {
+  for (const CommandDoc& doc : kDocs) {
+    if (doc.path == path) return &doc;
+  }
+  return nullptr;
+}
+
+std::string help_footer_of(const CommandDoc& doc) {
+  std::string text = "Examples:\n";
+  for (const CommandExample& e : doc.examples) {
+    text += "  " + std::string(e.command) + "\n      " + std::string(e.what) + "\n";
+  }
+  text += "\nExit codes:\n";
+  for (const ExitMeaning& m : doc.exit_codes) {
+    text += "  " + std::to_string(m.code) + "  " + std::string(m.meaning) + "\n";
+  }
+  text += "\nMore: docs/cli.md, `expt help`";
+  return text;
+}
+
+}  // namespace expt

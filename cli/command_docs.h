@@ -1,0 +1,37 @@
+#pragma once
+// What `expt help COMMAND`, the man page and docs/cli.md tell a user about each command beyond
+// its flags: real examples and the exit codes that command can end with. Keyed by the command's
+// path ("analyze", "export bundle"); the docs test parses every example with the real CLI.
+
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace expt {
+
+struct CommandExample {
+  std::string_view command;  // a complete command line, starting with "expt "
+  std::string_view what;     // what it does, one sentence
+};
+
+struct ExitMeaning {
+  int code;
+  std::string_view meaning;
+};
+
+struct CommandDoc {
+  std::string_view path;
+  std::span<const CommandExample> examples;
+  std::span<const ExitMeaning> exit_codes;
+};
+
+// Every documented command, in the order of `expt --help`.
+std::span<const CommandDoc> command_docs();
+
+// The doc of `path`, or nullptr.
+const CommandDoc* find_command_doc(std::string_view path);
+
+// The "Examples:" and "Exit codes:" text that ends the command's --help.
+std::string help_footer_of(const CommandDoc& doc);
+
+}  // namespace expt
