@@ -169,14 +169,18 @@ void setup_assign(CLI::App& app, CliContext& context) {
       ->type_name("NAME")->group(kInput);
   app.add_option("--bundle", o->bundle, "Evaluate an exported bundle file instead of the registry")->type_name("FILE")->group(kInput);
   add_format_option(app, o->format, {F::human, F::json, F::csv, F::jsonl});
-  on_run(app, context, o, run_assign);
+  CLI::Option* format = app.get_option("--format");
+  on_run(app, context, o, [format](AssignOptions& options, Io& io) {
+    options.format_given = format->count() > 0;
+    return run_assign(options, io);
+  });
 }
 
 void setup_audit(CLI::App& app, CliContext& context) {
   auto o = std::make_shared<AuditOptions>();
   app.add_option("key", o->entity_key, "Only entries about this key (experiment, namespace, metric)")
       ->type_name("KEY");
-  app.add_option("--limit", o->limit, "Only the newest N entries")->type_name("N")->group(kFilter);
+  app.add_option("--limit", o->limit, "Only the newest N entries (N >= 1)")->type_name("N")->group(kFilter);
   add_format_option(app, o->format, {F::human, F::json, F::csv});
   on_run(app, context, o, run_audit);
 }
@@ -490,6 +494,10 @@ std::unique_ptr<CLI::App> build_app(CliContext& context) {
   app->set_help_flag("-h,--help", "Print this help and exit");
   app->require_subcommand(1);
   app->fallthrough();
+  // CLI11's own usage errors in expt's form: "error: ...", then where to read more.
+  app->failure_message([](const CLI::App*, const CLI::Error& e) {
+    return "error: " + std::string(e.what()) + "\nrun `expt help` or `expt COMMAND --help` for usage\n";
+  });
   context.registry_flags.push_back(add_registry_option(*app, context.registry));
   add_color_option(*app, context.color);
   for (const SubcommandEntry& entry : subcommand_table()) {

@@ -62,8 +62,18 @@ void print_entities(const AssignOptions& options, const AssignmentSnapshot& snap
 }  // namespace
 
 ExitCode run_assign(const AssignOptions& options, Io& io) {
-  if (options.entities.empty() == options.input.empty()) {
-    return report(io, Error::invalid("give entity IDs as arguments or --input FILE (or -), not both"));
+  if (options.entities.empty() && options.input.empty()) {
+    return report(io, Error::invalid("no entity to assign: give entity IDs as arguments (expt assign user-7) or "
+                                     "--input FILE (or - for stdin)"));
+  }
+  if (!options.entities.empty() && !options.input.empty()) {
+    return report(io, Error::invalid("give entity IDs as arguments or --input, not both"));
+  }
+  if (!options.input.empty() && options.format_given &&
+      (options.format == OutputFormat::human || options.format == OutputFormat::json)) {
+    return report(io, Error::invalid(fmt::format("--format {} cannot be used with --input: streamed assignments are "
+                                                 "csv (the default) or jsonl",
+                                                 to_string(options.format))));
   }
   if (!options.column.empty() && options.input.empty()) {
     return report(io, Error::invalid("--column needs --input"));

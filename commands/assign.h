@@ -20,6 +20,7 @@ struct AssignOptions {
   std::string input;                    // file or "-"; empty: use `entities`
   std::string column;                   // CSV column holding the IDs; empty: one ID per line
   OutputFormat format = OutputFormat::human;  // --input: csv (default) or jsonl
+  bool format_given = false;  // --format was on the command line (with --input only csv and jsonl exist)
 };
 
 ExitCode run_assign(const AssignOptions& options, Io& io);

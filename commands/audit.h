@@ -1,6 +1,7 @@
 #pragma once
 // `expt audit [KEY]`: the append-only audit log (who changed what, when), oldest first.
 
+#include <optional>
 #include <string>
 
 #include "commands/command.h"
@@ -11,7 +12,7 @@ namespace expt {
 struct AuditOptions {
   RegistryOptions registry;
   std::string entity_key;  // empty: everything
-  size_t limit = 0;        // 0: all; otherwise the newest N
+  std::optional<long long> limit;  // the newest N (at least 1); none: all
   OutputFormat format = OutputFormat::human;
 };
 

@@ -56,7 +56,11 @@ ExitCode run_power(const PowerOptions& options, Io& io) {
     return report(io, Error::invalid(fmt::format("--mde-type must be relative or absolute, got '{}'", options.mde_type)));
   }
   if (!options.baseline) return report(io, Error::invalid("--baseline is required (a rate for conversion, a mean for mean)"));
-  if (options.mde.has_value() == options.sample_size.has_value()) {
+  if (!options.mde && !options.sample_size) {
+    return report(io, Error::invalid("missing --mde or --sample-size: give --mde to get the sample size needed, or "
+                                     "--sample-size to get the smallest detectable effect"));
+  }
+  if (options.mde && options.sample_size) {
     return report(io, Error::invalid("give --mde (to get the sample size) or --sample-size (to get the MDE), not both"));
   }
   PowerQuestion q{*type, *options.baseline, options.std_dev, options.alpha, options.power, options.ratio};

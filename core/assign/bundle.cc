@@ -124,13 +124,33 @@ Result<json> apply_bundle_diff(const json& base, const json& patch, const std::s
   }
   auto values = check_bundle_bounds(base, name);
   if (!values) return std::move(values).error();
+  // A diff names the bundle it applies to in its leading `test` operations: say which one is
+  // wanted instead of JSON Patch's bare "unsuccessful".
+  const std::string base_version = base.contains("bundle_version") ? base["bundle_version"].dump() : "?";
+  for (const json& op : patch) {
+    if (!op.is_object() || op.value("op", json()) != "test" || !op.contains("value")) break;
+    const json path = op.value("path", json());
+    const json& wanted = op["value"];
+    if (path == "/bundle_version" && base.value("bundle_version", json()) != wanted) {
+      return Error::invalid("this diff applies to bundle version " + wanted.dump() + ", but the bundle is version " +
+                                base_version + ": apply the diffs in order, or load the newer bundle whole",
+                            SourceLocation{name}, "bundle_version");
+    }
+    if (path == "/content_hash" && base.value("content_hash", json()) != wanted) {
+      return Error::invalid("this diff applies to a bundle with content_hash " + wanted.dump() + ", but the bundle " +
+                                "(version " + base_version + ") has " + base.value("content_hash", json()).dump() +
+                                ": it was published from another registry or folder; load a full bundle",
+                            SourceLocation{name}, "content_hash");
+    }
+  }
   json result = base;
   size_t total = *values;
   size_t index = 0;
+  std::string at;
   try {
     // One operation at a time, so that the size is known before each one runs.
     for (const json& op : patch) {
-      const std::string at = "diff operation " + std::to_string(index++);
+      at = "diff operation " + std::to_string(index++);
       if (!op.is_object() || !op.contains("op") || !op["op"].is_string()) {
         return Error::invalid(at + " is not an RFC 6902 operation", SourceLocation{name});
       }
@@ -151,9 +171,10 @@ Result<json> apply_bundle_diff(const json& base, const json& patch, const std::s
       result.patch_inplace(json::array({op}));
     }
   } catch (const json::exception& e) {
-    std::string base_version = base.contains("bundle_version") ? base["bundle_version"].dump() : "?";
-    return Error::invalid("diff does not apply to bundle version " + base_version + ": " + e.what(),
-                          SourceLocation{name});
+    // nlohmann's "[json.exception.other_error.501] unsuccessful: ..." without its tag.
+    std::string detail = e.what();
+    if (detail.starts_with("[json.exception.")) detail.erase(0, detail.find("] ") + 2);
+    return Error::invalid(at + " does not apply to bundle version " + base_version + ": " + detail, SourceLocation{name});
   }
   auto verified = verify_bundle(result, name);
   if (!verified) return std::move(verified).error();

@@ -69,7 +69,8 @@ TEST_CASE("assign needs either IDs or --input", "[assign]") {
   AssignOptions options;
   options.registry = h.registry;
   CHECK(run_assign(options, h.io) == ExitCode::bad_input);
-  CHECK(h.err.str() == "error: give entity IDs as arguments or --input FILE (or -), not both\n");
+  CHECK(h.err.str() ==
+        "error: no entity to assign: give entity IDs as arguments (expt assign user-7) or --input FILE (or - for stdin)\n");
 }
 
 }  // namespace

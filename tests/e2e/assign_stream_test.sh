@@ -49,7 +49,15 @@ expect_stdout_has '{"entity_id":"\"quoted\"","namespace":"checkout",'
 # Usage errors.
 expt assign user-1 --input "$WORK/ids.txt"
 expect_rc 2
-expect_stderr_equals "error: give entity IDs as arguments or --input FILE (or -), not both"
+expect_stderr_equals "error: give entity IDs as arguments or --input, not both"
+expt assign --namespace checkout
+expect_rc 2
+expect_stderr_equals "error: no entity to assign: give entity IDs as arguments (expt assign user-7) or --input FILE (or - for stdin)"
+# Streamed output is csv or jsonl: asking for another format is an error, not silently csv.
+expt assign --input "$WORK/ids.txt" --format human
+expect_rc 2
+expect_stderr_equals "error: --format human cannot be used with --input: streamed assignments are csv (the default) or jsonl"
+expect_stdout_empty
 expt assign --input "$WORK/missing.txt"
 expect_rc 2
 expect_stderr_equals "$WORK/missing.txt: error: cannot read '$WORK/missing.txt'"

@@ -76,7 +76,8 @@ expect_rc 2
 expect_stderr_has "$WORK/tampered.json: error: bundle content does not match its content_hash"
 run "$EVALUATE_BUNDLE" "$B/bundle-2.json" --diff "$B/diff-1-2.json" user-7
 expect_rc 2
-expect_stderr_has "diff does not apply to bundle version 2"
+expect_stderr_has "this diff applies to bundle version 1, but the bundle is version 2: apply the diffs in order, or load the newer bundle whole"
+[ "$(grep -c "json.exception" "$ERR")" -eq 0 ] || fail "a raw nlohmann exception reached the user"
 
 # A published version file is never overwritten with other bytes.
 echo '{}' >"$WORK/mirror/bundle-2.json"

@@ -112,4 +112,16 @@ expect_stdout_lines 6
 expect_stdout_has 'stop,experiment,checkout-cta-color,"{""from"":""running"",""reason"":""reached sample size"",""slots"":""300-499"",""to"":""stopped""}"'
 expect_stdout_has ",ci,archive,"
 
+# audit: a key nothing has is an error with the closest key, not an empty table; --limit is checked.
+expt audit checkout-cta-colr
+expect_rc 2
+expect_stderr_equals "error: no experiment, namespace, metric or holdout 'checkout-cta-colr' in the registry (did you mean 'checkout-cta-color'?)"
+expect_stdout_empty
+expt audit --limit -1
+expect_rc 2
+expect_stderr_equals "error: --limit must be a whole number of at least 1, got -1"
+expt audit --limit 2 --format csv
+expect_rc 0
+expect_stdout_lines 3
+
 pass

@@ -19,6 +19,9 @@ expect_stderr_equals "error: a mean metric needs a positive standard deviation (
 expt power --baseline 0.05 --mde 0.1 --sample-size 100
 expect_rc 2
 expect_stderr_equals "error: give --mde (to get the sample size) or --sample-size (to get the MDE), not both"
+expt power --baseline 0.05
+expect_rc 2
+expect_stderr_equals "error: missing --mde or --sample-size: give --mde to get the sample size needed, or --sample-size to get the smallest detectable effect"
 expt power --baseline 0.95 --mde 0.1
 expect_rc 2
 expect_stderr_equals "error: baseline 0.95 plus the effect 0.095 is not a rate below 1"

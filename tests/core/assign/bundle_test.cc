@@ -103,7 +103,17 @@ TEST_CASE("a diff refuses a base other than its own", "[bundle]") {
   json v3 = publish(state, 3);
   auto wrong = apply_bundle_diff(v1, bundle_diff(v2, v3), "diff-2-3.json");
   REQUIRE_FALSE(wrong);
-  CHECK(wrong.error().message.find("diff does not apply to bundle version 1") == 0);
+  CHECK(wrong.error().message ==
+        "this diff applies to bundle version 2, but the bundle is version 1: apply the diffs in order, or load the "
+        "newer bundle whole");
+  CHECK(wrong.error().field == "bundle_version");
+  // Same version, other content (another registry's bundle 2): named by content_hash.
+  json other_v2 = v2;
+  other_v2["content_hash"] = "xxh128:00000000000000000000000000000000";
+  auto other = apply_bundle_diff(other_v2, bundle_diff(v2, v3), "diff-2-3.json");
+  REQUIRE_FALSE(other);
+  CHECK(other.error().field == "content_hash");
+  CHECK(other.error().message.find("published from another registry or folder") != std::string::npos);
   CHECK(apply_bundle_diff(v2, bundle_diff(v2, v3), "diff-2-3.json"));
 }
 
