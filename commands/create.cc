@@ -6,6 +6,7 @@
 
 #include "commands/render.h"
 #include "commands/spec_files.h"
+#include "core/base/excerpt.h"
 #include "core/registry/spec_sync.h"
 #include "core/check/spec_validator.h"
 
@@ -15,6 +16,9 @@ namespace {
 
 // Returned from the planner to abort the transaction after findings were collected.
 Error rejected() { return Error::invalid("specs rejected"); }
+
+// A changed value on one line: compact JSON, long values cut (the audit log keeps them whole).
+std::string shown_value(const nlohmann::json& value) { return excerpt(value.dump(), 80); }
 
 std::string past_tense(SyncAction a, bool dry_run) {
   if (dry_run) return a == SyncAction::create ? "would create" : "would update";
@@ -31,6 +35,16 @@ void print_plan(const SyncPlan& plan, const std::vector<Error>& warnings, const 
     for (const SyncItem& item : plan.items) {
       nlohmann::json j{{"kind", item.kind}, {"key", item.key}, {"action", to_string(item.action)}};
       if (!item.changed_fields.empty()) j["changed_fields"] = item.changed_fields;
+      if (!item.changes.empty()) {
+        nlohmann::json changes = nlohmann::json::array();
+        for (const FieldChange& c : item.changes) {
+          nlohmann::json change{{"field", c.field}};
+          if (c.before) change["old"] = *c.before;
+          if (c.after) change["new"] = *c.after;
+          changes.push_back(std::move(change));
+        }
+        j["changes"] = std::move(changes);
+      }
       if (!item.note.empty()) j["note"] = item.note;
       items.push_back(std::move(j));
     }
@@ -50,6 +64,10 @@ void print_plan(const SyncPlan& plan, const std::vector<Error>& warnings, const 
       line += ")";
     }
     io.out << line << '\n';
+    for (const FieldChange& c : item.changes) {
+      io.out << fmt::format("  {}: {} -> {}\n", c.field, c.before ? shown_value(*c.before) : "(absent)",
+                            c.after ? shown_value(*c.after) : "(removed)");
+    }
     if (!item.note.empty()) io.out << "  note: " << item.note << '\n';
   }
   if (created + updated == 0) {

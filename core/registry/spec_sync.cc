@@ -37,6 +37,38 @@ std::vector<std::string> changed_fields(const json& before, const json& after) {
   return fields;
 }
 
+// "/variants/1/config/cta_color" -> "variants[1].config.cta_color"; "-" (append) -> "[+]".
+std::string dotted(const std::string& pointer) {
+  std::string out;
+  size_t start = 1;
+  while (start <= pointer.size()) {
+    size_t end = pointer.find('/', start);
+    if (end == std::string::npos) end = pointer.size();
+    std::string token = pointer.substr(start, end - start);
+    for (size_t at = 0; (at = token.find("~1", at)) != std::string::npos;) token.replace(at, 2, "/");
+    for (size_t at = 0; (at = token.find("~0", at)) != std::string::npos;) token.replace(at, 2, "~");
+    const bool index = !token.empty() && std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (token == "-") out += "[+]";
+    else if (index) out += "[" + token + "]";
+    else out += (out.empty() ? "" : ".") + token;
+    start = end + 1;
+  }
+  return out;
+}
+
+std::vector<FieldChange> field_changes(const json& before, const json& after) {
+  std::vector<FieldChange> changes;
+  for (const json& op : json::diff(before, after)) {
+    const std::string path = op["path"].get<std::string>();
+    const std::string kind = op["op"].get<std::string>();
+    FieldChange change{dotted(path), std::nullopt, std::nullopt};
+    if (kind == "replace" || kind == "remove") change.before = before.at(json::json_pointer(path));
+    if (kind == "replace" || kind == "add") change.after = op["value"];
+    changes.push_back(std::move(change));
+  }
+  return changes;
+}
+
 std::string join(const std::vector<std::string>& words) {
   std::string out;
   for (const std::string& w : words) {
@@ -54,7 +86,7 @@ AuditEntry audit(const AuditStamp& stamp, std::string action, std::string kind, 
 // record must be written.
 bool diff_item(SyncPlan& plan, const AuditStamp& stamp, std::string kind, const std::string& key,
                const json* before, const json& after) {
-  SyncItem item{kind, key, SyncAction::create, {}, {}};
+  SyncItem item{kind, key, SyncAction::create, {}, {}, {}};
   if (before == nullptr) {
     plan.changes.audit.push_back(audit(stamp, "create", kind, key, json{{"spec", after}}));
   } else if (*before == after) {
@@ -62,6 +94,7 @@ bool diff_item(SyncPlan& plan, const AuditStamp& stamp, std::string kind, const 
   } else {
     item.action = SyncAction::update;
     item.changed_fields = changed_fields(*before, after);
+    item.changes = field_changes(*before, after);
     plan.changes.audit.push_back(audit(stamp, "update", kind, key, json{{"patch", json::diff(*before, after)}}));
   }
   bool write = item.action != SyncAction::unchanged;

@@ -5,6 +5,7 @@
 // a running or stopped experiment; the slot count of a namespace with claims; the global
 // holdout while experiments run) is refused, as is any change to an archived experiment.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,11 +17,19 @@ namespace expt {
 enum class SyncAction { create, update, unchanged };
 std::string_view to_string(SyncAction);
 
+// One changed value of an update: `before` or `after` is null when the field was added or removed.
+struct FieldChange {
+  std::string field;  // dotted, as diagnostics name fields: "variants[1].config.cta_color"
+  std::optional<nlohmann::json> before;
+  std::optional<nlohmann::json> after;
+};
+
 struct SyncItem {
   std::string kind;  // "namespace", "metric", "experiment", "global_holdout"
   std::string key;
   SyncAction action = SyncAction::unchanged;
   std::vector<std::string> changed_fields;  // top-level fields that differ, for updates
+  std::vector<FieldChange> changes;          // every changed value, for updates
   std::string note;                         // e.g. "slots 0-199 released; run expt allocate x"
 };
 

@@ -26,6 +26,26 @@ expt create --dry-run --format json "$FIXTURES/specs"
 expect_rc 0
 expect_stdout_has '"unchanged": 23'
 
+# --dry-run shows each changed value, old and new, down to nested fields; nothing is written.
+mkdir -p "$WORK/changed"
+sed 's/owner_team: search-relevance/owner_team: search-quality/; s/snippet_length: 80/snippet_length: 120/' \
+  "$FIXTURES/specs/search.yaml" >"$WORK/changed/search.yaml"
+remember_registry
+expt create --dry-run "$WORK/changed"
+expect_rc 0
+expect_stdout_equals 'would update experiment search-ranker-v2 (owner_team)
+  owner_team: "search-relevance" -> "search-quality"
+would update experiment search-snippets (variants)
+  variants[1].config.snippet_length: 80 -> 120
+would update experiment search-holdout (owner_team)
+  owner_team: "search-relevance" -> "search-quality"
+dry run: 0 created, 3 updated, 0 unchanged; nothing was written'
+expect_registry_unchanged
+expt create --dry-run --format json "$WORK/changed"
+expect_stdout_has '"field": "variants[1].config.snippet_length"'
+expect_stdout_has '"new": 120'
+expect_stdout_has '"old": 80'
+
 expt allocate --all
 expect_rc 0
 expect_stdout_equals "allocated search-ranker-v2: slots 0-499 (500 of 1000) in namespace search-ranking
