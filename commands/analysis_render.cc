@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "commands/analysis_numbers.h"
+#include "commands/color.h"
 #include "commands/render.h"
 
 namespace expt {
@@ -17,34 +19,26 @@ json number(const std::optional<double>& v) { return v ? json(*v) : json(nullptr
 
 bool is_percentage(const MetricSpec& m) { return m.type == MetricType::conversion; }
 
-// Metric values for people: rates as percentages, others with 4 significant digits.
-std::string show_value(const std::optional<double>& v, const MetricSpec& m) {
-  if (!v) return "-";
-  if (is_percentage(m)) return fmt::format("{:.2f}%", *v * 100);
-  return fmt::format("{:.4g}", *v);
+// Breaks `text` at spaces into lines of at most `width` columns; continuation lines are indented.
+std::string wrapped(const std::string& text, size_t width = 100, size_t indent = 2) {
+  const size_t lead = std::min(text.find_first_not_of(' '), text.size());
+  std::string out, line(lead, ' ');
+  size_t start = lead;
+  while (start < text.size()) {
+    size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    std::string word = text.substr(start, end - start);
+    if (line.size() > lead && line.size() + 1 + word.size() > width) {
+      out += line + "\n";
+      line = std::string(lead + indent, ' ') + word;
+    } else {
+      line += (line.size() > lead ? " " : "") + word;
+    }
+    start = end + 1;
+  }
+  return out + line + "\n";
 }
 
-std::string show_percent(const std::optional<double>& v) { return v ? fmt::format("{:+.2f}%", *v * 100) : "-"; }
-
-std::string show_p(const std::optional<double>& p) {
-  if (!p) return "-";
-  if (*p < 0.0001) return "<0.0001";
-  return fmt::format("{:.4f}", *p);
-}
-
-std::string show_interval(const std::optional<double>& lo, const std::optional<double>& hi, bool percent,
-                          const MetricSpec& m) {
-  if (!lo || !hi) return "-";
-  if (percent) return fmt::format("[{:+.2f}%, {:+.2f}%]", *lo * 100, *hi * 100);
-  if (is_percentage(m)) return fmt::format("[{:+.3f}pp, {:+.3f}pp]", *lo * 100, *hi * 100);
-  return fmt::format("[{:+.4g}, {:+.4g}]", *lo, *hi);
-}
-
-std::string show_difference(const std::optional<double>& d, const MetricSpec& m) {
-  if (!d) return "-";
-  if (is_percentage(m)) return fmt::format("{:+.3f}pp", *d * 100);
-  return fmt::format("{:+.4g}", *d);
-}
 
 std::string metric_title(const MetricResult& m) {
   std::string title = fmt::format("{} ({}, {}", m.metric.key, to_string(m.metric.type), to_string(m.binding.role));
@@ -65,21 +59,40 @@ std::string metric_title(const MetricResult& m) {
 std::string summary_lines(const AnalysisContext& c) {
   const ExposureCounts& x = c.exposures;
   const EventCounts& e = c.events;
-  std::string out;
-  out += fmt::format("exposures: {} rows; {} for other experiments, {} repeated, {} {} in two variants excluded", x.rows,
-                     x.other_experiments, x.repeated, x.conflicting_entities,
-                     x.conflicting_entities == 1 ? "entity" : "entities");
+  std::string out = fmt::format("exposures: {} rows\n  not counted: {} for other experiments, {} repeated, {} {} in two "
+                                "variants excluded",
+                                x.rows, x.other_experiments, x.repeated, x.conflicting_entities,
+                                x.conflicting_entities == 1 ? "entity" : "entities");
   if (x.recomputed > 0) {
-    out += fmt::format("; {} variants recomputed by hashing from the registry ({} not assigned to this experiment)",
+    out += fmt::format("\n  {} variants recomputed by hashing from the registry ({} not assigned to this experiment)",
                        x.recomputed, x.not_assigned);
   }
   if (x.bad_rows > 0) out += fmt::format("; {} bad rows skipped", x.bad_rows);
   out += "\n";
-  out += fmt::format("events: {} rows; {} counted, {} duplicates removed, {} before exposure, {} of unexposed entities, "
-                     "{} of other types",
+  out += fmt::format("events: {} rows, {} counted\n  not counted: {} duplicates, {} before exposure, {} of unexposed "
+                     "entities, {} of other types",
                      e.rows, e.counted, e.duplicates, e.before_exposure, e.unexposed, e.other_event_types);
   if (e.bad_rows > 0) out += fmt::format(", {} bad rows skipped", e.bad_rows);
   return out + "\n";
+}
+
+std::string verdict_word(const MetricResult& m, const TreatmentResult& t) {
+  const Verdict v = verdict_of(m, t);
+  if (v == Verdict::no_result) return std::string(to_string(t.comparison.status));
+  return std::string(to_string(v));
+}
+
+// Markdown: the word with a mark, so a harm never looks like a win.
+std::string verdict_markdown(const MetricResult& m, const TreatmentResult& t) {
+  switch (verdict_of(m, t)) {
+    case Verdict::better: return "✅ better";
+    case Verdict::worse: return "❌ **worse**";
+    case Verdict::breach: return "🚨 **breach**";
+    case Verdict::at_risk: return "⚠️ at risk";
+    case Verdict::not_significant: return "not significant";
+    case Verdict::no_result: return std::string(to_string(t.comparison.status));
+  }
+  return "";
 }
 
 std::string srm_line(const AnalysisReport& r) {
@@ -88,9 +101,9 @@ std::string srm_line(const AnalysisReport& r) {
   for (size_t i = 0; i < r.variants.size(); ++i) {
     counts += fmt::format("{}{} {} (expected {:.0f})", i ? ", " : "", r.variants[i], r.entities[i], r.srm.expected[i]);
   }
-  return fmt::format("{}sample ratio: {}; chi-square {:.4g}, p = {}{}", r.srm.mismatch ? "!! " : "", counts,
+  return fmt::format("{}sample ratio: chi-square {:.4g}, p = {}{}\n  {}", r.srm.mismatch ? "!! " : "",
                      *r.srm.chi_square, show_p(r.srm.p_value),
-                     r.srm.mismatch ? " < 0.001: SAMPLE RATIO MISMATCH, results are not trustworthy" : "");
+                     r.srm.mismatch ? " < 0.001: SAMPLE RATIO MISMATCH, results are not trustworthy" : "", counts);
 }
 
 json guardrail_json(const GuardrailCheck& g) {
@@ -166,7 +179,8 @@ json analysis_json(const AnalysisContext& c) {
              {"significant", t.significant},
              {"chance_to_beat", number(t.bayesian.chance_to_beat)},
              {"expected_loss", number(t.bayesian.expected_loss)},
-             {"guardrail", t.guardrail ? guardrail_json(*t.guardrail) : json(nullptr)}};
+             {"guardrail", t.guardrail ? guardrail_json(*t.guardrail) : json(nullptr)},
+             {"verdict", verdict_of(m, t) == Verdict::no_result ? to_string(k.status) : to_string(verdict_of(m, t))}};
       comparisons.push_back(std::move(j));
     }
     json metric{{"key", m.metric.key},
@@ -210,51 +224,55 @@ json analysis_json(const AnalysisContext& c) {
         {"threshold", k_srm_threshold}}},
       {"metrics", std::move(metrics)},
       {"guardrail_breaches", c.breaches},
+      {"data_problems", c.data_problems},
       {"auto_stopped", c.auto_stopped}};
 }
 
 std::string analysis_table(const AnalysisContext& c) {
   const AnalysisReport& r = c.report;
+  const bool color = c.color;
   std::ostringstream out;
   const int level = static_cast<int>(std::round(r.options.test.confidence * 100));
-  out << fmt::format("experiment {}: {} variants, {}% intervals, {} correction over primary metrics\n", r.experiment,
-                     r.variants.size(), level, to_string(r.options.correction));
-  out << summary_lines(c) << srm_line(r) << "\n";
+  out << wrapped(fmt::format("experiment {}: {} variants, {}% intervals, {} correction over primary metrics",
+                             r.experiment, r.variants.size(), level, to_string(r.options.correction)));
+  for (const std::string& p : c.data_problems) out << paint(wrapped("!! NO DATA: " + p), Paint::red, color);
+  std::istringstream summary(summary_lines(c) + srm_line(r));
+  for (std::string line; std::getline(summary, line);) {
+    out << (line.starts_with("!!") ? paint(wrapped(line), Paint::red, color) : wrapped(line));
+  }
   for (const MetricResult& m : r.metrics) {
-    out << "\n" << metric_title(m) << "\n";
-    Table table({"VARIANT", "N", "VALUE", fmt::format("{}% CI", level), "DIFF", fmt::format("DIFF {}% CI", level), "LIFT",
-                 fmt::format("LIFT {}% CI", level), "P", "P ADJ", "P(BEAT)", "LOSS", ""});
+    const MetricNumbers numbers(m);
+    out << "\n" << paint(metric_title(m), Paint::bold, color) << "\n";
+    Table variants({"VARIANT", "N", "VALUE", fmt::format("{}% CI", level)});
     for (size_t i = 0; i < m.variants.size(); ++i) {
       const VariantEstimate& v = m.variants[i];
       std::string label = r.variants[i];
       if (i == 0 && label != "control") label += " (control)";
-      std::vector<std::string> row{label, std::to_string(v.n),
-                                   show_value(v.value, m.metric), show_interval(v.ci_low, v.ci_high, false, m.metric)};
-      if (i == 0) {
-        row.insert(row.end(), {"", "", "", "", "", "", "", "", ""});
-        row[3] = v.ci_low ? fmt::format("[{}, {}]", show_value(v.ci_low, m.metric), show_value(v.ci_high, m.metric)) : "-";
-      } else {
-        const TreatmentResult& t = m.treatments[i - 1];
-        const Comparison& k = t.comparison;
-        row[3] = v.ci_low ? fmt::format("[{}, {}]", show_value(v.ci_low, m.metric), show_value(v.ci_high, m.metric)) : "-";
-        std::string mark = t.significant ? "*" : "";
-        if (t.guardrail && t.guardrail->breached) mark = "BREACH";
-        else if (t.guardrail && t.guardrail->at_risk) mark = "at risk";
-        if (k.status != TestStatus::ok) mark = std::string(to_string(k.status));
-        row.insert(row.end(), {show_difference(k.difference, m.metric),
-                               show_interval(k.difference_ci_low, k.difference_ci_high, false, m.metric),
-                               show_percent(k.lift), show_interval(k.lift_ci_low, k.lift_ci_high, true, m.metric),
-                               show_p(k.p_value), show_p(t.adjusted_p_value),
-                               t.bayesian.chance_to_beat ? fmt::format("{:.1f}%", *t.bayesian.chance_to_beat * 100) : "-",
-                               t.bayesian.expected_loss ? fmt::format("{:.3g}", *t.bayesian.expected_loss) : "-", mark});
-      }
-      table.add_row(std::move(row));
+      variants.add_row({label, std::to_string(v.n), numbers.value(v.value), numbers.interval(v.ci_low, v.ci_high)});
     }
-    table.print(out);
+    variants.print(out);
+    if (m.treatments.empty()) continue;
+    Table comparisons({"VS " + r.variants[0], "DIFF", "LIFT", fmt::format("LIFT {}% CI", level), "P", "P ADJ",
+                       "P(BEAT)", "VERDICT"});
+    for (const TreatmentResult& t : m.treatments) {
+      const Comparison& k = t.comparison;
+      const Verdict v = verdict_of(m, t);
+      std::string word = verdict_word(m, t);
+      if (v == Verdict::better) word = paint(word, Paint::green, color);
+      else if (v == Verdict::at_risk) word = paint(word, Paint::yellow, color);
+      else if (is_bad(v)) word = paint(word, Paint::red, color);
+      comparisons.add_row({t.variant, numbers.difference(k.difference), MetricNumbers::lift(k.lift),
+                           MetricNumbers::lift_interval(k.lift_ci_low, k.lift_ci_high), show_p(k.p_value),
+                           show_p(t.adjusted_p_value), show_probability(t.bayesian.chance_to_beat), word});
+    }
+    comparisons.print(out);
   }
-  out << "\n* significant at " << level << "% (primary metrics after " << to_string(r.options.correction)
-      << " correction)\n";
-  for (const std::string& b : c.breaches) out << "!! " << b << "\n";
+  out << "\n"
+      << wrapped(fmt::format("better/worse: significant at {}% in the metric's good/bad direction (primary metrics "
+                             "after {} correction); P(BEAT): Bayesian chance to beat {}; every interval and the "
+                             "expected loss: --format json or csv",
+                             level, to_string(r.options.correction), r.variants[0]));
+  for (const std::string& b : c.breaches) out << paint(wrapped("!! " + b), Paint::red, color);
   if (c.auto_stopped) out << "experiment " << r.experiment << " was stopped (--auto-stop)\n";
   return out.str();
 }
@@ -264,63 +282,71 @@ std::string analysis_markdown(const AnalysisContext& c) {
   std::ostringstream out;
   const int level = static_cast<int>(std::round(r.options.test.confidence * 100));
   out << "## Experiment `" << r.experiment << "`\n\n";
+  for (const std::string& p : c.data_problems) out << "> 🚨 **No data:** " << p << "\n\n";
   std::istringstream summary(summary_lines(c) + srm_line(r) + "\n");
-  for (std::string line; std::getline(summary, line);) out << "- " << line << "\n";
+  for (std::string line; std::getline(summary, line);) {
+    if (line.empty()) continue;
+    const bool nested = line.starts_with("  ");
+    if (nested) line.erase(0, 2);
+    out << (nested ? "  - " : "- ") << (line.starts_with("!! ") ? "🚨 **" + line.substr(3) + "**" : line) << "\n";
+  }
   for (const MetricResult& m : r.metrics) {
+    const MetricNumbers numbers(m);
     out << "\n### " << metric_title(m) << "\n\n";
-    out << "| variant | n | value | diff | " << level << "% CI | lift | " << level
-        << "% CI | p | p adj | P(beat) |\n|---|---:|---:|---:|---|---:|---|---:|---:|---:|\n";
+    out << "| variant | n | value | " << level << "% CI | diff | lift | lift " << level
+        << "% CI | p | p adj | P(beat) | verdict |\n|---|---:|---:|---|---:|---:|---|---:|---:|---:|---|\n";
     for (size_t i = 0; i < m.variants.size(); ++i) {
       const VariantEstimate& v = m.variants[i];
+      out << "| " << r.variants[i] << (i == 0 && r.variants[i] != "control" ? " (control)" : "") << " | " << v.n
+          << " | " << numbers.value(v.value) << " | " << numbers.interval(v.ci_low, v.ci_high) << " | ";
       if (i == 0) {
-        out << "| " << r.variants[i] << (r.variants[i] == "control" ? "" : " (control)") << " | " << v.n << " | "
-            << show_value(v.value, m.metric)
-            << " | | | | | | | |\n";
+        out << "| | | | | | |\n";
         continue;
       }
       const TreatmentResult& t = m.treatments[i - 1];
       const Comparison& k = t.comparison;
-      const std::string name = t.significant ? "**" + r.variants[i] + "**" : r.variants[i];
-      out << "| " << name << " | " << v.n << " | "
-          << show_value(v.value, m.metric) << " | " << show_difference(k.difference, m.metric) << " | "
-          << show_interval(k.difference_ci_low, k.difference_ci_high, false, m.metric) << " | " << show_percent(k.lift)
-          << " | " << show_interval(k.lift_ci_low, k.lift_ci_high, true, m.metric) << " | " << show_p(k.p_value)
-          << " | " << show_p(t.adjusted_p_value) << " | "
-          << (t.bayesian.chance_to_beat ? fmt::format("{:.1f}%", *t.bayesian.chance_to_beat * 100) : "-") << " |\n";
+      out << numbers.difference(k.difference) << " | " << MetricNumbers::lift(k.lift) << " | "
+          << MetricNumbers::lift_interval(k.lift_ci_low, k.lift_ci_high) << " | " << show_p(k.p_value) << " | "
+          << show_p(t.adjusted_p_value) << " | " << show_probability(t.bayesian.chance_to_beat) << " | "
+          << verdict_markdown(m, t) << " |\n";
     }
   }
   if (!c.breaches.empty()) {
     out << "\n";
-    for (const std::string& b : c.breaches) out << "> **" << b << "**\n";
+    for (const std::string& b : c.breaches) out << "> 🚨 **" << b << "**\n";
   }
-  out << "\nSignificant results (" << level << "%, " << to_string(r.options.correction)
-      << "-corrected for primary metrics) are in bold.\n";
+  out << "\n✅ better / ❌ worse: significant at " << level << "% in the metric's good or bad direction ("
+      << to_string(r.options.correction) << "-corrected for primary metrics); 🚨 a guardrail breached; ⚠️ a guardrail "
+      << "at risk.\n";
   return out.str();
 }
 
 std::string analysis_csv(const AnalysisContext& c) {
   const AnalysisReport& r = c.report;
-  Table table({"metric", "type", "role", "variant", "n", "value", "se", "ci_low", "ci_high", "status", "difference",
-               "difference_ci_low", "difference_ci_high", "lift", "lift_ci_low", "lift_ci_high", "p_value",
-               "adjusted_p_value", "z_p_value", "significant", "chance_to_beat", "expected_loss", "guardrail_breached"});
-  auto cell = [](const std::optional<double>& v) { return v ? json(*v).dump() : std::string(); };
+  Table table({"experiment", "metric", "type", "role", "variant", "n", "value", "se", "ci_low", "ci_high", "status",
+               "difference", "difference_ci_low", "difference_ci_high", "lift", "lift_ci_low", "lift_ci_high",
+               "p_value", "adjusted_p_value", "z_p_value", "significant", "chance_to_beat", "expected_loss",
+               "guardrail_breached", "verdict"});
   for (const MetricResult& m : r.metrics) {
     for (size_t i = 0; i < m.variants.size(); ++i) {
       const VariantEstimate& v = m.variants[i];
-      std::vector<std::string> row{m.metric.key, std::string(to_string(m.metric.type)), std::string(to_string(m.binding.role)),
-                                   r.variants[i], std::to_string(v.n), cell(v.value), cell(v.se), cell(v.ci_low),
-                                   cell(v.ci_high)};
+      std::vector<std::string> row{r.experiment, m.metric.key, std::string(to_string(m.metric.type)),
+                                   std::string(to_string(m.binding.role)), r.variants[i], std::to_string(v.n),
+                                   csv_number(v.value), csv_number(v.se), csv_number(v.ci_low), csv_number(v.ci_high)};
       if (i == 0) {
-        row.resize(23);
+        row.resize(25);
       } else {
         const TreatmentResult& t = m.treatments[i - 1];
         const Comparison& k = t.comparison;
-        row.insert(row.end(), {std::string(to_string(k.status)), cell(k.difference), cell(k.difference_ci_low),
-                               cell(k.difference_ci_high), cell(k.lift), cell(k.lift_ci_low), cell(k.lift_ci_high),
-                               cell(k.p_value), cell(t.adjusted_p_value), cell(k.z_p_value),
-                               t.significant ? "true" : "false", cell(t.bayesian.chance_to_beat),
-                               cell(t.bayesian.expected_loss),
-                               t.guardrail ? (t.guardrail->breached ? "true" : "false") : ""});
+        const Verdict verdict = verdict_of(m, t);
+        row.insert(row.end(), {std::string(to_string(k.status)), csv_number(k.difference), csv_number(k.difference_ci_low),
+                               csv_number(k.difference_ci_high), csv_number(k.lift), csv_number(k.lift_ci_low),
+                               csv_number(k.lift_ci_high), csv_number(k.p_value), csv_number(t.adjusted_p_value),
+                               csv_number(k.z_p_value), t.significant ? "true" : "false",
+                               csv_number(t.bayesian.chance_to_beat), csv_number(t.bayesian.expected_loss),
+                               t.guardrail ? (t.guardrail->breached ? "true" : "false") : "",
+                               verdict == Verdict::no_result ? std::string(to_string(k.status))
+                                                              : std::string(to_string(verdict))});
       }
       table.add_row(std::move(row));
     }

@@ -19,6 +19,8 @@ struct AnalysisContext {
   EventCounts events;
   bool auto_stopped = false;
   std::vector<std::string> breaches;  // one sentence per guardrail breach
+  std::vector<std::string> data_problems;  // no exposure for the experiment, a metric without events
+  bool color = false;                      // the table may use ANSI colour
 };
 
 nlohmann::json analysis_json(const AnalysisContext& context);

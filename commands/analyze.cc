@@ -1,16 +1,19 @@
 #include "commands/analyze.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <ostream>
 
 #include <fmt/format.h>
 
 #include "commands/analysis_render.h"
+#include "commands/color.h"
 #include "commands/input_stream.h"
 #include "commands/render.h"
 #include "core/analysis/experiment_analysis.h"
 #include "core/assign/assignment.h"
 #include "core/base/atomic_file.h"
+#include "core/base/excerpt.h"
 #include "core/ingest/column_mapping.h"
 #include "core/ingest/csv_reader.h"
 #include "core/ingest/event_aggregator.h"
@@ -72,6 +75,67 @@ Result<void> check_options(const AnalyzeOptions& options) {
 
 }  // namespace
 
+// "effect-test (6324 rows), other (20 rows)": what an input holds instead, most rows first.
+std::string rows_list(std::vector<std::pair<std::string, int64_t>> names, int64_t untracked) {
+  std::sort(names.begin(), names.end(),
+            [](const auto& l, const auto& r) { return l.second != r.second ? l.second > r.second : l.first < r.first; });
+  std::string out;
+  for (const auto& [name, rows] : names) {
+    out += fmt::format("{}{} ({} row{})", out.empty() ? "" : ", ", excerpt(name, 40), rows, rows == 1 ? "" : "s");
+  }
+  if (untracked > 0) out += fmt::format(", and {} rows of further names", untracked);
+  return out;
+}
+
+// What makes the report empty rather than merely inconclusive: no exposure of the experiment, or
+// a bound metric whose event type the events file never has. Each names what the files do hold.
+std::vector<std::string> data_problems(const ExperimentRecord& experiment, const std::vector<MetricSpec>& metrics,
+                                       const ExposureTable& exposures, const EventAggregator& aggregator,
+                                       const AnalysisContext& context, const AnalyzeOptions& options) {
+  std::vector<std::string> problems;
+  int64_t exposed = 0;
+  for (int64_t n : exposures.entities_per_variant) exposed += n;
+  const ExposureCounts& x = context.exposures;
+  if (exposed == 0) {
+    std::string what =
+        fmt::format("no entity is exposed to experiment '{}' in {}", experiment.spec.key, options.exposures);
+    if (x.rows == 0) {
+      what += ": the file has no rows";
+    } else if (x.other_experiments == x.rows) {
+      what += fmt::format(": its {} rows are for other experiments: {}", x.rows,
+                          rows_list(x.other_experiment_names.by_count(), x.other_experiment_names.untracked()));
+    } else {
+      what += fmt::format(" ({} rows read)", x.rows);
+    }
+    problems.push_back(what);
+  }
+  std::vector<std::string> types;
+  for (const MetricSpec& m : metrics) {
+    types.push_back(m.measure.event_type);
+    if (m.denominator) types.push_back(m.denominator->event_type);
+  }
+  const NameTally& others = context.events.other_event_type_names;
+  std::vector<std::pair<std::string, int64_t>> present = others.by_count();
+  for (const std::string& type : types) {
+    const int64_t rows = aggregator.rows_of_event_type(type);
+    bool listed = false;
+    for (const auto& [name, n] : present) listed = listed || name == type;
+    if (rows > 0 && !listed) present.emplace_back(type, rows);
+  }
+  for (const MetricSpec& m : metrics) {
+    std::vector<std::string> own{m.measure.event_type};
+    if (m.denominator && m.denominator->event_type != m.measure.event_type) own.push_back(m.denominator->event_type);
+    for (const std::string& type : own) {
+      if (aggregator.rows_of_event_type(type) > 0) continue;
+      std::string what =
+          fmt::format("metric '{}' has no events: {} has no rows of event type '{}'", m.key, options.events, type);
+      what += present.empty() ? "; it has no rows at all" : "; its event types are " + rows_list(present, others.untracked());
+      problems.push_back(what);
+    }
+  }
+  return problems;
+}
+
 ExitCode run_analyze(const AnalyzeOptions& options, Io& io) {
   if (auto ok = check_options(options); !ok) return report(io, ok.error());
   auto event_columns = parse_column_mapping(options.events_columns, k_event_fields, "--events-columns");
@@ -126,6 +190,9 @@ ExitCode run_analyze(const AnalyzeOptions& options, Io& io) {
     return report(io, ingested.error());
   }
 
+  context.data_problems = data_problems(*experiment, metrics, *exposures, aggregator, context, options);
+  context.color = io.color_out;
+
   AnalysisOptions analysis{TestConfig{options.confidence}, *parse_correction(options.correction)};
   std::vector<MetricAggregate> aggregates = aggregator.finish();
   if (auto unusable = non_finite_metric(aggregates)) return report(io, *unusable);
@@ -177,7 +244,14 @@ ExitCode run_analyze(const AnalyzeOptions& options, Io& io) {
     }
     for (const std::string& b : context.breaches) io.err << b << '\n';
   }
-  return context.report.srm.mismatch || breached ? ExitCode::check_failed : ExitCode::ok;
+  // Missing data is said on stderr whatever the format: a script must not miss it.
+  for (const std::string& p : context.data_problems) {
+    if (options.format != AnalyzeFormat::table || !options.output.empty()) {
+      io.err << paint("no data:", Paint::red, io.color_err) << " " << p << '\n';
+    }
+  }
+  const bool failed = context.report.srm.mismatch || breached || !context.data_problems.empty();
+  return failed ? ExitCode::check_failed : ExitCode::ok;
 }
 
 }  // namespace expt

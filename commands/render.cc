@@ -5,10 +5,17 @@
 namespace expt {
 
 namespace {
-// Columns are padded by code points, so UTF-8 cells line up in a terminal.
+// Columns are padded by code points, so UTF-8 cells line up in a terminal; ANSI colour escapes
+// (ESC [ ... m) take no width.
 size_t display_width(std::string_view s) {
   size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80 ? 1 : 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\033' && i + 1 < s.size() && s[i + 1] == '[') {
+      while (i < s.size() && s[i] != 'm') ++i;
+      continue;
+    }
+    n += (static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 ? 1 : 0;
+  }
   return n;
 }
 }  // namespace

@@ -49,10 +49,15 @@ int EventAggregator::slot_of(std::string_view event_type) const {
   return -1;
 }
 
+int64_t EventAggregator::rows_of_event_type(std::string_view event_type) const {
+  const int slot = slot_of(event_type);
+  return slot < 0 ? 0 : m_slots[static_cast<size_t>(slot)].rows;
+}
+
 int EventAggregator::add_slot(const std::string& event_type) {
   int existing = slot_of(event_type);
   if (existing >= 0) return existing;
-  m_slots.push_back(Slot{event_type, ZeroedArray<Accumulator>(m_exposures.exposures.size())});
+  m_slots.push_back(Slot{event_type, ZeroedArray<Accumulator>(m_exposures.exposures.size()), 0});
   return static_cast<int>(m_slots.size() - 1);
 }
 
@@ -179,9 +184,11 @@ Result<void> EventAggregator::ingest(CsvReader& reader, const ColumnMapping& map
     const int slot = slot_of(at(k_type));
     if (slot < 0) {
       ++counts.other_event_types;
+      counts.other_event_type_names.add(at(k_type));
       continue;
     }
     ++sample_relevant;
+    ++m_slots[static_cast<size_t>(slot)].rows;
     PendingRow& row = batch[pending++];
     row.entity.assign(at(k_entity));
     row.event_id.assign(at(k_event_id));

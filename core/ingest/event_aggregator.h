@@ -19,12 +19,15 @@
 #include "core/stats/sufficient_stats.h"
 #include "core/ingest/zeroed_array.h"
 
+#include "core/base/name_tally.h"
+
 namespace expt {
 
 struct EventCounts {
   int64_t rows = 0;               // data rows read
   int64_t bad_rows = 0;           // skipped as malformed (with skip_bad_rows)
   int64_t other_event_types = 0;  // event types no metric of the experiment uses
+  NameTally other_event_type_names;  // which types those were
   int64_t unexposed = 0;          // events of entities never exposed (or excluded)
   int64_t duplicates = 0;         // repeats of an event_id already counted
   int64_t before_exposure = 0;    // events earlier than the entity's exposure
@@ -51,6 +54,10 @@ class EventAggregator {
   Result<void> ingest(CsvReader& reader, const ColumnMapping& mapping, const IngestOptions& options,
                       EventCounts& counts);
 
+  // Rows read of `event_type` (before deduplication and the exposure filter); 0 for a type no
+  // metric uses.
+  int64_t rows_of_event_type(std::string_view event_type) const;
+
   // The per-variant statistics; every exposed entity counts, with 0 when it had no events.
   std::vector<MetricAggregate> finish();
 
@@ -62,6 +69,7 @@ class EventAggregator {
   struct Slot {  // one event type's per-entity accumulators
     std::string event_type;
     ZeroedArray<Accumulator> entity;
+    int64_t rows = 0;  // rows read of this type
   };
   int slot_of(std::string_view event_type) const;
   int add_slot(const std::string& event_type);

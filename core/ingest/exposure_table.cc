@@ -55,6 +55,7 @@ Result<ExposureTable> read_exposures(CsvReader& reader, const ColumnMapping& map
     }
     if (col[k_exposure_experiment] >= 0 && fields[static_cast<size_t>(col[k_exposure_experiment])] != arms.key) {
       ++counts.other_experiments;
+      counts.other_experiment_names.add(fields[static_cast<size_t>(col[k_exposure_experiment])]);
       continue;
     }
     std::string_view entity = fields[static_cast<size_t>(col[k_exposure_entity])];

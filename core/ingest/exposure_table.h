@@ -16,6 +16,8 @@
 #include "core/ingest/entity_index.h"
 #include "core/base/error.h"
 
+#include "core/base/name_tally.h"
+
 namespace expt {
 
 struct ExperimentArms {
@@ -36,6 +38,7 @@ struct ExposureCounts {
   int64_t rows = 0;               // data rows read
   int64_t bad_rows = 0;           // skipped as malformed (with skip_bad_rows)
   int64_t other_experiments = 0;  // rows for another experiment
+  NameTally other_experiment_names;  // which experiments those rows were for
   int64_t repeated = 0;           // further rows of an entity already exposed to the same variant
   int64_t conflicting_entities = 0;  // entities seen in two variants: excluded from the analysis
   int64_t recomputed = 0;         // rows whose variant came from hashing

@@ -64,7 +64,19 @@ void check_dataset(const std::string& name, const json& expected, const std::str
   for (const json& m : expected["metrics"]) {
     for (const json& c : m["comparisons"]) breach = breach || (!c["guardrail"].is_null() && c["guardrail"]["breached"]);
   }
-  CHECK(code == (expected["srm"]["mismatch"].get<bool>() || breach ? ExitCode::check_failed : ExitCode::ok));
+  // Missing data (no exposure, a metric whose event type the file lacks) is reported and fails.
+  const json& problems = expected["data_problems"];
+  const bool missing = problems["no_exposures"].get<bool>() || !problems["metrics_without_events"].empty();
+  CHECK(code == (expected["srm"]["mismatch"].get<bool>() || breach || missing ? ExitCode::check_failed : ExitCode::ok));
+  size_t expected_problems = problems["metrics_without_events"].size() + (problems["no_exposures"].get<bool>() ? 1 : 0);
+  CHECK(actual["data_problems"].size() >= expected_problems);
+  for (const json& metric : problems["metrics_without_events"]) {
+    bool named = false;
+    for (const json& p : actual["data_problems"]) {
+      named = named || p.get<std::string>().find("metric '" + metric.get<std::string>() + "' has no events") == 0;
+    }
+    CHECK(named);
+  }
 
   for (const char* part : {"exposures", "events"}) {
     for (const auto& [key, value] : expected["data"][part].items()) {

@@ -16,11 +16,37 @@ analyze() { local d=$1 e=$2; shift 2; expt analyze "$e" --events "$A/$d/events.c
 analyze effect effect-test
 expect_rc 0
 expect_stdout_has "experiment effect-test: 2 variants, 95% intervals, holm correction over primary metrics"
-expect_stdout_has "events: 14844 rows; 12451 counted, 379 duplicates removed, 590 before exposure, 144 of unexposed entities, 1280 of other types"
+expect_stdout_has "events: 14844 rows, 12451 counted"
+expect_stdout_has "  not counted: 379 duplicates, 590 before exposure, 144 of unexposed entities, 1280 of other types"
 expect_stdout_has "purchase_conversion (conversion, primary, increase is good)"
 expect_stdout_has "page_load_p95 (percentile, guardrail, p95, decrease is good, tolerates 10% worse)"
-grep -E '^treatment .* \*$' "$OUT" >/dev/null || fail "no significant result marked"
+grep -E '^treatment .*>99\.9% +better$' "$OUT" >/dev/null || fail "no significant result marked better (or P(BEAT) rounded to 100%)"
+expect_stdout_has "treatment  3015  4.376  [3.571, 5.180]"  # one precision per metric
+awk 'length > 100 { exit 1 }' "$OUT" || fail "a line is wider than 100 columns"
+[ "$(grep -c $'\033' "$OUT")" -eq 0 ] || fail "colour escapes in output to a file"
 expect_stderr_empty
+# Every analysis fixture's table fits 100 columns.
+for d in aa effect srm guardrail recompute; do
+  e=$(sed -n 's/^key: //p' "$A/$d/spec.yaml" | tail -1)
+  analyze "$d" "$e"
+  awk 'length > 100 { print; exit 1 }' "$OUT" >&2 || fail "a line of $d's table is wider than 100 columns"
+done
+# --color always paints verdicts; NO_COLOR does not stop an explicit always.
+analyze effect effect-test --color always
+expect_stdout_has $'\033[32mbetter\033[0m'
+run env NO_COLOR=1 "$EXPT" analyze effect-test --events "$A/effect/events.csv" --exposures "$A/effect/exposures.csv" --color auto
+[ "$(grep -c $'\033' "$OUT")" -eq 0 ] || fail "colour with NO_COLOR"
+# Markdown tells a win from a harm in words; CSV has the experiment and round-trip numbers.
+analyze effect effect-test --format markdown
+expect_stdout_has "| ✅ better |"
+expect_stdout_has "| >99.9% |"
+analyze guardrail new-checkout --format markdown
+expect_stdout_has "🚨 **breach**"
+analyze effect effect-test --format csv
+expect_stdout_has "experiment,metric,type,role,variant,"
+expect_stdout_has "effect-test,page_load_p95,percentile,guardrail,control,2984,"
+grep -E '(9{6,}|0{6,})[1-9]' "$OUT" >/dev/null && fail "CSV has float noise"
+expect_stdout_has ",-25.135,"
 for format in json csv markdown; do
   analyze effect effect-test --format "$format"
   expect_rc 0
@@ -34,7 +60,8 @@ expect_stdout_empty
 # Sample ratio mismatch: flagged, exit 1.
 analyze srm skewed
 expect_rc 1
-expect_stdout_has "!! sample ratio: control 2707 (expected 2500), treatment 2292 (expected 2500)"
+expect_stdout_has "!! sample ratio: chi-square"
+expect_stdout_has "  control 2707 (expected 2500), treatment 2292 (expected 2500)"
 expect_stdout_has "SAMPLE RATIO MISMATCH"
 analyze srm skewed --format json
 expect_rc 1
@@ -44,7 +71,9 @@ expect_stderr_has "sample ratio mismatch: p = 4.37e-09 < 0.001"
 remember_registry
 analyze guardrail new-checkout
 expect_rc 1
-expect_stdout_has "!! guardrail error_rate breached in variant treatment: 3.2pp worse (95% CI 2.31pp to 4.08pp), tolerated 0.5pp"
+expect_stdout_has "!! guardrail error_rate breached in variant treatment: 3.2pp worse (95% CI 2.31pp to 4.08pp),"
+expect_stdout_has "  tolerated 0.5pp"
+expect_stdout_has "BREACH"
 expect_registry_unchanged
 analyze guardrail new-checkout --auto-stop --format json
 expect_rc 1
@@ -112,7 +141,6 @@ expt analyze no-such --events x --exposures y
 expect_rc 2
 expect_stderr_equals "error: unknown experiment 'no-such'"
 
-pass
 
 # Extreme but finite values: revenue scaled by 1e90 gives the same p-values as unscaled (Welch's
 # test is scale invariant); scaled by 1e200 the metric is named as too large, exit 2, no report.
@@ -138,3 +166,23 @@ expt analyze effect-test --events "$WORK/scaled.csv" --exposures "$A/effect/expo
 expect_rc 2
 expect_stderr_equals "error: metric 'revenue' cannot be analysed: its values are so large that their variance overflows a double (beyond about 1e150 per entity); rescale the values"
 [ ! -e "$WORK/x200.txt" ] || fail "a report was written for unanalysable values"
+
+# Another experiment's files: no exposure matches. Said first, in red words, with what the files
+# do hold; exit 1; and on stderr for machine formats.
+expt analyze effect-test --events "$A/aa/events.csv" --exposures "$A/aa/exposures.csv"
+expect_rc 1
+# (the table wraps at 100 columns: join the lines to read the sentences)
+joined=$(tr '\n' ' ' <"$OUT" | tr -s ' ')
+sed -n 2p "$OUT" | grep -qF "!! NO DATA: no entity is exposed to experiment 'effect-test' in" \
+  || fail "the missing exposures are not said at the top"
+case "$joined" in *"$A/aa/exposures.csv: its 4212 rows are for other experiments: aa-test (4192 rows), another-experiment (20 rows)"*) ;;
+  *) fail "the exposures problem does not name what the file holds" ;; esac
+case "$joined" in *"metric 'page_load_p95' has no events: $A/aa/events.csv has no rows of event type 'page_load'; its event types are purchase (896 rows), page_view (838 rows)"*) ;;
+  *) fail "the metric without events is not named with the file's event types" ;; esac
+expt analyze effect-test --events "$A/aa/events.csv" --exposures "$A/aa/exposures.csv" --format json
+expect_rc 1
+expect_stderr_has "no data: no entity is exposed to experiment 'effect-test'"
+/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert any("no entity is exposed" in p for p in d["data_problems"])' "$OUT" \
+  || fail "data_problems missing from the JSON report"
+
+pass
