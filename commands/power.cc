@@ -68,7 +68,7 @@ ExitCode run_power(const PowerOptions& options, Io& io) {
     auto n = required_sample_size(q, *options.mde, *mde_type);
     if (!n) return report(io, n.error());
     auto effect = effect_of(q, *options.mde, *mde_type);
-    const double control = std::ceil(*n), treatment = std::ceil(*n * options.ratio);
+    const double control = whole_entities(*n), treatment = whole_entities(*n * options.ratio);
     if (options.format == OutputFormat::json) {
       print_json(io.out, {{"control_n", control},
                           {"treatment_n", treatment},

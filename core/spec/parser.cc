@@ -661,7 +661,8 @@ std::optional<PlanSpec> parse_plan(Document& doc, Reader& r, const Fields::Entry
   }
   if (auto v = f.require("baseline")) p.baseline = r.number(f, *v, "a number > 0", positive).value_or(0);
   if (auto v = f.find("std_dev")) p.std_dev = r.number(f, *v, "a number > 0", positive);
-  if (auto v = f.require("mde")) p.mde = r.number(f, *v, "a number > 0", positive).value_or(0);
+  auto nonzero = [](double x) { return x != 0; };
+  if (auto v = f.require("mde")) p.mde = r.number(f, *v, "a non-zero number (negative: a drop)", nonzero).value_or(0);
   if (auto v = f.find("mde_type")) {
     p.mde_type = r.word(f, *v, parse_mde_type, k_threshold_type_words).value_or(MdeType::relative);
   }

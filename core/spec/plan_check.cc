@@ -26,7 +26,7 @@ Result<PlanCheck> check_plan(const ExperimentSpec& experiment, const MetricSpec&
   PowerQuestion q{metric.type, plan.baseline, plan.std_dev, plan.alpha, plan.power, smallest / control_share};
   auto required = required_sample_size(q, plan.mde, plan.mde_type);
   if (!required) return std::move(required).error();
-  c.required_control_n = *required;
+  c.required_control_n = whole_entities(*required);
   auto reachable = minimum_detectable_effect(q, std::max(c.control_n, 2.0));
   if (!reachable) return std::move(reachable).error();
   c.reachable = *reachable;

@@ -52,13 +52,14 @@ double achieved_power(double d, double control_n, double ratio, double alpha) {
 
 Result<EffectSize> effect_of(const PowerQuestion& q, double mde, MdeType mde_type) {
   if (auto ok = check_question(q); !ok) return std::move(ok).error();
-  if (mde <= 0) return invalid("the minimum detectable effect must be positive");
+  if (mde == 0 || !std::isfinite(mde)) return invalid("the minimum detectable effect must be a non-zero number");
   EffectSize e;
   e.absolute = mde_type == MdeType::relative ? mde * q.baseline : mde;
   e.relative = e.absolute / q.baseline;
   if (q.metric_type == MetricType::conversion) {
     const double p2 = q.baseline + e.absolute;
     if (p2 >= 1) return invalid(fmt::format("baseline {} plus the effect {} is not a rate below 1", q.baseline, e.absolute));
+    if (p2 <= 0) return invalid(fmt::format("baseline {} plus the effect {} is not a rate above 0", q.baseline, e.absolute));
     e.standardized = 2 * std::asin(std::sqrt(p2)) - 2 * std::asin(std::sqrt(q.baseline));
   } else {
     e.standardized = e.absolute / *q.std_dev;

@@ -6,6 +6,7 @@
 // with z the two-sided critical value, and the effect size d = delta / sigma for mean metrics,
 // Cohen's h = 2 asin(sqrt(p2)) - 2 asin(sqrt(p1)) for conversions.
 
+#include <cmath>
 #include <optional>
 
 #include "core/base/error.h"
@@ -32,8 +33,13 @@ struct EffectSize {
 // Errors: a conversion pushed outside (0, 1), a mean metric without std_dev, non-positive inputs.
 Result<EffectSize> effect_of(const PowerQuestion& q, double mde, MdeType mde_type);
 
-// Entities needed in the control variant (the treatment needs ratio times as many).
+// Entities needed in the control variant (the treatment needs ratio times as many), unrounded.
+// `mde` may be negative (a test sized to detect a drop); it may not be 0.
 Result<double> required_sample_size(const PowerQuestion& q, double mde, MdeType mde_type);
+
+// The one rounding rule for sample sizes, used by `expt power` and the plan check alike: whole
+// entities, rounded up, so the stated size reaches at least the stated power.
+inline double whole_entities(double n) { return std::ceil(n); }
 
 // The smallest upward effect detectable with `control_n` entities in control.
 Result<EffectSize> minimum_detectable_effect(const PowerQuestion& q, double control_n);
