@@ -256,6 +256,7 @@ void setup_analyze(CLI::App& app, CliContext& context) {
       ->type_name("METHOD")->group(kStats);
   app.add_flag("--skip-bad-rows", o->skip_bad_rows, "Skip and count malformed rows instead of failing")->group(kStats);
   app.add_flag("--auto-stop", o->auto_stop, "Stop the experiment (audited) when a guardrail is breached")->group(kWhat);
+  app.add_flag("-q,--quiet", o->quiet, "No progress line on the terminal while reading")->group(kOutput);
   app.add_option("--output", o->output, "Write the report to FILE atomically instead of stdout")->type_name("FILE")->group(kOutput);
   add_word_option(app, "--format", o->format,
                   {{"table", AnalyzeFormat::table},

@@ -59,6 +59,8 @@ int main(int argc, char** argv) {
     expt::Io io{std::cin, std::cout, std::cerr, *clock, actor_from_environment()};
     io.color_out = use_color(context.color, STDOUT_FILENO);
     io.color_err = use_color(context.color, STDERR_FILENO);
+    const char* term = std::getenv("TERM");
+    io.err_is_terminal = isatty(STDERR_FILENO) == 1 && !(term != nullptr && std::string_view(term) == "dumb");
     expt::ExitCode code = context.runner(io);
     std::cout.flush();
     return static_cast<int>(code);

@@ -9,6 +9,7 @@
 #include "commands/analysis_render.h"
 #include "commands/color.h"
 #include "commands/input_stream.h"
+#include "commands/progress_line.h"
 #include "commands/render.h"
 #include "core/analysis/experiment_analysis.h"
 #include "core/assign/assignment.h"
@@ -167,29 +168,30 @@ ExitCode run_analyze(const AnalyzeOptions& options, Io& io) {
   std::optional<Oracle> oracle_state = make_oracle(*state, *experiment);
   VariantOracle oracle;
   if (oracle_state) oracle = [&oracle_state](std::string_view entity) { return (*oracle_state)(entity); };
-  const IngestOptions ingest{options.skip_bad_rows};
+  IngestOptions ingest{options.skip_bad_rows, {}};
+  ProgressLine progress(io.err, io.err_is_terminal && !options.quiet);
 
   AnalysisContext context;
   auto exposures_in = open_input(options.exposures, io.in);
   if (!exposures_in) return report(io, exposures_in.error());
   CsvReader exposure_reader(*exposures_in->stream, options.exposures);
+  ingest.progress = progress.for_file(options.exposures, input_size(options.exposures));
   auto exposures = read_exposures(exposure_reader, *exposure_columns, arms, oracle_state ? &oracle : nullptr, ingest,
                                   context.exposures);
   if (!exposures) return report(io, exposures.error());
 
   EventAggregator aggregator(*exposures, metrics, arms.variants.size());
-  std::error_code size_error;
-  if (options.events != "-") {
-    const auto bytes = std::filesystem::file_size(options.events, size_error);
-    if (!size_error) aggregator.expect_input_bytes(static_cast<int64_t>(bytes));
-  }
+  const int64_t event_bytes = input_size(options.events);
+  if (event_bytes > 0) aggregator.expect_input_bytes(event_bytes);
   auto events_in = open_input(options.events, io.in);
   if (!events_in) return report(io, events_in.error());
   CsvReader event_reader(*events_in->stream, options.events);
+  ingest.progress = progress.for_file(options.events, event_bytes);
   if (auto ingested = aggregator.ingest(event_reader, *event_columns, ingest, context.events); !ingested) {
     return report(io, ingested.error());
   }
 
+  progress.clear();
   context.data_problems = data_problems(*experiment, metrics, *exposures, aggregator, context, options);
   context.color = io.color_out;
 

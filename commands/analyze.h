@@ -25,6 +25,7 @@ struct AnalyzeOptions {
   std::string correction = "holm";  // holm | bh | none
   bool skip_bad_rows = false;
   bool auto_stop = false;
+  bool quiet = false;  // no progress line on the terminal
   AnalyzeFormat format = AnalyzeFormat::table;
   std::string output;  // file written atomically; empty: stdout
 };

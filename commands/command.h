@@ -34,6 +34,7 @@ struct Io {
   std::string actor;  // who is recorded in the audit log
   bool color_out = false;  // stdout takes ANSI colour
   bool color_err = false;  // stderr takes ANSI colour
+  bool err_is_terminal = false;  // stderr is a terminal: progress lines may be drawn there
 
   AuditStamp stamp() const;
 };

@@ -169,6 +169,9 @@ Result<void> EventAggregator::ingest(CsvReader& reader, const ColumnMapping& map
     }
     if (!*more) break;
     ++counts.rows;
+    if (options.progress && (counts.rows - rows_before) % IngestOptions::k_progress_rows == 0) {
+      options.progress(reader.bytes_read(), counts.rows - rows_before);
+    }
     if (counts.rows - rows_before == k_sample_rows && m_expected_bytes > 0) {
       // Project the relevant rows of the whole input from the sample, with 5% to spare.
       const double rows = static_cast<double>(m_expected_bytes) * k_sample_rows / static_cast<double>(reader.bytes_read());
@@ -206,6 +209,7 @@ Result<void> EventAggregator::ingest(CsvReader& reader, const ColumnMapping& map
       if (auto flushed = process(); !flushed) return flushed;
     }
   }
+  if (options.progress) options.progress(reader.bytes_read(), counts.rows - rows_before);
   return process();
 }
 

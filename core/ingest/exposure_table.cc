@@ -42,6 +42,9 @@ Result<ExposureTable> read_exposures(CsvReader& reader, const ColumnMapping& map
     if (!more) return std::move(more).error();
     if (!*more) break;
     ++counts.rows;
+    if (options.progress && counts.rows % IngestOptions::k_progress_rows == 0) {
+      options.progress(reader.bytes_read(), counts.rows);
+    }
     // The error for `field` (one of the k_* positions, or -1 for the whole row), unless bad rows
     // are being skipped, in which case the row is counted and nullopt returned.
     auto bad = [&](int field, std::string message) {
@@ -114,6 +117,7 @@ Result<ExposureTable> read_exposures(CsvReader& reader, const ColumnMapping& map
   for (const Exposure& e : table.exposures) {
     if (e.variant >= 0) ++table.entities_per_variant[static_cast<size_t>(e.variant)];
   }
+  if (options.progress) options.progress(reader.bytes_read(), counts.rows);
   return table;
 }
 

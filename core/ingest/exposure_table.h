@@ -27,6 +27,10 @@ struct ExperimentArms {
 
 struct IngestOptions {
   bool skip_bad_rows = false;  // count malformed rows instead of failing on the first
+  // Called every k_progress_rows rows and once at the end of each file with the bytes and rows
+  // read so far from that file (a progress display; ingest never writes to a terminal itself).
+  std::function<void(int64_t bytes, int64_t rows)> progress;
+  static constexpr int64_t k_progress_rows = 16384;
 };
 
 // The Error for a malformed row at `at`; or, with skip_bad_rows, nullopt after counting the row
