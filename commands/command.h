@@ -39,6 +39,10 @@ struct Io {
   AuditStamp stamp() const;
 };
 
+// render_diagnostic, with "error:" in red and "warning:" in yellow when `color` is set.
+std::string painted_diagnostic(const Error& error, const SourceTexts* sources, bool color,
+                               ShowCode show_code = ShowCode::no);
+
 // Writes the error to io.err (with the source line and a caret when `sources` has the file)
 // and returns ExitCode::bad_input.
 ExitCode report(Io& io, const Error& error, const SourceTexts* sources = nullptr);

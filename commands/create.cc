@@ -54,7 +54,7 @@ void print_plan(const SyncPlan& plan, const std::vector<Error>& warnings, const 
                         {"warnings", findings_to_json(warnings)}});
     return;
   }
-  for (const Error& w : warnings) io.err << render_diagnostic(w, &sources);
+  for (const Error& w : warnings) io.err << painted_diagnostic(w, &sources, io.color_err);
   for (const SyncItem& item : plan.items) {
     if (item.action == SyncAction::unchanged) continue;
     std::string line = fmt::format("{} {} {}", past_tense(item.action, options.dry_run), item.kind, item.key);
@@ -84,7 +84,7 @@ void print_plan(const SyncPlan& plan, const std::vector<Error>& warnings, const 
 ExitCode run_create(const CreateOptions& options, Io& io) {
   SpecInputs inputs = read_spec_inputs(options.inputs, io.in);
   if (!inputs.errors.empty()) {
-    for (const Error& e : inputs.errors) io.err << render_diagnostic(e, &inputs.sources);
+    for (const Error& e : inputs.errors) io.err << painted_diagnostic(e, &inputs.sources, io.color_err);
     io.err << fmt::format("{} error{} in specs; nothing was written\n", inputs.errors.size(),
                           inputs.errors.size() == 1 ? "" : "s");
     return ExitCode::bad_input;
@@ -112,14 +112,14 @@ ExitCode run_create(const CreateOptions& options, Io& io) {
   if (has_errors(findings)) {
     size_t errors = 0;
     for (const Error& f : findings) {
-      io.err << render_diagnostic(f, &inputs.sources);
+      io.err << painted_diagnostic(f, &inputs.sources, io.color_err);
       errors += f.severity == Severity::error ? 1 : 0;
     }
     io.err << fmt::format("{} error{} in specs; nothing was written\n", errors, errors == 1 ? "" : "s");
     return ExitCode::bad_input;
   }
   if (!plan.refusals.empty()) {
-    for (const Error& r : plan.refusals) io.err << render_diagnostic(r);
+    for (const Error& r : plan.refusals) io.err << painted_diagnostic(r, nullptr, io.color_err);
     io.err << "nothing was written\n";
     return ExitCode::bad_input;
   }

@@ -69,7 +69,7 @@ void print_human(const std::vector<Error>& findings, const SpecInputs& inputs, c
   for (const Error& f : findings) {
     if (!previous_file.empty() && f.location.file != previous_file) io.out << '\n';
     previous_file = f.location.file;
-    io.out << render_diagnostic(f, &inputs.sources, ShowCode::yes);
+    io.out << painted_diagnostic(f, &inputs.sources, io.color_out, ShowCode::yes);
   }
   if (!findings.empty()) io.out << '\n';
   io.out << summary_line(summary) << '\n';
@@ -134,7 +134,7 @@ ExitCode run_lint(const LintOptions& options, Io& io) {
   std::vector<Error> findings;
   for (Error& e : inputs.errors) {
     if (e.kind == ErrorKind::io) {
-      io.err << render_diagnostic(e);
+      io.err << painted_diagnostic(e, nullptr, io.color_err);
       unreadable = true;
     } else {
       findings.push_back(std::move(e));

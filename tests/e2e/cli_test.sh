@@ -108,4 +108,22 @@ expect_rc 2
 expect_stderr_has "is not an expt registry"
 [ "$(cat "$WORK/notes.db")" = hello ] || fail "the non-registry file was modified"
 
+# Colour: errors in red with --color always (even with NO_COLOR, which only changes auto); never
+# with --color never, or in auto when the stream is not a terminal.
+expt --registry "$WORK/a.db" show nope --color always
+expect_rc 2
+expect_stderr_has $'\033[31merror:\033[0m unknown namespace'
+run env NO_COLOR=1 "$EXPT" --registry "$WORK/a.db" --color always show nope
+expect_stderr_has $'\033[31merror:'
+expt --registry "$WORK/a.db" show nope
+[ "$(grep -c $'\033' "$ERR")" -eq 0 ] || fail "colour on a stderr that is not a terminal"
+run script -qec "'$EXPT' --registry '$WORK/a.db' show nope" /dev/null
+expect_stdout_has $'\033[31merror:'
+run script -qec "env NO_COLOR=1 '$EXPT' --registry '$WORK/a.db' show nope" /dev/null
+[ "$(grep -c $'\033' "$OUT")" -eq 0 ] || fail "colour with NO_COLOR on a terminal"
+run script -qec "'$EXPT' --registry '$WORK/a.db' show nope --color never" /dev/null
+[ "$(grep -c $'\033' "$OUT")" -eq 0 ] || fail "colour with --color never"
+expt --color sometimes list
+expect_rc 2
+
 pass
