@@ -23,6 +23,7 @@
 #include "commands/lint.h"
 #include "commands/list.h"
 #include "commands/power.h"
+#include "commands/serve.h"
 #include "commands/show.h"
 
 namespace expt {
@@ -285,6 +286,28 @@ void setup_power(CLI::App& app, CliContext& context) {
   on_run(app, context, o, run_power);
 }
 
+void setup_serve(CLI::App& app, CliContext& context) {
+  auto o = std::make_shared<ServeCommandOptions>();
+  app.add_option("--bundles", o->bundles, "The folder `expt export bundle --output` writes")
+      ->required()
+      ->type_name("DIR")
+      ->group(kInput);
+  app.add_option("--listen", o->listen, "Address and port (default 127.0.0.1:8080, loopback only; port 0: any)")
+      ->type_name("HOST:PORT")
+      ->group(kWhat);
+  app.add_option("--heartbeat", o->heartbeat_seconds, "Seconds between heartbeats on idle streams (default 15)")
+      ->type_name("SECONDS")
+      ->group(kWhat);
+  app.add_option("--stream-lifetime", o->stream_lifetime_seconds,
+                 "Seconds before a stream ends and its client reconnects (default 300)")
+      ->type_name("SECONDS")
+      ->group(kWhat);
+  app.add_option("--rescan", o->rescan_seconds, "Seconds between folder rescans besides inotify (default 5)")
+      ->type_name("SECONDS")
+      ->group(kWhat);
+  on_run(app, context, o, run_serve);
+}
+
 void setup_help(CLI::App& app, CliContext& context) {
   app.add_option("command", context.help_topic, "The command (and nested command) to explain")->type_name("COMMAND");
   app.add_flag("--man", context.help_man, "Print the manual page (roff) instead")->group(kOutput);
@@ -315,6 +338,7 @@ const std::vector<SubcommandEntry>& table() {
       {"power", "Check and analyse", "Sample size and minimum detectable effect before launch", setup_power},
       {"audit", "Inspect", "Show the audit log: who changed what, and when", setup_audit},
       {"export", "Export", "Export config bundles for SDKs, assignments and the registry for analysts", setup_export},
+      {"serve", "Export", "Serve a bundle folder over HTTP: bundles, diffs, a push stream, remote assignment", setup_serve},
       {"help", "Help", "Explain a command: its options, examples and exit codes", setup_help},
       {"completion", "Help", "Print a bash or zsh completion script", setup_completion},
   };
@@ -335,7 +359,7 @@ std::string command_path(const CLI::App& app) {
 void finish_command(CLI::App& sub, CliContext& context) {
   const std::string path = command_path(sub);
   if (const CommandDoc* doc = find_command_doc(path)) sub.footer(help_footer_of(*doc));
-  if (sub.get_subcommands({}).empty() && path != "help" && path != "completion") {
+  if (sub.get_subcommands({}).empty() && path != "help" && path != "completion" && path != "serve") {
     context.registry_flags.push_back(add_registry_option(sub, context.registry));
   }
   for (CLI::App* nested : sub.get_subcommands({})) {

@@ -119,6 +119,14 @@ constexpr std::array kExportRegistryExamples{
 };
 constexpr std::array kWriteExits{kOk, ExitMeaning{2, "bad usage, or the output cannot be written; nothing was left half-written"}};
 
+constexpr std::array kServeExamples{
+    CommandExample{"expt serve --bundles bundles/", "Serve bundles/ on http://127.0.0.1:8080 until SIGTERM."},
+    CommandExample{"expt serve --bundles /srv/expt/bundles --listen 0.0.0.0:9000",
+                   "Listen on every interface, port 9000 (put TLS and auth in front)."},
+};
+constexpr std::array kServeExits{ExitMeaning{0, "stopped by SIGTERM or SIGINT"},
+                                 ExitMeaning{2, "bad usage, the folder is missing, or the address cannot be bound"}};
+
 constexpr std::array kHelpExamples{
     CommandExample{"expt help analyze", "analyze's options, examples and exit codes."},
     CommandExample{"expt help export bundle", "A nested command's help."},
@@ -148,6 +156,7 @@ constexpr std::array kDocs{
     CommandDoc{"export bundle", kExportBundleExamples, kWriteExits},
     CommandDoc{"export assignments", kExportAssignmentsExamples, kWriteExits},
     CommandDoc{"export registry", kExportRegistryExamples, kWriteExits},
+    CommandDoc{"serve", kServeExamples, kServeExits},
     CommandDoc{"help", kHelpExamples, kHelpExits},
     CommandDoc{"completion", kCompletionExamples, kHelpExits},
 };

@@ -4,6 +4,7 @@
 
 #include "commands/assignment_stream.h"
 #include "commands/render.h"
+#include "core/assign/assignment_json.h"
 
 namespace expt {
 
@@ -26,21 +27,7 @@ void print_entities(const AssignOptions& options, const AssignmentSnapshot& snap
   }
   if (options.format == OutputFormat::json) {
     nlohmann::json all = nlohmann::json::array();
-    for (const std::string& entity : options.entities) {
-      bool held = in_global_holdout(snapshot, entity);
-      nlohmann::json per_layer = nlohmann::json::array();
-      for (size_t layer : layers) {
-        LayerAssignment a = assign_in_layer(snapshot, layer, entity, held);
-        std::string_view experiment = experiment_key(snapshot, a);
-        std::string_view variant = variant_key(snapshot, a);
-        per_layer.push_back({{"namespace", snapshot.layers[layer].key},
-                             {"experiment", experiment.empty() ? nlohmann::json() : nlohmann::json(experiment)},
-                             {"variant", variant.empty() ? nlohmann::json() : nlohmann::json(variant)},
-                             {"slot", a.slot},
-                             {"config", merged_config(snapshot, layer, a)}});
-      }
-      all.push_back({{"entity_id", entity}, {"in_global_holdout", held}, {"layers", per_layer}});
-    }
+    for (const std::string& entity : options.entities) all.push_back(assignment_json(snapshot, layers, entity));
     print_json(io.out, all);
     return;
   }

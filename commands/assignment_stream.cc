@@ -66,23 +66,6 @@ Result<std::shared_ptr<const AssignmentSnapshot>> load_assignment_snapshot(const
   return std::shared_ptr<const AssignmentSnapshot>(std::make_shared<AssignmentSnapshot>(snapshot_from_registry(*state)));
 }
 
-Result<std::vector<size_t>> select_layers(const AssignmentSnapshot& snapshot, const std::vector<std::string>& names) {
-  std::vector<size_t> layers;
-  if (names.empty()) {
-    for (size_t i = 0; i < snapshot.layers.size(); ++i) layers.push_back(i);
-    return layers;
-  }
-  for (const std::string& name : names) {
-    int index = snapshot.layer_index(name);
-    if (index < 0) {
-      std::vector<std::string_view> keys;
-      for (const SnapshotLayer& l : snapshot.layers) keys.push_back(l.key);
-      return Error::not_found(fmt::format("unknown namespace '{}'{}", name, did_you_mean(name, keys)));
-    }
-    layers.push_back(static_cast<size_t>(index));
-  }
-  return layers;
-}
 
 void append_assignment_row(std::string& out, const AssignmentSnapshot& snapshot, size_t layer,
                            std::string_view entity, const LayerAssignment& a, OutputFormat format) {

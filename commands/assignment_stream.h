@@ -12,6 +12,7 @@
 #include "commands/command.h"
 #include "commands/registry_access.h"
 #include "core/assign/assignment.h"
+#include "core/assign/layer_selection.h"
 
 namespace expt {
 
@@ -20,9 +21,6 @@ namespace expt {
 Result<std::shared_ptr<const AssignmentSnapshot>> load_assignment_snapshot(const RegistryOptions& registry,
                                                                           const std::string& bundle_path,
                                                                           const Io& io);
-
-// Indexes of the named layers (all layers when `names` is empty). Error: an unknown namespace.
-Result<std::vector<size_t>> select_layers(const AssignmentSnapshot& snapshot, const std::vector<std::string>& names);
 
 // Receives output in large blocks; returns an Error to stop the stream.
 using ByteSink = std::function<Result<void>(std::string_view)>;

@@ -19,6 +19,7 @@ CORE_MAY_USE = {
     "check": {"base", "assign", "stats", "spec", "registry"},
     "ingest": {"base", "stats", "spec"},
     "analysis": {"base", "assign", "stats", "spec", "ingest"},
+    "serve": {"base", "assign"},
 }
 # Third-party headers the SDK (base and assign) may include: it links only these.
 SDK_FOLDERS = {"base", "assign"}

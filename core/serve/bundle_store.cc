@@ -1,0 +1,124 @@
+#include "core/serve/bundle_store.h"
+
+#include <charconv>
+#include <filesystem>
+
+#include "core/assign/bundle.h"
+#include "core/base/text_file.h"
+
+namespace expt {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// The V of "bundle-V.json", or nullopt for any other name.
+std::optional<int64_t> bundle_file_version(const std::string& name) {
+  constexpr std::string_view prefix = "bundle-", suffix = ".json";
+  if (name.size() <= prefix.size() + suffix.size() || !name.starts_with(prefix) || !name.ends_with(suffix)) {
+    return std::nullopt;
+  }
+  const char* begin = name.data() + prefix.size();
+  const char* end = name.data() + name.size() - suffix.size();
+  int64_t v = 0;
+  auto [at, ec] = std::from_chars(begin, end, v);
+  if (ec != std::errc() || at != end || v < 1) return std::nullopt;
+  return v;
+}
+
+std::string path_in(const std::string& folder, const std::string& name) { return (fs::path(folder) / name).string(); }
+
+}  // namespace
+
+std::shared_ptr<const FolderState> BundleStore::state() const {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  return m_state;
+}
+
+std::string BundleStore::last_problem() const {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  return m_problem;
+}
+
+Result<bool> BundleStore::rescan() {
+  std::shared_ptr<const FolderState> current = state();
+  auto next = std::make_shared<FolderState>(*current);
+  std::string problem;
+  std::error_code ec;
+  fs::directory_iterator it(m_folder, ec);
+  if (ec) return Error::io("cannot read the bundle folder '" + m_folder + "': " + ec.message(), m_folder);
+  for (const fs::directory_entry& entry : it) {
+    auto version = bundle_file_version(entry.path().filename().string());
+    if (!version || next->versions.contains(*version)) continue;
+    const std::string path = entry.path().string();
+    auto text = read_text_file(path);
+    if (!text) continue;  // still being written by an export, or unreadable: the next scan retries
+    auto snapshot = BundleSnapshot::parse(*text, path);
+    if (!snapshot || (*snapshot)->version() != *version) {
+      problem = snapshot ? path + ": bundle_version differs from the file name" : snapshot.error().message;
+      continue;
+    }
+    next->versions[*version] = PublishedVersion{*version, (*snapshot)->content_hash(), text->size()};
+  }
+  // latest.json is written last by an export, and only forwards: it is the published version.
+  const std::string latest_path = path_in(m_folder, "latest.json");
+  bool changed = false;
+  if (auto text = read_text_file(latest_path)) {
+    auto snapshot = BundleSnapshot::parse(*text, latest_path);
+    if (!snapshot) {
+      problem = snapshot.error().message;
+    } else if (!current->latest || (*snapshot)->version() > *current->latest) {
+      const int64_t v = (*snapshot)->version();
+      next->versions.try_emplace(v, PublishedVersion{v, (*snapshot)->content_hash(), text->size()});
+      next->latest = v;
+      next->latest_text = std::make_shared<const std::string>(std::move(*text));
+      next->latest_snapshot = *snapshot;
+      changed = true;
+    }
+  }
+  std::lock_guard<std::mutex> lock(m_mutex);
+  m_state = std::move(next);
+  if (!problem.empty()) m_problem = problem;
+  return changed;
+}
+
+Result<std::string> BundleStore::bundle_text(int64_t version) const {
+  std::shared_ptr<const FolderState> s = state();
+  if (s->latest && version == *s->latest) return *s->latest_text;
+  if (!s->versions.contains(version)) {
+    return Error::not_found("bundle version " + std::to_string(version) + " is not published");
+  }
+  return read_text_file(path_in(m_folder, "bundle-" + std::to_string(version) + ".json"));
+}
+
+ComposedDiff BundleStore::composed_diff(int64_t from, int64_t to) const {
+  std::shared_ptr<const FolderState> s = state();
+  if (from >= to) return {std::nullopt, "version " + std::to_string(from) + " is not older than " + std::to_string(to)};
+  if (!s->versions.contains(from)) return {std::nullopt, "version " + std::to_string(from) + " is not published here"};
+  auto target = s->versions.find(to);
+  if (target == s->versions.end()) return {std::nullopt, "version " + std::to_string(to) + " is not published"};
+  std::string patch = "[";
+  size_t operations = 0;
+  for (int64_t v = from; v < to; ++v) {
+    const std::string name = "diff-" + std::to_string(v) + "-" + std::to_string(v + 1) + ".json";
+    auto text = read_text_file(path_in(m_folder, name));
+    if (!text) return {std::nullopt, "missing " + name};
+    // Published diffs are canonical JSON arrays: splice their elements rather than re-serialise.
+    std::string_view body(*text);
+    while (!body.empty() && (body.back() == '\n' || body.back() == ' ')) body.remove_suffix(1);
+    if (body.size() < 2 || body.front() != '[' || body.back() != ']') return {std::nullopt, name + " is not a JSON array"};
+    body = body.substr(1, body.size() - 2);
+    if (!body.empty()) {
+      if (patch.size() > 1) patch += ',';
+      patch += body;
+    }
+    operations += static_cast<size_t>(std::count(body.begin(), body.end(), '{'));  // an upper bound
+    // A diff as large as the bundle saves nothing: send the bundle.
+    if (patch.size() >= target->second.bytes) return {std::nullopt, "the diffs are larger than the bundle"};
+  }
+  if (operations > k_max_diff_operations) return {std::nullopt, "too many operations"};
+  patch += "]\n";
+  return {std::move(patch), {}};
+}
+
+}  // namespace expt

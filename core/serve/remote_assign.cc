@@ -1,0 +1,75 @@
+#include "core/serve/remote_assign.h"
+
+#include "core/assign/assignment_json.h"
+#include "core/assign/layer_selection.h"
+#include "core/base/excerpt.h"
+
+namespace expt {
+
+using nlohmann::json;
+
+HttpAnswer error_answer(int status, std::string message) {
+  return HttpAnswer{status, json{{"error", std::move(message)}, {"status", status}}};
+}
+
+namespace {
+
+// One entity's answer, or the error answer for its request (`where` names it in a batch).
+HttpAnswer assign_one(const BundleSnapshot& snapshot, const json& request, const std::string& where) {
+  if (!request.is_object()) return error_answer(400, where + "must be an object with entity_id");
+  for (const auto& [field, value] : request.items()) {
+    if (field != "entity_id" && field != "namespaces") {
+      return error_answer(400, where + "unknown field '" + excerpt(field, 40) + "' (fields: entity_id, namespaces)");
+    }
+  }
+  auto entity = request.find("entity_id");
+  if (entity == request.end() || !entity->is_string()) {
+    return error_answer(400, where + "entity_id must be a string (IDs are opaque strings)");
+  }
+  std::vector<std::string> names;
+  if (auto ns = request.find("namespaces"); ns != request.end()) {
+    if (!ns->is_array()) return error_answer(400, where + "namespaces must be a list of namespace keys");
+    for (const json& n : *ns) {
+      if (!n.is_string()) return error_answer(400, where + "namespaces must be a list of namespace keys");
+      names.push_back(n.get<std::string>());
+    }
+  }
+  auto layers = select_layers(snapshot.assignment(), names);
+  if (!layers) return error_answer(400, where + layers.error().message);
+  return HttpAnswer{200, assignment_json(snapshot.assignment(), *layers, entity->get_ref<const std::string&>())};
+}
+
+}  // namespace
+
+HttpAnswer remote_assign(const std::shared_ptr<const BundleSnapshot>& snapshot, std::string_view body, size_t max_batch) {
+  if (!snapshot) return error_answer(503, "no bundle is published in the folder yet");
+  json request = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (request.is_discarded()) return error_answer(400, "the body is not valid JSON");
+  const json* batch = nullptr;
+  if (request.is_array()) batch = &request;
+  if (request.is_object() && request.contains("requests")) {
+    if (request.size() != 1 || !request["requests"].is_array()) {
+      return error_answer(400, "a batch is {\"requests\": [...]} and nothing else");
+    }
+    batch = &request["requests"];
+  }
+  const int64_t version = snapshot->version();
+  if (batch == nullptr) {
+    HttpAnswer one = assign_one(*snapshot, request, "");
+    if (one.status == 200) one.body["bundle_version"] = version;
+    return one;
+  }
+  if (batch->size() > max_batch) {
+    return error_answer(413, "a batch may hold at most " + std::to_string(max_batch) + " requests; this one has " +
+                                 std::to_string(batch->size()));
+  }
+  json assignments = json::array();
+  for (size_t i = 0; i < batch->size(); ++i) {
+    HttpAnswer one = assign_one(*snapshot, (*batch)[i], "requests[" + std::to_string(i) + "]: ");
+    if (one.status != 200) return one;
+    assignments.push_back(std::move(one.body));
+  }
+  return HttpAnswer{200, json{{"bundle_version", version}, {"assignments", std::move(assignments)}}};
+}
+
+}  // namespace expt
