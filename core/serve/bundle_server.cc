@@ -1,6 +1,7 @@
 #include "core/serve/bundle_server.h"
 
 #include <pthread.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <charconv>
@@ -118,6 +119,15 @@ Result<void> BundleServer::start() {
   s.http.new_task_queue = [max_connections] { return new ThreadPerConnection(max_connections); };
   s.http.set_payload_max_length(s.options.max_body_bytes);
   s.http.set_keep_alive_max_count(1000);
+  // The listening socket: SO_REUSEADDR only (cpp-httplib's default adds SO_REUSEPORT, which lets a
+  // second server bind the same port silently), and a deep accept queue afterwards, since the
+  // library listens with a backlog of 5 and a burst of reconnecting clients overflows it.
+  auto listening = std::make_shared<int>(-1);
+  s.http.set_socket_options([listening](int sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    *listening = sock;
+  });
   RouteContext context{s.options, s.store, s.feed, s.metrics, s.started};
   install_routes(s.http, context);
 
@@ -131,6 +141,7 @@ Result<void> BundleServer::start() {
     }
     s.bound_port = s.options.port;
   }
+  if (*listening >= 0) ::listen(*listening, SOMAXCONN);
   s.watch = std::make_unique<FolderWatch>(s.options.folder, s.options.rescan, [&s] { s.refresh(); });
   return {};
 }

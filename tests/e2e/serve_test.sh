@@ -36,6 +36,11 @@ for path in /v1/bundle/9 /v1/bundle/abc /v1/diff/1/9 /nope; do
   expect_stdout_has 'code 404'
 done
 
+# A second server on the same port is refused, not silently sharing it.
+expt serve --bundles "$B" --listen "127.0.0.1:$PORT"
+expect_rc 2
+expect_stderr_has "cannot listen on 127.0.0.1:$PORT"
+
 # The stream: the current version on connect, then each new one, pushed.
 curl -sN "$U/v1/stream" >"$WORK/stream1" &
 CURL1=$!
