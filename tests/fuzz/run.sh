@@ -4,7 +4,8 @@
 # or more; a finding is kept under fixtures/fuzz-findings/ of the build folder for triage.
 # Usage: tests/fuzz/run.sh BUILD_DIR EXPT_BINARY [SECONDS]
 # EXPT_FUZZ_RUNS=N stops each harness after N executions (or SECONDS, whichever comes first);
-# EXPT_FUZZ_HARNESSES="a b" runs only those (spec_parser csv_ingest bundle_loader diff_apply).
+# EXPT_FUZZ_HARNESSES="a b" runs only those (spec_parser csv_ingest bundle_loader diff_apply
+# remote_assign).
 # EXPT_FUZZ_MAX_LEN caps the input size (default 65536).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -19,7 +20,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # Seeds: the fixture specs, heads of the analysis CSVs, and bundles and diffs published from the
 # fixture registry.
-mkdir -p "$work"/{spec_parser,csv_ingest,bundle_loader,diff_apply}
+mkdir -p "$work"/{spec_parser,csv_ingest,bundle_loader,diff_apply,remote_assign}
 cp "$root"/fixtures/specs/*.yaml "$root"/fixtures/specs-invalid/*.yaml "$work/spec_parser/"
 for d in "$root"/fixtures/analysis/*/; do
   name=$(basename "$d")
@@ -36,14 +37,20 @@ export EXPT_REGISTRY="$work/expt.db" EXPT_NOW=2026-11-23T12:00:00Z
 "$expt" export bundle --output "$work/bundles" >/dev/null
 cp "$work"/bundles/bundle-*.json "$work/bundle_loader/"
 cp "$work"/bundles/diff-*.json "$work/diff_apply/"
+# Request bodies for POST /v1/assign: one entity, a batch, namespaces, and near-misses.
+printf '{"entity_id":"user-7"}' >"$work/remote_assign/one"
+printf '{"entity_id":"user-7","namespaces":["checkout","search-ranking"]}' >"$work/remote_assign/namespaces"
+printf '{"requests":[{"entity_id":"a"},{"entity_id":"b","namespaces":["pricing"]}]}' >"$work/remote_assign/batch"
+printf '[{"entity_id":"a"},{"entity_id":7}]' >"$work/remote_assign/array"
+printf '{"entity_id":"x","namespaces":["checkot"]}' >"$work/remote_assign/unknown-namespace"
 # Past findings, so each stays fixed (fixtures/fuzz/<harness>/).
-for harness in spec_parser csv_ingest bundle_loader diff_apply; do
+for harness in spec_parser csv_ingest bundle_loader diff_apply remote_assign; do
   if [ -d "$root/fixtures/fuzz/$harness" ]; then cp "$root/fixtures/fuzz/$harness"/* "$work/$harness/"; fi
 done
 export EXPT_FUZZ_BASE_BUNDLE="$work/bundles/bundle-1.json"
 
 status=0
-for harness in ${EXPT_FUZZ_HARNESSES:-spec_parser csv_ingest bundle_loader diff_apply}; do
+for harness in ${EXPT_FUZZ_HARNESSES:-spec_parser csv_ingest bundle_loader diff_apply remote_assign}; do
   mkdir -p "$build/fuzz-findings/$harness"
   log="$work/$harness.log"
   if "$fuzz_build/${harness}_fuzz" -max_total_time="$seconds" -timeout=1 -rss_limit_mb=2048 -max_len="${EXPT_FUZZ_MAX_LEN:-65536}" \
