@@ -24,6 +24,7 @@
 #include "commands/list.h"
 #include "commands/power.h"
 #include "commands/serve.h"
+#include "commands/watch.h"
 #include "commands/show.h"
 
 namespace expt {
@@ -308,6 +309,25 @@ void setup_serve(CLI::App& app, CliContext& context) {
   on_run(app, context, o, run_serve);
 }
 
+void setup_watch(CLI::App& app, CliContext& context) {
+  auto o = std::make_shared<WatchOptions>();
+  app.add_option("--server", o->server, "The base URL of `expt serve`")->required()->type_name("URL")->group(kInput);
+  app.add_option("--cache", o->cache, "Last-known-good bundle file: read at start, written on each update")
+      ->type_name("FILE")
+      ->group(kInput);
+  app.add_option("--poll", o->poll_seconds, "Seconds between polls when the stream is down (default 30)")
+      ->type_name("SECONDS")
+      ->group(kWhat);
+  app.add_flag("--no-stream", o->no_stream, "Poll only (as behind a proxy that blocks event streams)")->group(kWhat);
+  app.add_option("--until-version", o->until_version, "Exit 0 once this version is reached")
+      ->type_name("N")
+      ->group(kWhat);
+  app.add_option("--timeout", o->timeout_seconds, "With --until-version: exit 1 after this many seconds")
+      ->type_name("SECONDS")
+      ->group(kWhat);
+  on_run(app, context, o, run_watch);
+}
+
 void setup_help(CLI::App& app, CliContext& context) {
   app.add_option("command", context.help_topic, "The command (and nested command) to explain")->type_name("COMMAND");
   app.add_flag("--man", context.help_man, "Print the manual page (roff) instead")->group(kOutput);
@@ -339,6 +359,7 @@ const std::vector<SubcommandEntry>& table() {
       {"audit", "Inspect", "Show the audit log: who changed what, and when", setup_audit},
       {"export", "Export", "Export config bundles for SDKs, assignments and the registry for analysts", setup_export},
       {"serve", "Export", "Serve a bundle folder over HTTP: bundles, diffs, a push stream, remote assignment", setup_serve},
+      {"watch", "Export", "Follow `expt serve` as an SDK does and print each version it moves to", setup_watch},
       {"help", "Help", "Explain a command: its options, examples and exit codes", setup_help},
       {"completion", "Help", "Print a bash or zsh completion script", setup_completion},
   };
@@ -359,7 +380,7 @@ std::string command_path(const CLI::App& app) {
 void finish_command(CLI::App& sub, CliContext& context) {
   const std::string path = command_path(sub);
   if (const CommandDoc* doc = find_command_doc(path)) sub.footer(help_footer_of(*doc));
-  if (sub.get_subcommands({}).empty() && path != "help" && path != "completion" && path != "serve") {
+  if (sub.get_subcommands({}).empty() && path != "help" && path != "completion" && path != "serve" && path != "watch") {
     context.registry_flags.push_back(add_registry_option(sub, context.registry));
   }
   for (CLI::App* nested : sub.get_subcommands({})) {

@@ -127,6 +127,16 @@ constexpr std::array kServeExamples{
 constexpr std::array kServeExits{ExitMeaning{0, "stopped by SIGTERM or SIGINT"},
                                  ExitMeaning{2, "bad usage, the folder is missing, or the address cannot be bound"}};
 
+constexpr std::array kWatchExamples{
+    CommandExample{"expt watch --server http://127.0.0.1:8080 --cache /var/cache/expt/bundle.json",
+                   "Follow the server, printing each version; start from the cache if the server is down."},
+    CommandExample{"expt watch --server http://127.0.0.1:8080 --until-version 12 --timeout 30",
+                   "Wait until version 12 has arrived (exit 0), at most 30 s (exit 1)."},
+};
+constexpr std::array kWatchExits{ExitMeaning{0, "stopped by a signal, or --until-version reached"},
+                                 ExitMeaning{1, "--until-version not reached within --timeout"},
+                                 ExitMeaning{2, "bad usage"}};
+
 constexpr std::array kHelpExamples{
     CommandExample{"expt help analyze", "analyze's options, examples and exit codes."},
     CommandExample{"expt help export bundle", "A nested command's help."},
@@ -157,6 +167,7 @@ constexpr std::array kDocs{
     CommandDoc{"export assignments", kExportAssignmentsExamples, kWriteExits},
     CommandDoc{"export registry", kExportRegistryExamples, kWriteExits},
     CommandDoc{"serve", kServeExamples, kServeExits},
+    CommandDoc{"watch", kWatchExamples, kWatchExits},
     CommandDoc{"help", kHelpExamples, kHelpExits},
     CommandDoc{"completion", kCompletionExamples, kHelpExits},
 };

@@ -111,6 +111,11 @@ Result<void> Evaluator::load_string(std::string_view text, const std::string& na
   return {};
 }
 
+void Evaluator::replace(std::shared_ptr<const BundleSnapshot> next) {
+  std::lock_guard<std::mutex> writer(m_writer_mutex);
+  swap_in(std::move(next));
+}
+
 Result<void> Evaluator::load_file(const std::string& path) {
   auto text = guarded(path, [&] { return read_text_file(path); });
   if (!text) return std::move(text).error();

@@ -82,6 +82,9 @@ class Evaluator {
   Result<void> apply_diff(std::string_view patch_text, const std::string& name);
   Result<void> apply_diff_file(const std::string& path);
 
+  // Makes `next` (already verified: it is a BundleSnapshot) the current bundle.
+  void replace(std::shared_ptr<const BundleSnapshot> next);
+
   // The current snapshot (nullptr before the first successful load).
   std::shared_ptr<const BundleSnapshot> snapshot() const;
   // The entity's layers in the current snapshot; no layers before the first load.

@@ -20,6 +20,7 @@ CORE_MAY_USE = {
     "ingest": {"base", "stats", "spec"},
     "analysis": {"base", "assign", "stats", "spec", "ingest"},
     "serve": {"base", "assign"},
+    "client": {"base", "assign"},
 }
 # Third-party headers the SDK (base and assign) may include: it links only these.
 SDK_FOLDERS = {"base", "assign"}

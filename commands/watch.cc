@@ -1,0 +1,82 @@
+#include "commands/watch.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <ostream>
+#include <thread>
+
+#include "commands/color.h"
+#include "core/client/bundle_client.h"
+
+namespace expt {
+
+ExitCode run_watch(const WatchOptions& options, Io& io) {
+  if (!options.server.starts_with("http://") && !options.server.starts_with("https://")) {
+    return report(io, Error::invalid("--server must be a URL such as http://127.0.0.1:8080, got '" + options.server + "'"));
+  }
+  if (!(options.poll_seconds > 0) || options.timeout_seconds < 0) {
+    return report(io, Error::invalid("--poll must be a positive number of seconds, --timeout zero or more"));
+  }
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  std::mutex mutex;
+  std::condition_variable done;
+  bool finished = false;
+  auto finish = [&] {
+    std::lock_guard<std::mutex> lock(mutex);
+    finished = true;
+    done.notify_all();
+  };
+  Evaluator evaluator;
+  BundleClientOptions client_options;
+  client_options.base_url = options.server;
+  client_options.cache_path = options.cache;
+  client_options.poll_interval = std::chrono::milliseconds(static_cast<int64_t>(options.poll_seconds * 1000));
+  client_options.use_stream = !options.no_stream;
+  client_options.on_update = [&](int64_t version, const std::string& how) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      io.out << "version " << version << " (" << how << ")\n" << std::flush;
+    }
+    if (options.until_version && version >= *options.until_version) finish();
+  };
+  client_options.on_error = [&](const Error& error) {
+    std::lock_guard<std::mutex> lock(mutex);
+    io.err << paint("warning:", Paint::yellow, io.color_err) << " " << error.message << "\n" << std::flush;
+  };
+  BundleClient client(evaluator, client_options);
+  client.start();
+  std::thread waiter([&] {
+    int signal = 0;
+    sigwait(&signals, &signal);
+    finish();
+  });
+  bool reached = true;
+  {
+    std::unique_lock<std::mutex> lock(mutex);
+    if (options.timeout_seconds > 0) {
+      reached = done.wait_for(lock, std::chrono::milliseconds(static_cast<int64_t>(options.timeout_seconds * 1000)),
+                              [&] { return finished; });
+    } else {
+      done.wait(lock, [&] { return finished; });
+    }
+  }
+  client.stop();
+  pthread_kill(waiter.native_handle(), SIGTERM);  // the waiter may still be in sigwait
+  waiter.join();
+  if (!reached) {
+    io.err << "error: version " << *options.until_version << " not reached within " << options.timeout_seconds
+           << " s (at version " << client.version() << ")\n";
+    return ExitCode::check_failed;
+  }
+  return ExitCode::ok;
+}
+
+}  // namespace expt

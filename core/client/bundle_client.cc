@@ -1,0 +1,251 @@
+#include "core/client/bundle_client.h"
+
+#include <charconv>
+#include <random>
+
+#include <httplib.h>
+
+#include "core/base/atomic_file.h"
+#include "core/base/text_file.h"
+#include "core/client/sse_parser.h"
+
+namespace expt {
+
+namespace {
+
+std::optional<int64_t> number_of(std::string_view text) {
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+// Two connections: one holds the stream, the other fetches (from inside the stream's callback).
+struct BundleClient::Http {
+  explicit Http(const BundleClientOptions& o) : stream(o.base_url), fetch(o.base_url) {
+    for (httplib::Client* c : {&stream, &fetch}) {
+      c->set_connection_timeout(std::chrono::duration_cast<std::chrono::seconds>(o.timeout).count());
+      c->set_keep_alive(true);
+    }
+    fetch.set_read_timeout(std::chrono::duration_cast<std::chrono::seconds>(o.timeout).count());
+    // The stream is silent between heartbeats (15 s by default): allow a few of them.
+    stream.set_read_timeout(60);
+  }
+  httplib::Client stream;
+  httplib::Client fetch;
+};
+
+BundleClient::BundleClient(Evaluator& evaluator, BundleClientOptions options)
+    : m_evaluator(evaluator), m_options(std::move(options)), m_http(std::make_unique<Http>(m_options)) {}
+
+BundleClient::~BundleClient() { stop(); }
+
+BundleClientCounters BundleClient::counters() const {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  return m_counters;
+}
+
+void BundleClient::start() {
+  if (!m_options.cache_path.empty()) {
+    if (auto text = read_text_file(m_options.cache_path)) {
+      auto snapshot = BundleSnapshot::parse(*text, m_options.cache_path);
+      if (snapshot) {
+        install(*snapshot, {}, "cache");
+      } else {
+        fail(snapshot.error());  // a damaged cache is ignored; the server's bundle replaces it
+      }
+    }
+  }
+  m_thread = std::thread([this] { run(); });
+}
+
+void BundleClient::stop() {
+  if (m_stopping.exchange(true)) {
+    if (m_thread.joinable()) m_thread.join();
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+  }
+  m_wake.notify_all();
+  m_http->stream.stop();  // interrupts a blocking stream read
+  m_http->fetch.stop();
+  if (m_thread.joinable()) m_thread.join();
+}
+
+bool BundleClient::sleep_for(std::chrono::milliseconds duration) {
+  std::unique_lock<std::mutex> lock(m_mutex);
+  m_wake.wait_for(lock, duration, [this] { return m_stopping.load(); });
+  return !m_stopping.load();
+}
+
+void BundleClient::fail(const Error& error) {
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    ++m_counters.errors;
+  }
+  if (m_options.on_error) m_options.on_error(error);
+}
+
+void BundleClient::install(std::shared_ptr<const BundleSnapshot> next, std::string_view text, const std::string& how) {
+  const int64_t version = next->version();
+  if (version <= m_version.load() && how != "cache") return;
+  m_evaluator.replace(next);
+  m_version.store(version);
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (how != "cache") ++m_counters.updates;
+    if (how == "stream-diff") ++m_counters.diff_updates;
+    if (how == "full") ++m_counters.full_updates;
+    if (how == "poll") ++m_counters.poll_updates;
+  }
+  if (!m_options.cache_path.empty() && how != "cache") {
+    // The document as verified, so the cache never holds a half-applied or unverified bundle.
+    const std::string bytes = text.empty() ? next->document().dump() + "\n" : std::string(text);
+    if (auto written = write_file_atomically(m_options.cache_path, bytes); !written) fail(written.error());
+  }
+  if (m_options.on_update) m_options.on_update(version, how);
+}
+
+bool BundleClient::fetch_full(int64_t version) {
+  const std::string path = "/v1/bundle/" + std::to_string(version);
+  auto res = m_http->fetch.Get(path);
+  if (!res || res->status != 200) {
+    fail(Error::io("GET " + path + " failed: " + (res ? "status " + std::to_string(res->status) : httplib::to_string(res.error())),
+                   m_options.base_url));
+    return false;
+  }
+  auto snapshot = BundleSnapshot::parse(res->body, m_options.base_url + path);
+  if (!snapshot) {
+    fail(snapshot.error());
+    return false;
+  }
+  install(*snapshot, res->body, "full");
+  return true;
+}
+
+bool BundleClient::update_to(int64_t version, const std::string& diff_url) {
+  auto current = m_evaluator.snapshot();
+  if (current && !diff_url.empty() && current->version() < version) {
+    auto res = m_http->fetch.Get(diff_url);
+    if (res && res->status == 200) {
+      if (res->get_header_value("X-Expt-Diff") == "full") {
+        auto snapshot = BundleSnapshot::parse(res->body, m_options.base_url + diff_url);
+        if (snapshot && (*snapshot)->version() == version) {
+          install(*snapshot, res->body, "full");
+          return true;
+        }
+      } else {
+        auto next = current->apply_diff(res->body, m_options.base_url + diff_url);
+        if (next && (*next)->version() == version) {
+          install(*next, {}, "stream-diff");
+          return true;
+        }
+        if (!next) fail(next.error());
+      }
+    }
+    std::lock_guard<std::mutex> lock(m_mutex);
+    ++m_counters.diff_failures;
+  }
+  return fetch_full(version);  // no base, no diff, or it failed to apply or verify
+}
+
+void BundleClient::poll() {
+  httplib::Headers headers;
+  if (auto current = m_evaluator.snapshot()) headers.emplace("If-None-Match", "\"" + current->content_hash() + "\"");
+  auto res = m_http->fetch.Get("/v1/bundle", headers);
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    ++m_counters.polls;
+    if (res && res->status == 304) ++m_counters.not_modified;
+  }
+  if (!res) {
+    fail(Error::io("GET /v1/bundle failed: " + httplib::to_string(res.error()), m_options.base_url));
+    return;
+  }
+  if (res->status != 200) return;
+  auto snapshot = BundleSnapshot::parse(res->body, m_options.base_url + "/v1/bundle");
+  if (!snapshot) {
+    fail(snapshot.error());
+    return;
+  }
+  install(*snapshot, res->body, "poll");
+}
+
+std::optional<Error> BundleClient::follow_stream() {
+  std::string broken;
+  SseParser parser([&](const SseEvent& event) {
+    if (event.event != "bundle") return;
+    auto data = nlohmann::json::parse(event.data, nullptr, false);
+    auto version = number_of(event.id);
+    if (data.is_discarded() || !version || *version <= m_version.load()) return;
+    const std::string diff_url = data.value("diff_url", nlohmann::json()).is_string() ? data["diff_url"].get<std::string>() : "";
+    update_to(*version, diff_url);
+  });
+  httplib::Headers headers{{"Accept", "text/event-stream"}};
+  if (m_version.load() > 0) headers.emplace("Last-Event-ID", std::to_string(m_version.load()));
+  bool opened = false;
+  auto res = m_http->stream.Get(
+      "/v1/stream", headers,
+      [&](const httplib::Response& response) {
+        opened = response.status == 200;
+        if (opened) {
+          std::lock_guard<std::mutex> lock(m_mutex);
+          ++m_counters.stream_opens;
+        }
+        return opened && !m_stopping.load();
+      },
+      [&](const char* data, size_t length) {
+        if (!parser.feed(std::string_view(data, length))) broken = "an event stream line over 1 MiB";
+        return broken.empty() && !m_stopping.load();
+      });
+  if (m_stopping.load()) return std::nullopt;
+  // A stream that ends after its lifetime is normal: the server asks clients to reconnect.
+  if (!opened || !broken.empty() || (!res && res.error() != httplib::Error::Canceled && res.error() != httplib::Error::Success)) {
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      ++m_counters.stream_failures;
+    }
+    std::string why = !broken.empty() ? broken
+                      : res             ? "status " + std::to_string(res->status)
+                                        : httplib::to_string(res.error());
+    if (opened && broken.empty()) return std::nullopt;  // it ran, then the connection ended: reconnect
+    return Error::io("the event stream failed: " + why, m_options.base_url);
+  }
+  return std::nullopt;
+}
+
+void BundleClient::run() {
+  std::mt19937_64 random{std::random_device{}()};
+  int failures = 0;
+  // Whatever the cache held, the server's latest first.
+  poll();
+  while (!m_stopping.load()) {
+    if (m_options.use_stream) {
+      if (std::optional<Error> failed = follow_stream(); failed) {
+        fail(*failed);
+        ++failures;
+      } else {
+        failures = 0;
+        // The stream ended (its lifetime, or the server restarting): reconnect after a short
+        // jittered pause, so a fleet does not reconnect at once; Last-Event-ID catches it up.
+        if (!sleep_for(std::chrono::milliseconds(100 + random() % 400))) return;
+        continue;
+      }
+    }
+    // No stream: poll until the next attempt, which backs off exponentially (with jitter).
+    const auto base = std::min<int64_t>(m_options.backoff_max.count(),
+                                        m_options.backoff_initial.count() << std::min(failures > 0 ? failures - 1 : 0, 16));
+    const auto backoff = std::chrono::milliseconds(base / 2 + static_cast<int64_t>(random() % static_cast<uint64_t>(base + 1)));
+    const auto next_attempt = std::chrono::steady_clock::now() + (m_options.use_stream ? backoff : m_options.poll_interval);
+    do {
+      poll();
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(next_attempt - std::chrono::steady_clock::now());
+      if (!sleep_for(std::max(std::chrono::milliseconds(0), std::min(left, m_options.poll_interval)))) return;
+    } while (std::chrono::steady_clock::now() < next_attempt);
+  }
+}
+
+}  // namespace expt
