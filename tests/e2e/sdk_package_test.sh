@@ -49,6 +49,28 @@ expt assign $ids --bundle "$WORK/bundles/latest.json" --format csv
 expect_rc 0
 diff -u "$OUT" "$WORK/consumer.csv" >&2 || fail "the installed SDK disagrees with expt assign --bundle"
 
+# expt::client from the same install: a separate process follows a real `expt serve` from its
+# cache to the newest version and then assigns exactly as expt assign --bundle.
+FOLLOWER="$WORK/consumer/follow_server"
+[ -x "$FOLLOWER" ] || fail "follow_server (expt::client) was not built"
+"$EXPT" serve --bundles "$WORK/bundles" --listen 127.0.0.1:0 >"$WORK/serve.out" 2>&1 &
+SERVER=$!
+for _ in $(seq 50); do grep -q "^serving" "$WORK/serve.out" && break; sleep 0.1; done
+URL=$(sed -n 's|^serving .* on \(http://.*\)$|\1|p' "$WORK/serve.out")
+latest=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["bundle_version"])' "$WORK/bundles/latest.json")
+cp "$WORK/bundles/bundle-1.json" "$WORK/cache.json"
+# shellcheck disable=SC2086
+run "$FOLLOWER" "$URL" "$WORK/cache.json" "$latest" $ids
+kill -TERM $SERVER; wait $SERVER
+expect_rc 0
+expect_stderr_has "version 1 (cache)"
+expect_stderr_has "version $latest ("
+cut -d, -f1-6 "$OUT" >"$WORK/follower.csv"
+diff -u "$WORK/consumer.csv" "$WORK/follower.csv" >&2 || fail "the client's assignments differ from expt assign --bundle"
+cmp -s "$WORK/cache.json" "$WORK/bundles/bundle-$latest.json" || \
+  /usr/bin/python3 -c 'import json,sys; a, b = (json.load(open(p)) for p in sys.argv[1:]); sys.exit(a != b)' \
+    "$WORK/cache.json" "$WORK/bundles/bundle-$latest.json" || fail "the cache does not hold the newest bundle"
+
 # pkg-config alone is enough too.
 export PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig"
 run pkg-config --cflags --libs expt-sdk
