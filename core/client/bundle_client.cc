@@ -28,6 +28,7 @@ struct BundleClient::Http {
     for (httplib::Client* c : {&stream, &fetch}) {
       c->set_connection_timeout(std::chrono::duration_cast<std::chrono::seconds>(o.timeout).count());
       c->set_keep_alive(true);
+      c->set_tcp_nodelay(true);  // small requests: no waiting on delayed ACKs
     }
     fetch.set_read_timeout(std::chrono::duration_cast<std::chrono::seconds>(o.timeout).count());
     // The stream is silent between heartbeats (15 s by default): allow a few of them.

@@ -119,6 +119,9 @@ Result<void> BundleServer::start() {
   s.http.new_task_queue = [max_connections] { return new ThreadPerConnection(max_connections); };
   s.http.set_payload_max_length(s.options.max_body_bytes);
   s.http.set_keep_alive_max_count(1000);
+  // Headers and body go out in separate writes: without TCP_NODELAY, Nagle's algorithm holds the
+  // body until the client's delayed ACK (40 ms on Linux), for every small answer.
+  s.http.set_tcp_nodelay(true);
   // The listening socket: SO_REUSEADDR only (cpp-httplib's default adds SO_REUSEPORT, which lets a
   // second server bind the same port silently), and a deep accept queue afterwards, since the
   // library listens with a backlog of 5 and a burst of reconnecting clients overflows it.
