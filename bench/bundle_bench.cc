@@ -34,6 +34,28 @@ void BM_load_bundle(benchmark::State& state) {
 }
 BENCHMARK(BM_load_bundle)->Unit(benchmark::kMicrosecond);
 
+// What a BundleClient pays per update: a published diff (one experiment's config changed among
+// 200) applied to the current snapshot, verified, and a new snapshot built.
+void BM_apply_diff(benchmark::State& state) {
+  expt::RegistryState registry = expt::bench::synthetic_registry();
+  const nlohmann::json v1 = expt::bundle_document(expt::bundle_content(registry), 1, "2026-11-23T12:00:00Z");
+  registry.experiments[0].spec.variants[1].config["color"] = "changed";
+  const nlohmann::json v2 = expt::bundle_document(expt::bundle_content(registry), 2, "2026-11-23T12:00:00Z");
+  const std::string diff = expt::canonical_text(expt::bundle_diff(v1, v2));
+  auto base = expt::BundleSnapshot::parse(expt::canonical_text(v1), "bundle-1.json");
+  if (!base) {
+    state.SkipWithError("load failed");
+    return;
+  }
+  for (auto _ : state) {
+    auto next = (*base)->apply_diff(diff, "diff-1-2.json");
+    if (!next) state.SkipWithError("apply failed");
+    benchmark::DoNotOptimize(next);
+  }
+  state.counters["diff_bytes"] = static_cast<double>(diff.size());
+}
+BENCHMARK(BM_apply_diff)->Unit(benchmark::kMicrosecond);
+
 void BM_evaluate_entity_20_layers(benchmark::State& state) {
   expt::Evaluator evaluator;
   if (!evaluator.load_string(

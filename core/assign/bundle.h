@@ -52,7 +52,10 @@ Result<void> verify_bundle(const nlohmann::json& document, const std::string& na
 // (its test operations fail), it is malformed, it has more than k_max_diff_operations
 // operations, an operation would take the document past k_max_bundle_values values, or the
 // result does not verify.
+// VerifyResult::no is for a caller that verifies the result itself (BundleSnapshot builds it
+// through snapshot_from_bundle, which does), so a client's update is hashed once, not twice.
+enum class VerifyResult { yes, no };
 Result<nlohmann::json> apply_bundle_diff(const nlohmann::json& base, const nlohmann::json& patch,
-                                         const std::string& name);
+                                         const std::string& name, VerifyResult verify = VerifyResult::yes);
 
 }  // namespace expt

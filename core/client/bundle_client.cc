@@ -20,6 +20,14 @@ std::optional<int64_t> number_of(std::string_view text) {
   return v;
 }
 
+// GET with one retry: a kept-alive connection that the server has since closed (its idle timeout)
+// fails the first attempt without a response, and the retry opens a new one.
+httplib::Result get(httplib::Client& client, const std::string& path, const httplib::Headers& headers = {}) {
+  auto res = client.Get(path, headers);
+  if (!res && res.error() != httplib::Error::Canceled) res = client.Get(path, headers);
+  return res;
+}
+
 }  // namespace
 
 // Two connections: one holds the stream, the other fetches (from inside the stream's callback).
@@ -112,7 +120,7 @@ void BundleClient::install(std::shared_ptr<const BundleSnapshot> next, std::stri
 
 bool BundleClient::fetch_full(int64_t version) {
   const std::string path = "/v1/bundle/" + std::to_string(version);
-  auto res = m_http->fetch.Get(path);
+  auto res = get(m_http->fetch, path);
   if (!res || res->status != 200) {
     fail(Error::io("GET " + path + " failed: " + (res ? "status " + std::to_string(res->status) : httplib::to_string(res.error())),
                    m_options.base_url));
@@ -130,7 +138,7 @@ bool BundleClient::fetch_full(int64_t version) {
 bool BundleClient::update_to(int64_t version, const std::string& diff_url) {
   auto current = m_evaluator.snapshot();
   if (current && !diff_url.empty() && current->version() < version) {
-    auto res = m_http->fetch.Get(diff_url);
+    auto res = get(m_http->fetch, diff_url);
     if (res && res->status == 200) {
       if (res->get_header_value("X-Expt-Diff") == "full") {
         auto snapshot = BundleSnapshot::parse(res->body, m_options.base_url + diff_url);
@@ -156,7 +164,7 @@ bool BundleClient::update_to(int64_t version, const std::string& diff_url) {
 void BundleClient::poll() {
   httplib::Headers headers;
   if (auto current = m_evaluator.snapshot()) headers.emplace("If-None-Match", "\"" + current->content_hash() + "\"");
-  auto res = m_http->fetch.Get("/v1/bundle", headers);
+  auto res = get(m_http->fetch, "/v1/bundle", headers);
   {
     std::lock_guard<std::mutex> lock(m_mutex);
     ++m_counters.polls;

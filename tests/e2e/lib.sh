@@ -66,3 +66,11 @@ load_fixtures() {
 }
 
 pass() { echo "PASS: $(basename "$0")"; }
+
+# Whether script(1) can give a command a pseudo-terminal here (a bare chroot without /dev/pts
+# cannot); terminal-only behaviour is checked where it can, and said to be skipped where not.
+have_pty() {
+  if script -qec true /dev/null >/dev/null 2>&1; then return 0; fi
+  echo "note: no pseudo-terminals here; the terminal checks of $(basename "$0") are skipped"
+  return 1
+}
