@@ -191,6 +191,17 @@ std::optional<Error> BundleClient::follow_stream() {
     auto version = number_of(event.id);
     if (data.is_discarded() || !version || *version <= m_version.load()) return;
     const std::string diff_url = data.value("diff_url", nlohmann::json()).is_string() ? data["diff_url"].get<std::string>() : "";
+    // A small patch comes inside the event: no request at all when it applies to what we have.
+    auto current = m_evaluator.snapshot();
+    if (current && data.contains("patch") && data.value("patch_from", int64_t{0}) == current->version()) {
+      auto next = current->apply_diff(data["patch"].dump(), m_options.base_url + "/v1/stream");
+      if (next && (*next)->version() == *version) {
+        install(*next, {}, "stream-diff");
+        return;
+      }
+      std::lock_guard<std::mutex> lock(m_mutex);
+      ++m_counters.diff_failures;
+    }
     update_to(*version, diff_url);
   });
   httplib::Headers headers{{"Accept", "text/event-stream"}};

@@ -92,6 +92,20 @@ Result<std::string> BundleStore::bundle_text(int64_t version) const {
 }
 
 ComposedDiff BundleStore::composed_diff(int64_t from, int64_t to) const {
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (auto cached = m_patches.find({from, to}); cached != m_patches.end()) return {*cached->second, {}};
+  }
+  ComposedDiff built = compose(from, to);
+  if (built.patch) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (m_patches.size() >= 64) m_patches.clear();
+    m_patches[{from, to}] = std::make_shared<const std::string>(*built.patch);
+  }
+  return built;
+}
+
+ComposedDiff BundleStore::compose(int64_t from, int64_t to) const {
   std::shared_ptr<const FolderState> s = state();
   if (from >= to) return {std::nullopt, "version " + std::to_string(from) + " is not older than " + std::to_string(to)};
   if (!s->versions.contains(from)) return {std::nullopt, "version " + std::to_string(from) + " is not published here"};

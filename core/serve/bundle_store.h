@@ -57,10 +57,13 @@ class BundleStore {
   ComposedDiff composed_diff(int64_t from, int64_t to) const;
 
  private:
+  ComposedDiff compose(int64_t from, int64_t to) const;
   std::string m_folder;
   mutable std::mutex m_mutex;
   std::shared_ptr<const FolderState> m_state = std::make_shared<FolderState>();
   std::string m_problem;
+  // Composed patches already built (the files behind them never change); a few recent pairs.
+  mutable std::map<std::pair<int64_t, int64_t>, std::shared_ptr<const std::string>> m_patches;
 };
 
 }  // namespace expt

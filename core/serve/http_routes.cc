@@ -128,7 +128,10 @@ void stream(const RouteContext& c, const httplib::Request& req, httplib::Respons
         if (version > sent) {
           auto state = c.store.state();
           auto found = state->versions.find(version);
-          out += bundle_event(version, found == state->versions.end() ? "" : found->second.content_hash, sent);
+          const std::string hash = found == state->versions.end() ? "" : found->second.content_hash;
+          ComposedDiff diff = sent > 0 ? c.store.composed_diff(sent, version) : ComposedDiff{};
+          const bool inline_patch = diff.patch && diff.patch->size() <= k_inline_patch_bytes;
+          out += bundle_event(version, hash, sent, inline_patch ? &*diff.patch : nullptr);
           sent = version;
           c.metrics.events_sent += 1;
         } else if (out.empty()) {
@@ -145,13 +148,23 @@ void stream(const RouteContext& c, const httplib::Request& req, httplib::Respons
 
 }  // namespace
 
-std::string bundle_event(int64_t version, const std::string& content_hash, int64_t since) {
+std::string bundle_event(int64_t version, const std::string& content_hash, int64_t since, const std::string* patch) {
   const int64_t from = since > 0 ? since : version - 1;
   json data{{"version", version},
             {"content_hash", content_hash},
             {"bundle_url", "/v1/bundle/" + std::to_string(version)},
             {"diff_url", from >= 1 ? json("/v1/diff/" + std::to_string(from) + "/" + std::to_string(version)) : json()}};
-  return "id: " + std::to_string(version) + "\nevent: bundle\ndata: " + data.dump() + "\n\n";
+  std::string text = data.dump();
+  if (patch != nullptr) {
+    // The published patch is canonical one-line JSON: spliced in as is, without its newline.
+    std::string_view body(*patch);
+    while (!body.empty() && body.back() == '\n') body.remove_suffix(1);
+    text.pop_back();
+    text += ",\"patch\":";
+    text += body;
+    text += ",\"patch_from\":" + std::to_string(since) + "}";
+  }
+  return "id: " + std::to_string(version) + "\nevent: bundle\ndata: " + text + "\n\n";
 }
 
 void install_routes(httplib::Server& http, RouteContext c) {

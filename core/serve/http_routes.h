@@ -25,7 +25,12 @@ struct RouteContext {
 void install_routes(httplib::Server& http, RouteContext context);
 
 // The SSE text of one event announcing `version`, for a client that has `since` (0: nothing):
-// "id: V\nevent: bundle\ndata: {...}\n\n" with the version, its hash, and the URLs to fetch.
-std::string bundle_event(int64_t version, const std::string& content_hash, int64_t since);
+// "id: V\nevent: bundle\ndata: {...}\n\n" with the version, its hash, the URLs to fetch, and,
+// when given, the composed patch from `since` inline (so a client needs no request at all).
+std::string bundle_event(int64_t version, const std::string& content_hash, int64_t since,
+                         const std::string* patch = nullptr);
+
+// Patches up to this size travel inside the event; larger ones are fetched from diff_url.
+inline constexpr size_t k_inline_patch_bytes = 64 * 1024;
 
 }  // namespace expt

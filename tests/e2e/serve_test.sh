@@ -56,6 +56,19 @@ STEP="the stream pushes version 2"
 grep -q "^id: 2$" "$WORK/stream2" || fail "no event for version 2: $(cat "$WORK/stream2")"
 grep -q '^event: bundle$' "$WORK/stream2" || fail "events are not named bundle"
 grep -q '"diff_url":"/v1/diff/1/2"' "$WORK/stream2" || fail "no diff URL from the client's version"
+# The patch from the client's version travels inside the event, and is the published diff.
+/usr/bin/python3 - "$WORK/stream2" "$B/diff-1-2.json" <<'PY' || fail "the event's inline patch is not diff-1-2.json"
+import json, sys
+events = [json.loads(l[6:]) for l in open(sys.argv[1]) if l.startswith("data: ")]
+event = [e for e in events if e["version"] == 2][0]
+assert event["patch_from"] == 1 and event["patch"] == json.load(open(sys.argv[2])), event
+PY
+/usr/bin/python3 - "$WORK/stream1" <<'PY' || fail "a client without a version got a patch on connect, or none after"
+import json, sys
+events = {e["version"]: e for e in (json.loads(l[6:]) for l in open(sys.argv[1]) if l.startswith("data: "))}
+assert "patch" not in events[1], events[1]
+assert events[2]["patch_from"] == 1, events[2]  # it has version 1 from this stream's first event
+PY
 grep -q '^retry: ' "$WORK/stream1" || fail "no retry: field"
 grep -q "^id: 1$" "$WORK/stream1" || fail "no current version on connect"
 [ "$(grep -c '^id: 1$' "$WORK/stream2")" -eq 0 ] || fail "Last-Event-ID 1 got version 1 again"
