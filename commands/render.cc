@@ -55,19 +55,6 @@ void Table::print_csv(std::ostream& out) const {
   for (const auto& row : m_rows) print_row(row);
 }
 
-void append_csv_field(std::string& out, std::string_view field) {
-  if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out += field;
-    return;
-  }
-  out += '"';
-  for (char c : field) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-}
-
 nlohmann::json findings_to_json(const std::vector<Error>& findings) {
   nlohmann::json out = nlohmann::json::array();
   for (const Error& e : findings) {

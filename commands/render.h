@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/base/csv_field.h"
 #include "core/base/error.h"
 
 namespace expt {
@@ -29,8 +30,6 @@ class Table {
   std::vector<std::vector<std::string>> m_rows;
 };
 
-// Appends `field` to `out`, quoted when it holds a comma, quote, CR or LF (quotes doubled).
-void append_csv_field(std::string& out, std::string_view field);
 
 // Findings (spec errors and warnings) as a JSON array of objects with severity, code, file,
 // line, column, field and message: the machine-readable form of `file:line:col: error: ...`.

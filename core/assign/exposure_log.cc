@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "core/assign/hash.h"
+#include "core/base/csv_field.h"
 #include "core/base/timestamp.h"
 
 namespace expt {
@@ -11,19 +12,6 @@ namespace expt {
 namespace {
 
 constexpr std::string_view k_header = "entity_id,experiment,variant,timestamp\n";
-
-void append_field(std::string& out, std::string_view field) {
-  if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out += field;
-    return;
-  }
-  out += '"';
-  for (char c : field) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-}
 
 // "exposures.csv" -> "exposures.3.csv": where the n-th rotated file goes.
 std::string rotated_name(const std::string& path, int n) {
@@ -55,11 +43,11 @@ void ExposureCsvWriter::write(const ExposureEvent& event) {
     ++m_skipped;
     return;
   }
-  append_field(m_buffer, event.entity_id);
+  append_csv_field(m_buffer, event.entity_id);
   m_buffer += ',';
-  append_field(m_buffer, event.experiment);
+  append_csv_field(m_buffer, event.experiment);
   m_buffer += ',';
-  append_field(m_buffer, event.variant);
+  append_csv_field(m_buffer, event.variant);
   m_buffer += ',';
   m_buffer += format_utc(event.at_ms);
   m_buffer += '\n';
