@@ -67,6 +67,14 @@ load_fixtures() {
 
 pass() { echo "PASS: $(basename "$0")"; }
 
+# serve_port LOG: waits up to 5 s for `expt serve --listen 127.0.0.1:0`, whose stdout goes to
+# LOG, to say where it listens, and prints the port it chose (nothing if it never did).
+serve_port() {
+  local i
+  for i in $(seq 50); do grep -q "^serving" "$1" && break; sleep 0.1; done
+  sed -n 's|^serving .* on http://127.0.0.1:\([0-9]*\)$|\1|p' "$1"
+}
+
 # Whether script(1) can give a command a pseudo-terminal here (a bare chroot without /dev/pts
 # cannot); terminal-only behaviour is checked where it can, and said to be skipped where not.
 have_pty() {

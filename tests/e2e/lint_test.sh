@@ -77,16 +77,8 @@ expect_rc 0
 expect_stdout_has "no problems in 1 file"
 # A clash with a file of the context is still found, in the linted file; a broken context file
 # that is not linted is not reported.
-cat >"$WORK/ctx/rewrite.yaml" <<'YAML'
-kind: experiment
-key: search-query-rewrite
-namespace: search-ranking
-type: ab
-owner_team: search-relevance
-traffic: {range: [0, 9]}
-variants: [{key: control, allocation: 0.5}, {key: rewrite, allocation: 0.5}]
-metrics: [{metric: clicks_per_search, role: primary}]
-YAML
+# (a file of its own, slots 0-9 of search-ranking, which search-ranker-v2 holds)
+cp "$FIXTURES/lint/collides-with-search-ranker.yaml" "$WORK/ctx/rewrite.yaml"
 printf 'kind: metric\nkey: [broken\n' >"$WORK/ctx/zz-broken.yaml"
 expt lint "$WORK/ctx/rewrite.yaml" --context "$WORK/ctx/"
 expect_rc 1

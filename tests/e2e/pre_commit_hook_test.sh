@@ -43,16 +43,7 @@ expect_output_has "expt lint"
 expect_output_has "Passed"
 
 # A new experiment colliding with search-ranker-v2's slots: the commit is refused.
-cat >specs/rewrite.yaml <<'YAML'
-kind: experiment
-key: search-query-rewrite
-namespace: search-ranking
-type: ab
-owner_team: search-relevance
-traffic: {range: [0, 9]}
-variants: [{key: control, allocation: 0.5}, {key: rewrite, allocation: 0.5}]
-metrics: [{metric: clicks_per_search, role: primary}]
-YAML
+cp "$FIXTURES/lint/collides-with-search-ranker.yaml" specs/rewrite.yaml
 git add specs/rewrite.yaml
 run git commit -m "add rewrite"
 [ "$RC" -ne 0 ] || fail "the commit with a slot collision went through"

@@ -55,8 +55,7 @@ FOLLOWER="$WORK/consumer/follow_server"
 [ -x "$FOLLOWER" ] || fail "follow_server (expt::client) was not built"
 "$EXPT" serve --bundles "$WORK/bundles" --listen 127.0.0.1:0 >"$WORK/serve.out" 2>&1 &
 SERVER=$!
-for _ in $(seq 50); do grep -q "^serving" "$WORK/serve.out" && break; sleep 0.1; done
-URL=$(sed -n 's|^serving .* on \(http://.*\)$|\1|p' "$WORK/serve.out")
+URL="http://127.0.0.1:$(serve_port "$WORK/serve.out")"
 latest=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["bundle_version"])' "$WORK/bundles/latest.json")
 cp "$WORK/bundles/bundle-1.json" "$WORK/cache.json"
 # shellcheck disable=SC2086

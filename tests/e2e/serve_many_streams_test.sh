@@ -13,8 +13,7 @@ expt export bundle --output "$B"; expect_rc 0
 "$EXPT" serve --bundles "$B" --listen 127.0.0.1:0 --heartbeat 5 >"$WORK/serve.out" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
-for _ in $(seq 50); do grep -q "^serving" "$WORK/serve.out" && break; sleep 0.1; done
-PORT=$(sed -n 's|^serving .* on http://127.0.0.1:\([0-9]*\)$|\1|p' "$WORK/serve.out")
+PORT=$(serve_port "$WORK/serve.out")
 
 # The clients: STREAMS raw HTTP connections in one asyncio loop. They connect, wait for version 1,
 # signal ready (a file), then wait for version 2 and report each arrival time.

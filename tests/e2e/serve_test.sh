@@ -15,8 +15,7 @@ expt export bundle --output "$B"; expect_rc 0
   >"$WORK/serve.out" 2>"$WORK/serve.err" &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
-for _ in $(seq 50); do grep -q "^serving" "$WORK/serve.out" && break; sleep 0.1; done
-PORT=$(sed -n 's|^serving .* on http://127.0.0.1:\([0-9]*\)$|\1|p' "$WORK/serve.out")
+PORT=$(serve_port "$WORK/serve.out")
 [ -n "$PORT" ] || { STEP="start the server"; fail "no port in: $(cat "$WORK/serve.out" "$WORK/serve.err")"; }
 U="http://127.0.0.1:$PORT"
 hash_of() { /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["content_hash"])' "$1"; }
@@ -96,8 +95,7 @@ cmp -s "$OUT" "$B/bundle-3.json" || fail "the full-bundle answer is not bundle-3
 mkdir "$WORK/gap" && cp "$B"/bundle-*.json "$B/latest.json" "$B/diff-2-3.json" "$WORK/gap/"
 "$EXPT" serve --bundles "$WORK/gap" --listen 127.0.0.1:0 >"$WORK/gap.out" 2>&1 &
 GAP=$!
-for _ in $(seq 50); do grep -q "^serving" "$WORK/gap.out" && break; sleep 0.1; done
-GAP_PORT=$(sed -n 's|^serving .* on http://127.0.0.1:\([0-9]*\)$|\1|p' "$WORK/gap.out")
+GAP_PORT=$(serve_port "$WORK/gap.out")
 run curl -s -D "$WORK/h" -o /dev/null "http://127.0.0.1:$GAP_PORT/v1/diff/1/3"
 grep -qi '^x-expt-diff-reason: missing diff-1-2.json' "$WORK/h" || fail "a missing diff is not explained: $(cat "$WORK/h")"
 kill -TERM $GAP; wait $GAP
