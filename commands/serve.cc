@@ -1,14 +1,10 @@
 #include "commands/serve.h"
 
-#include <pthread.h>
-#include <signal.h>
-#include <unistd.h>
-
 #include <charconv>
 #include <filesystem>
 #include <ostream>
-#include <thread>
 
+#include "commands/stop_signals.h"
 #include "core/serve/bundle_server.h"
 
 namespace expt {
@@ -52,27 +48,15 @@ ExitCode run_serve(const ServeCommandOptions& options, Io& io) {
   auto settings = server_options(options);
   if (!settings) return report(io, settings.error());
 
-  // SIGTERM and SIGINT go to one thread that stops the server; every thread started from here
-  // on inherits the mask, so none is interrupted mid-write.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-
   BundleServer server(*settings);
+  // After the server (destroyed before it, so its stop never outlives it) and before start(),
+  // whose threads inherit the mask.
+  StopSignals signals;
   if (auto started = server.start(); !started) return report(io, started.error());
   io.out << "serving " << options.bundles << " on http://" << settings->host << ":" << server.port() << "\n"
          << std::flush;
-  std::thread waiter([&server, signals] {
-    int signal = 0;
-    sigwait(&signals, &signal);
-    server.stop();
-  });
+  signals.start([&server] { server.stop(); });
   server.run();
-  // run() also returns when listening fails; wake the waiter if no signal did.
-  kill(getpid(), SIGTERM);
-  waiter.join();
   io.out << "stopped\n";
   return ExitCode::ok;
 }

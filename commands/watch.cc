@@ -1,14 +1,11 @@
 #include "commands/watch.h"
 
-#include <pthread.h>
-#include <signal.h>
-
 #include <condition_variable>
 #include <mutex>
 #include <ostream>
-#include <thread>
 
 #include "commands/color.h"
+#include "commands/stop_signals.h"
 #include "core/client/bundle_client.h"
 
 namespace expt {
@@ -20,11 +17,6 @@ ExitCode run_watch(const WatchOptions& options, Io& io) {
   if (!(options.poll_seconds > 0) || options.timeout_seconds < 0) {
     return report(io, Error::invalid("--poll must be a positive number of seconds, --timeout zero or more"));
   }
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   std::mutex mutex;
   std::condition_variable done;
@@ -34,6 +26,9 @@ ExitCode run_watch(const WatchOptions& options, Io& io) {
     finished = true;
     done.notify_all();
   };
+  // After what finish() uses (destroyed before it) and before the client's thread, which
+  // inherits the mask.
+  StopSignals signals;
   Evaluator evaluator;
   BundleClientOptions client_options;
   client_options.base_url = options.server;
@@ -53,11 +48,7 @@ ExitCode run_watch(const WatchOptions& options, Io& io) {
   };
   BundleClient client(evaluator, client_options);
   client.start();
-  std::thread waiter([&] {
-    int signal = 0;
-    sigwait(&signals, &signal);
-    finish();
-  });
+  signals.start(finish);
   bool reached = true;
   {
     std::unique_lock<std::mutex> lock(mutex);
@@ -69,8 +60,6 @@ ExitCode run_watch(const WatchOptions& options, Io& io) {
     }
   }
   client.stop();
-  pthread_kill(waiter.native_handle(), SIGTERM);  // the waiter may still be in sigwait
-  waiter.join();
   if (!reached) {
     io.err << "error: version " << *options.until_version << " not reached within " << options.timeout_seconds
            << " s (at version " << client.version() << ")\n";
