@@ -24,13 +24,17 @@ std::string actor_from_environment() {
 }
 
 // --color auto: colour a terminal unless NO_COLOR is set (no-color.org) or TERM is dumb.
+// A terminal that can redraw and colour: a TTY whose TERM is not "dumb".
+bool is_terminal(int fd) {
+  const char* term = std::getenv("TERM");
+  return isatty(fd) == 1 && !(term != nullptr && std::string_view(term) == "dumb");
+}
+
 bool use_color(expt::ColorChoice choice, int fd) {
   if (choice != expt::ColorChoice::automatic) return choice == expt::ColorChoice::always;
   const char* no_color = std::getenv("NO_COLOR");
   if (no_color != nullptr && *no_color != '\0') return false;
-  const char* term = std::getenv("TERM");
-  if (term != nullptr && std::string_view(term) == "dumb") return false;
-  return isatty(fd) == 1;
+  return is_terminal(fd);
 }
 
 }  // namespace
@@ -59,8 +63,7 @@ int main(int argc, char** argv) {
     expt::Io io{std::cin, std::cout, std::cerr, *clock, actor_from_environment()};
     io.color_out = use_color(context.color, STDOUT_FILENO);
     io.color_err = use_color(context.color, STDERR_FILENO);
-    const char* term = std::getenv("TERM");
-    io.err_is_terminal = isatty(STDERR_FILENO) == 1 && !(term != nullptr && std::string_view(term) == "dumb");
+    io.err_is_terminal = is_terminal(STDERR_FILENO);
     expt::ExitCode code = context.runner(io);
     std::cout.flush();
     return static_cast<int>(code);
