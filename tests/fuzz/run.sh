@@ -7,6 +7,9 @@
 # EXPT_FUZZ_HARNESSES="a b" runs only those (spec_parser csv_ingest bundle_loader diff_apply
 # remote_assign).
 # EXPT_FUZZ_MAX_LEN caps the input size (default 65536).
+# EXPT_FUZZ_TIMEOUT sets the per-input limit in seconds (default 1) and EXPT_FUZZ_NICE the
+# harnesses' niceness: a long run that shares the machine raises both, since libFuzzer measures
+# wall-clock time and a starved input is not a slow one.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=$1 expt=$2 seconds=${3:-30}
@@ -53,7 +56,7 @@ status=0
 for harness in ${EXPT_FUZZ_HARNESSES:-spec_parser csv_ingest bundle_loader diff_apply remote_assign}; do
   mkdir -p "$build/fuzz-findings/$harness"
   log="$work/$harness.log"
-  if "$fuzz_build/${harness}_fuzz" -max_total_time="$seconds" -timeout=1 -rss_limit_mb=2048 -max_len="${EXPT_FUZZ_MAX_LEN:-65536}" \
+  if nice -n "${EXPT_FUZZ_NICE:-0}" "$fuzz_build/${harness}_fuzz" -max_total_time="$seconds" -timeout="${EXPT_FUZZ_TIMEOUT:-1}" -rss_limit_mb=2048 -max_len="${EXPT_FUZZ_MAX_LEN:-65536}" \
        -artifact_prefix="$build/fuzz-findings/$harness/" -print_final_stats=1 ${EXPT_FUZZ_RUNS:+-runs=$EXPT_FUZZ_RUNS} "$work/$harness" >"$log" 2>&1; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     peak=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log")
