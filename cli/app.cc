@@ -18,6 +18,7 @@
 #include "commands/export_assignments.h"
 #include "commands/export_bundle.h"
 #include "commands/export_registry.h"
+#include "commands/export_sql.h"
 #include "commands/init.h"
 #include "commands/lifecycle.h"
 #include "commands/lint.h"
@@ -213,6 +214,27 @@ void setup_export(CLI::App& app, CliContext& context) {
     on_run(sub, context, o, run_export_assignments);
   }
   {
+    CLI::App& sub = *app.add_subcommand("sql", "The warehouse query behind analyze --source, or the tables' DDL");
+    auto o = std::make_shared<ExportSqlOptions>();
+    sub.add_option("experiment", o->experiment, "The experiment whose analysis query to print")->type_name("EXPERIMENT");
+    sub.add_option("--dialect", o->dialect, "SQL dialect: clickhouse (18.16 and later)")->type_name("DIALECT")->group(kOutput);
+    sub.add_flag("--schema", o->schema, "Print the DDL of the events, exposures and daily aggregates tables")->group(kWhat);
+    sub.add_option("--events-table", o->query.events_table, "The events table (default events)")->type_name("TABLE")->group(kInput);
+    sub.add_option("--exposures-table", o->query.exposures_table, "The exposures table (default exposures)")
+        ->type_name("TABLE")->group(kInput);
+    sub.add_option("--events-columns", o->query.events_columns, "Map fields to columns, e.g. entity_id=user_id")
+        ->type_name("MAP")->group(kInput);
+    sub.add_option("--exposures-columns", o->query.exposures_columns, "Map fields to columns, e.g. entity_id=user_id")
+        ->type_name("MAP")->group(kInput);
+    sub.add_option("--confidence", o->query.confidence, "Confidence of percentile intervals (default 0.95)")
+        ->type_name("LEVEL")->group(kStats);
+    sub.add_option("--as-of", o->query.day, "Only data before the end of DAY, with a day column (the daily job)")
+        ->type_name("DAY")->group(kWhat);
+    sub.add_option("--insert-into", o->insert_into, "With --as-of: INSERT the rows into this aggregates table")
+        ->type_name("TABLE")->group(kOutput);
+    on_run(sub, context, o, run_export_sql);
+  }
+  {
     CLI::App& sub = *app.add_subcommand("registry", "Experiments, variants, metrics and bindings as JSON or CSV");
     auto o = std::make_shared<ExportRegistryOptions>();
     sub.add_option("--output", o->output, "json: a FILE->group(kOutput); csv: a DIR for all five tables")->type_name("PATH");
@@ -244,11 +266,19 @@ void setup_analyze(CLI::App& app, CliContext& context) {
   auto o = std::make_shared<AnalyzeOptions>();
   app.add_option("experiment", o->experiment, "The experiment to analyse")->required()->type_name("EXPERIMENT");
   app.add_option("--events", o->events, "Events CSV: event_id,entity_id,event_type,timestamp,value (or -)")
-      ->required()
       ->type_name("FILE")->group(kInput);
   app.add_option("--exposures", o->exposures, "Exposures CSV: entity_id,experiment,variant,timestamp (or -)")
-      ->required()
       ->type_name("FILE")->group(kInput);
+  app.add_option("--source", o->source, "Aggregate in a warehouse instead: clickhouse://[USER@]HOST:PORT/DATABASE")
+      ->type_name("URL")->group(kInput);
+  app.add_option("--events-table", o->events_table, "--source: the events table (default events)")->type_name("TABLE")->group(kInput);
+  app.add_option("--exposures-table", o->exposures_table, "--source: the exposures table (default exposures)")
+      ->type_name("TABLE")->group(kInput);
+  app.add_option("--connect-timeout", o->connect_timeout, "--source: seconds to connect (default 10)")->type_name("S")->group(kInput);
+  app.add_option("--query-timeout", o->query_timeout, "--source: seconds the query may run (default 600)")->type_name("S")->group(kInput);
+  app.add_option("--aggregates", o->aggregates, "Per-variant sufficient statistics (CSV or JSON) from any warehouse, or -")
+      ->type_name("FILE")->group(kInput);
+  app.add_option("--day", o->day, "--aggregates with days: analyse this day's rows, not the latest")->type_name("DATE")->group(kInput);
   app.add_option("--events-columns", o->events_columns, "Map fields to columns, e.g. entity_id=user,event_type=name")
       ->type_name("MAP")->group(kInput);
   app.add_option("--exposures-columns", o->exposures_columns, "Map fields to columns, e.g. entity_id=user")
@@ -354,7 +384,7 @@ const std::vector<SubcommandEntry>& table() {
       {"list", "Inspect", "List experiments, filtered by namespace, status, owner or type", setup_list},
       {"show", "Inspect", "Draw a namespace's slot map: who holds which slots, what is free", setup_show},
       {"assign", "Inspect", "Show the experiment, variant and config entities get in each layer", setup_assign},
-      {"analyze", "Check and analyse", "Analyse an experiment from event and exposure CSVs: effects, SRM, guardrails", setup_analyze},
+      {"analyze", "Check and analyse", "Analyse an experiment from CSVs, a warehouse or aggregates: effects, SRM, guardrails", setup_analyze},
       {"power", "Check and analyse", "Sample size and minimum detectable effect before launch", setup_power},
       {"audit", "Inspect", "Show the audit log: who changed what, and when", setup_audit},
       {"export", "Export", "Export config bundles for SDKs, assignments and the registry for analysts", setup_export},

@@ -78,8 +78,10 @@ constexpr std::array kAnalyzeExamples{
                    "Effects, intervals, sample ratio and guardrails as a table."},
     CommandExample{"expt analyze effect-test --events events.csv --exposures exposures.csv --format json --output report.json",
                    "The full report as JSON, written atomically."},
-    CommandExample{"expt analyze effect-test --events events.csv --exposures exposures.csv --auto-stop",
-                   "Stop the experiment (audited) if a guardrail is breached."},
+    CommandExample{"expt analyze effect-test --source clickhouse://analyst@127.0.0.1:8123/analytics --format json",
+                   "Aggregate inside ClickHouse (one query), then the same inference; password in EXPT_CLICKHOUSE_PASSWORD."},
+    CommandExample{"expt analyze effect-test --aggregates daily.csv",
+                   "Analyse per-variant sums that any warehouse produced (docs/warehouse.md)."},
 };
 constexpr std::array kAnalyzeExits{
     ExitMeaning{0, "analysed; no guardrail breach, sample ratio mismatch or missing data"},
@@ -116,6 +118,12 @@ constexpr std::array kExportAssignmentsExamples{
 constexpr std::array kExportRegistryExamples{
     CommandExample{"expt export registry --output registry.json", "The whole registry as one JSON document."},
     CommandExample{"expt export registry --format csv --table experiments", "One table as CSV on stdout."},
+};
+constexpr std::array kExportSqlExamples{
+    CommandExample{"expt export sql effect-test --dialect clickhouse", "The query analyze --source runs, to schedule yourself."},
+    CommandExample{"expt export sql effect-test --as-of 2026-11-20 --insert-into expt_daily_aggregates",
+                   "The daily job that fills the aggregates table (pipe it to clickhouse-client)."},
+    CommandExample{"expt export sql --schema --dialect clickhouse", "DDL of the events, exposures and daily aggregates tables."},
 };
 constexpr std::array kWriteExits{kOk, ExitMeaning{2, "bad usage, or the output cannot be written; nothing was left half-written"}};
 
@@ -166,6 +174,7 @@ constexpr std::array kDocs{
     CommandDoc{"export bundle", kExportBundleExamples, kWriteExits},
     CommandDoc{"export assignments", kExportAssignmentsExamples, kWriteExits},
     CommandDoc{"export registry", kExportRegistryExamples, kWriteExits},
+    CommandDoc{"export sql", kExportSqlExamples, kWriteExits},
     CommandDoc{"serve", kServeExamples, kServeExits},
     CommandDoc{"watch", kWatchExamples, kWatchExits},
     CommandDoc{"help", kHelpExamples, kHelpExits},

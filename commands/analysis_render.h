@@ -17,6 +17,7 @@ struct AnalysisContext {
   AnalysisReport report;
   ExposureCounts exposures;
   EventCounts events;
+  nlohmann::json source;  // where the data came from (csv, clickhouse, aggregates)
   bool auto_stopped = false;
   std::vector<std::string> breaches;  // one sentence per guardrail breach
   std::vector<std::string> data_problems;  // no exposure for the experiment, a metric without events

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "commands/analysis_inputs.h"
 #include "commands/analysis_render.h"
 #include "commands/color.h"
 #include "commands/input_stream.h"
@@ -26,41 +27,6 @@ namespace expt {
 
 namespace {
 
-constexpr std::string_view k_event_fields[] = {"event_id", "entity_id", "event_type", "timestamp", "value"};
-constexpr std::string_view k_exposure_fields[] = {"entity_id", "experiment", "variant", "timestamp"};
-
-// Recomputes variants by hashing, as assignment would have, even if the experiment has been
-// stopped since.
-struct Oracle {
-  AssignmentSnapshot snapshot;
-  size_t layer = 0;
-  std::string experiment;
-  std::vector<std::string> variants;
-
-  int operator()(std::string_view entity) const {
-    const bool held = in_global_holdout(snapshot, entity);
-    LayerAssignment a = assign_in_layer(snapshot, layer, entity, held);
-    if (experiment_key(snapshot, a) != experiment) return -1;
-    std::string_view v = variant_key(snapshot, a);
-    for (size_t i = 0; i < variants.size(); ++i) {
-      if (variants[i] == v) return static_cast<int>(i);
-    }
-    return -1;
-  }
-};
-
-std::optional<Oracle> make_oracle(const RegistryState& state, const ExperimentRecord& experiment) {
-  if (!experiment.slots) return std::nullopt;
-  Oracle oracle;
-  oracle.snapshot = snapshot_from_registry(state, experiment.spec.key);
-  int layer = oracle.snapshot.layer_index(experiment.spec.namespace_key);
-  if (layer < 0) return std::nullopt;
-  oracle.layer = static_cast<size_t>(layer);
-  oracle.experiment = experiment.spec.key;
-  for (const VariantSpec& v : experiment.spec.variants) oracle.variants.push_back(v.key);
-  return oracle;
-}
-
 Result<void> check_options(const AnalyzeOptions& options) {
   if (!(options.confidence > 0 && options.confidence < 1)) {
     return Error::invalid(fmt::format("--confidence must be in (0, 1), got {}", options.confidence));
@@ -68,9 +34,18 @@ Result<void> check_options(const AnalyzeOptions& options) {
   if (!parse_correction(options.correction)) {
     return Error::invalid(fmt::format("--correction must be one of holm, bh, none; got '{}'", options.correction));
   }
+  const int sources = (!options.events.empty() || !options.exposures.empty()) + !options.source.empty() + !options.aggregates.empty();
+  if (sources != 1) {
+    return Error::invalid(sources == 0 ? "say where the data is: --events and --exposures (CSV), --source (a warehouse) or --aggregates"
+                                       : "use one data source: --events and --exposures, --source, or --aggregates");
+  }
+  if (!options.events.empty() != !options.exposures.empty()) {
+    return Error::invalid(options.events.empty() ? "--exposures needs --events too" : "--events needs --exposures too");
+  }
   if (options.events == "-" && options.exposures == "-") {
     return Error::invalid("--events and --exposures cannot both read stdin");
   }
+  if (!options.day.empty() && options.aggregates.empty()) return Error::invalid("--day applies to --aggregates only");
   return {};
 }
 
@@ -89,19 +64,17 @@ std::string rows_list(std::vector<std::pair<std::string, int64_t>> names, int64_
 }
 
 // What makes the report empty rather than merely inconclusive: no exposure of the experiment, or
-// a bound metric whose event type the events file never has. Each names what the files do hold.
+// a bound metric whose event type the events never have. Each names what the data does hold.
 std::vector<std::string> data_problems(const ExperimentRecord& experiment, const std::vector<MetricSpec>& metrics,
-                                       const ExposureTable& exposures, const EventAggregator& aggregator,
-                                       const AnalysisContext& context, const AnalyzeOptions& options) {
+                                       const AnalysisInput& input, const ExposureCounts& x, const EventCounts& events) {
   std::vector<std::string> problems;
   int64_t exposed = 0;
-  for (int64_t n : exposures.entities_per_variant) exposed += n;
-  const ExposureCounts& x = context.exposures;
+  for (int64_t n : input.entities) exposed += n;
   if (exposed == 0) {
     std::string what =
-        fmt::format("no entity is exposed to experiment '{}' in {}", experiment.spec.key, options.exposures);
+        fmt::format("no entity is exposed to experiment '{}' in {}", experiment.spec.key, input.exposures_name);
     if (x.rows == 0) {
-      what += ": the file has no rows";
+      what += input.exposures_name.starts_with("table") ? ": the table has no rows" : ": the file has no rows";
     } else if (x.other_experiments == x.rows) {
       what += fmt::format(": its {} rows are for other experiments: {}", x.rows,
                           rows_list(x.other_experiment_names.by_count(), x.other_experiment_names.untracked()));
@@ -110,15 +83,19 @@ std::vector<std::string> data_problems(const ExperimentRecord& experiment, const
     }
     problems.push_back(what);
   }
+  auto rows_of = [&input](const std::string& type) {
+    auto it = input.event_type_rows.find(type);
+    return it == input.event_type_rows.end() ? int64_t{0} : it->second;
+  };
   std::vector<std::string> types;
   for (const MetricSpec& m : metrics) {
     types.push_back(m.measure.event_type);
     if (m.denominator) types.push_back(m.denominator->event_type);
   }
-  const NameTally& others = context.events.other_event_type_names;
+  const NameTally& others = events.other_event_type_names;
   std::vector<std::pair<std::string, int64_t>> present = others.by_count();
   for (const std::string& type : types) {
-    const int64_t rows = aggregator.rows_of_event_type(type);
+    const int64_t rows = rows_of(type);
     bool listed = false;
     for (const auto& [name, n] : present) listed = listed || name == type;
     if (rows > 0 && !listed) present.emplace_back(type, rows);
@@ -127,9 +104,9 @@ std::vector<std::string> data_problems(const ExperimentRecord& experiment, const
     std::vector<std::string> own{m.measure.event_type};
     if (m.denominator && m.denominator->event_type != m.measure.event_type) own.push_back(m.denominator->event_type);
     for (const std::string& type : own) {
-      if (aggregator.rows_of_event_type(type) > 0) continue;
+      if (rows_of(type) > 0) continue;
       std::string what =
-          fmt::format("metric '{}' has no events: {} has no rows of event type '{}'", m.key, options.events, type);
+          fmt::format("metric '{}' has no events: {} has no rows of event type '{}'", m.key, input.events_name, type);
       what += present.empty() ? "; it has no rows at all" : "; its event types are " + rows_list(present, others.untracked());
       problems.push_back(what);
     }
@@ -139,10 +116,6 @@ std::vector<std::string> data_problems(const ExperimentRecord& experiment, const
 
 ExitCode run_analyze(const AnalyzeOptions& options, Io& io) {
   if (auto ok = check_options(options); !ok) return report(io, ok.error());
-  auto event_columns = parse_column_mapping(options.events_columns, k_event_fields, "--events-columns");
-  if (!event_columns) return report(io, event_columns.error());
-  auto exposure_columns = parse_column_mapping(options.exposures_columns, k_exposure_fields, "--exposures-columns");
-  if (!exposure_columns) return report(io, exposure_columns.error());
 
   auto registry = open_registry(options.registry, OpenMode::must_exist, io);
   if (!registry) return report(io, registry.error());
@@ -156,49 +129,25 @@ ExitCode run_analyze(const AnalyzeOptions& options, Io& io) {
                           options.experiment, to_string(experiment->spec.type), experiment->spec.variants.size(),
                           experiment->spec.variants.size() == 1 ? "" : "s")));
   }
-  std::vector<MetricSpec> metrics;
-  for (const MetricBinding& b : experiment->spec.metrics) {
-    const MetricRecord* m = state->find_metric(b.metric);
-    if (m == nullptr) return report(io, Error::not_found(fmt::format("metric '{}' is not in the registry", b.metric)));
-    metrics.push_back(m->spec);
-  }
+  auto bound = bound_metrics(*state, *experiment);
+  if (!bound) return report(io, bound.error());
+  const std::vector<MetricSpec>& metrics = *bound;
 
-  ExperimentArms arms{experiment->spec.key, {}};
-  for (const VariantSpec& v : experiment->spec.variants) arms.variants.push_back(v.key);
-  std::optional<Oracle> oracle_state = make_oracle(*state, *experiment);
-  VariantOracle oracle;
-  if (oracle_state) oracle = [&oracle_state](std::string_view entity) { return (*oracle_state)(entity); };
-  IngestOptions ingest{options.skip_bad_rows, {}};
-  ProgressLine progress(io.err, io.err_is_terminal && !options.quiet);
+  auto input = !options.source.empty()     ? read_clickhouse_input(options, *state, *experiment, metrics)
+               : !options.aggregates.empty() ? read_aggregates_input(options, *experiment, metrics, io)
+                                             : read_csv_input(options, *state, *experiment, metrics, io);
+  if (!input) return report(io, input.error());
 
   AnalysisContext context;
-  auto exposures_in = open_input(options.exposures, io.in);
-  if (!exposures_in) return report(io, exposures_in.error());
-  CsvReader exposure_reader(*exposures_in->stream, options.exposures);
-  ingest.progress = progress.for_file(options.exposures, input_size(options.exposures));
-  auto exposures = read_exposures(exposure_reader, *exposure_columns, arms, oracle_state ? &oracle : nullptr, ingest,
-                                  context.exposures);
-  if (!exposures) return report(io, exposures.error());
-
-  EventAggregator aggregator(*exposures, metrics, arms.variants.size());
-  const int64_t event_bytes = input_size(options.events);
-  if (event_bytes > 0) aggregator.expect_input_bytes(event_bytes);
-  auto events_in = open_input(options.events, io.in);
-  if (!events_in) return report(io, events_in.error());
-  CsvReader event_reader(*events_in->stream, options.events);
-  ingest.progress = progress.for_file(options.events, event_bytes);
-  if (auto ingested = aggregator.ingest(event_reader, *event_columns, ingest, context.events); !ingested) {
-    return report(io, ingested.error());
-  }
-
-  progress.clear();
-  context.data_problems = data_problems(*experiment, metrics, *exposures, aggregator, context, options);
+  context.exposures = input->exposures;
+  context.events = input->events;
+  context.source = input->source;
+  context.data_problems = data_problems(*experiment, metrics, *input, context.exposures, context.events);
   context.color = io.color_out;
 
   AnalysisOptions analysis{TestConfig{options.confidence}, *parse_correction(options.correction)};
-  std::vector<MetricAggregate> aggregates = aggregator.finish();
-  if (auto unusable = non_finite_metric(aggregates)) return report(io, *unusable);
-  context.report = analyze_experiment(experiment->spec, aggregates, exposures->entities_per_variant, analysis);
+  if (auto unusable = non_finite_metric(input->aggregates)) return report(io, *unusable);
+  context.report = analyze_experiment(experiment->spec, input->aggregates, input->entities, analysis);
   context.breaches = describe_breaches(context.report);
   const bool breached = context.report.guardrail_breached();
 

@@ -1,6 +1,7 @@
 #pragma once
 // `expt analyze EXPERIMENT --events FILE --exposures FILE`: reads the two CSV exports in one
-// streaming pass each, aggregates per variant, and reports every bound metric against the
+// streaming pass each (or has ClickHouse aggregate with --source, or reads --aggregates),
+// aggregates per variant, and reports every bound metric against the
 // control, with the data summary, sample ratio check and guardrail verdicts. Exit 1 on a sample
 // ratio mismatch or a guardrail breach (with --auto-stop the experiment is also stopped, audited);
 // exit 2 on bad input, with nothing written.
@@ -21,6 +22,14 @@ struct AnalyzeOptions {
   std::string exposures;  // file or "-"
   std::string events_columns;     // "field=column,..."
   std::string exposures_columns;  // "field=column,..."
+  // Instead of the CSVs: a warehouse (clickhouse://...) and its tables, or an aggregates file.
+  std::string source;
+  std::string events_table = "events";
+  std::string exposures_table = "exposures";
+  int connect_timeout = 10;  // seconds
+  int query_timeout = 600;   // seconds
+  std::string aggregates;    // file or "-"
+  std::string day;           // aggregates with days: this day instead of the latest
   double confidence = 0.95;
   std::string correction = "holm";  // holm | bh | none
   bool skip_bad_rows = false;

@@ -63,7 +63,10 @@ AnalysisReport analyze_experiment(const ExperimentSpec& experiment, const std::v
         case MetricType::conversion:
         case MetricType::mean: m.variants.push_back(estimate_mean(a.mean[v], config)); break;
         case MetricType::ratio: m.variants.push_back(estimate_ratio(a.ratio[v], config)); break;
-        case MetricType::percentile: m.variants.push_back(estimate_quantile(a.quantile[v], a.metric.quantile, config)); break;
+        case MetricType::percentile:
+          m.variants.push_back(a.quantile_summary.empty() ? estimate_quantile(a.quantile[v], a.metric.quantile, config)
+                                                          : estimate_quantile(a.quantile_summary[v], config));
+          break;
       }
     }
     for (size_t v = 1; v < variants; ++v) {

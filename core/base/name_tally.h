@@ -16,18 +16,18 @@ class NameTally {
  public:
   static constexpr size_t k_max_names = 32;
 
-  void add(std::string_view name) {
-    ++m_total;
+  void add(std::string_view name, int64_t rows = 1) {
+    m_total += rows;
     for (auto& [n, count] : m_names) {
       if (n == name) {
-        ++count;
+        count += rows;
         return;
       }
     }
     if (m_names.size() < k_max_names) {
-      m_names.emplace_back(std::string(name), 1);
+      m_names.emplace_back(std::string(name), rows);
     } else {
-      ++m_untracked;
+      m_untracked += rows;
     }
   }
 

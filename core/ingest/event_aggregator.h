@@ -39,7 +39,8 @@ struct MetricAggregate {
   MetricSpec metric;
   std::vector<MeanStats> mean;            // conversion and mean metrics
   std::vector<RatioStats> ratio;          // ratio metrics
-  std::vector<QuantileSample> quantile;   // percentile metrics
+  std::vector<QuantileSample> quantile;   // percentile metrics, from events
+  std::vector<QuantileSummary> quantile_summary;  // percentile metrics, from a warehouse (instead)
 };
 
 class EventAggregator {

@@ -111,11 +111,15 @@ Result<ExposureTable> read_exposures(CsvReader& reader, const ColumnMapping& map
       ++counts.conflicting_entities;
       continue;
     }
-    ++counts.repeated;
+    ++table.exposures[index].rows;
     table.exposures[index].at_ms = std::min(table.exposures[index].at_ms, *ts);
   }
+  // Repeats are counted at the end, over the entities that stayed in one variant, so the count
+  // does not depend on row order and a warehouse query (core/warehouse) gives the same number.
   for (const Exposure& e : table.exposures) {
-    if (e.variant >= 0) ++table.entities_per_variant[static_cast<size_t>(e.variant)];
+    if (e.variant < 0) continue;
+    ++table.entities_per_variant[static_cast<size_t>(e.variant)];
+    counts.repeated += e.rows - 1;
   }
   if (options.progress) options.progress(reader.bytes_read(), counts.rows);
   return table;

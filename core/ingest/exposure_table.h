@@ -43,7 +43,7 @@ struct ExposureCounts {
   int64_t bad_rows = 0;           // skipped as malformed (with skip_bad_rows)
   int64_t other_experiments = 0;  // rows for another experiment
   NameTally other_experiment_names;  // which experiments those rows were for
-  int64_t repeated = 0;           // further rows of an entity already exposed to the same variant
+  int64_t repeated = 0;           // further rows of entities in one variant (whatever the row order)
   int64_t conflicting_entities = 0;  // entities seen in two variants: excluded from the analysis
   int64_t recomputed = 0;         // rows whose variant came from hashing
   int64_t not_assigned = 0;       // recomputed rows whose entity the experiment does not own
@@ -56,6 +56,7 @@ using VariantOracle = std::function<int(std::string_view entity_id)>;
 struct Exposure {
   int64_t at_ms = 0;    // the earliest exposure
   int32_t variant = 0;  // index into the variants; ExposureTable::k_excluded for conflicting entities
+  uint32_t rows = 1;    // exposure rows read (in the padding: no memory cost)
 };
 
 struct ExposureTable {

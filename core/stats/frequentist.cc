@@ -212,6 +212,19 @@ VariantEstimate estimate_quantile(const QuantileSample& sample, double quantile,
   return e;
 }
 
+VariantEstimate estimate_quantile(const QuantileSummary& summary, const TestConfig& config) {
+  VariantEstimate e;
+  e.n = summary.entities;
+  e.events = summary.events;
+  if (summary.events == 0) return e;
+  e.value = summary.value;
+  if (summary.entities < 2 || !summary.ci_low || !summary.ci_high) return e;
+  e.ci_low = summary.ci_low;
+  e.ci_high = summary.ci_high;
+  e.se = (*e.ci_high - *e.ci_low) / (2 * z_critical(config.confidence));
+  return e;
+}
+
 Comparison quantile_test(const VariantEstimate& control, const VariantEstimate& treatment, const TestConfig& config) {
   Comparison c;
   if (!control.value || !treatment.value) {

@@ -28,6 +28,8 @@ Comparison ratio_test(const RatioStats& control, const RatioStats& treatment, co
 // empirical CDF at the estimate with entities as clusters; the standard error is that interval's
 // width / 2z. Linear time: order statistics are found by selection, not sorting.
 VariantEstimate estimate_quantile(const QuantileSample& sample, double quantile, const TestConfig& config);
+// The same estimate from a summary computed elsewhere (its confidence must be config's).
+VariantEstimate estimate_quantile(const QuantileSummary& summary, const TestConfig& config);
 // z-test on the difference of two quantile estimates (from estimate_quantile).
 Comparison quantile_test(const VariantEstimate& control, const VariantEstimate& treatment, const TestConfig& config);
 

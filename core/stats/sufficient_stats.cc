@@ -1,5 +1,7 @@
 #include "core/stats/sufficient_stats.h"
 
+#include <algorithm>
+
 namespace expt {
 
 MeanStats MeanStats::from_sums(int64_t n, double sum, double sum_squares) {
@@ -37,6 +39,20 @@ MeanStats& MeanStats::operator+=(const MeanStats& o) {
 }
 
 MeanStats operator+(MeanStats a, const MeanStats& b) { return a += b; }
+
+RatioStats RatioStats::from_sums(int64_t n, double sum_x, double sum_y, double sum_xx, double sum_yy, double sum_xy) {
+  RatioStats s;
+  s.n = n;
+  if (n > 0) {
+    const double nn = static_cast<double>(n);
+    s.mean_x = sum_x / nn;
+    s.mean_y = sum_y / nn;
+    s.m2_x = std::max(0.0, sum_xx - sum_x * s.mean_x);  // clamped: rounding of a constant sample
+    s.m2_y = std::max(0.0, sum_yy - sum_y * s.mean_y);
+    s.c_xy = sum_xy - sum_x * s.mean_y;
+  }
+  return s;
+}
 
 void RatioStats::add(double x, double y) {
   ++n;

@@ -37,6 +37,8 @@ struct RatioStats {
   double m2_y = 0;
   double c_xy = 0;  // sum of co-deviations
 
+  // From raw sums, as a warehouse returns them: count, SUM(x), SUM(y), SUM(x*x), SUM(y*y), SUM(x*y).
+  static RatioStats from_sums(int64_t n, double sum_x, double sum_y, double sum_xx, double sum_yy, double sum_xy);
   void add(double x, double y);
   std::optional<double> variance_x() const;
   std::optional<double> variance_y() const;
@@ -57,6 +59,18 @@ struct QuantileSample {
     values.push_back(value);
     entity.push_back(entity_index);
   }
+};
+
+// A percentile metric's estimate for one variant, computed where the values are (a warehouse
+// query; core/warehouse/aggregate_query.h): the quantile and the two order statistics that bound
+// its interval at `confidence`, by the method of estimate_quantile (core/stats/frequentist.h).
+struct QuantileSummary {
+  int64_t entities = 0;  // distinct entities with at least one value
+  int64_t events = 0;    // values
+  std::optional<double> value;
+  std::optional<double> ci_low;   // absent with fewer than two entities
+  std::optional<double> ci_high;
+  double confidence = 0;  // the level the interval was computed for
 };
 
 }  // namespace expt

@@ -21,6 +21,7 @@ CORE_MAY_USE = {
     "analysis": {"base", "assign", "stats", "spec", "ingest"},
     "serve": {"base", "assign"},
     "client": {"base", "assign"},
+    "warehouse": {"base", "stats", "spec", "ingest"},
 }
 # Third-party headers the SDK (base and assign) may include: it links only these.
 SDK_FOLDERS = {"base", "assign"}

@@ -1,0 +1,283 @@
+#include "commands/analysis_inputs.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "commands/input_stream.h"
+#include "commands/progress_line.h"
+#include "core/assign/assignment.h"
+#include "core/base/timestamp.h"
+#include "core/ingest/column_mapping.h"
+#include "core/ingest/csv_reader.h"
+#include "core/registry/registry_snapshot.h"
+#include "core/warehouse/aggregate_rows.h"
+#include "core/warehouse/clickhouse_client.h"
+
+namespace expt {
+
+namespace {
+
+constexpr std::string_view k_event_fields[] = {"event_id", "entity_id", "event_type", "timestamp", "value"};
+constexpr std::string_view k_exposure_fields[] = {"entity_id", "experiment", "variant", "timestamp"};
+
+// Recomputes variants by hashing, as assignment would have, even if the experiment has been
+// stopped since.
+struct Oracle {
+  AssignmentSnapshot snapshot;
+  size_t layer = 0;
+  std::string experiment;
+  std::vector<std::string> variants;
+
+  int operator()(std::string_view entity) const {
+    const bool held = in_global_holdout(snapshot, entity);
+    LayerAssignment a = assign_in_layer(snapshot, layer, entity, held);
+    if (experiment_key(snapshot, a) != experiment) return -1;
+    std::string_view v = variant_key(snapshot, a);
+    for (size_t i = 0; i < variants.size(); ++i) {
+      if (variants[i] == v) return static_cast<int>(i);
+    }
+    return -1;
+  }
+};
+
+std::optional<Oracle> make_oracle(const RegistryState& state, const ExperimentRecord& experiment) {
+  if (!experiment.slots) return std::nullopt;
+  Oracle oracle;
+  oracle.snapshot = snapshot_from_registry(state, experiment.spec.key);
+  int layer = oracle.snapshot.layer_index(experiment.spec.namespace_key);
+  if (layer < 0) return std::nullopt;
+  oracle.layer = static_cast<size_t>(layer);
+  oracle.experiment = experiment.spec.key;
+  for (const VariantSpec& v : experiment.spec.variants) oracle.variants.push_back(v.key);
+  return oracle;
+}
+
+std::vector<std::string> variant_keys(const ExperimentRecord& experiment) {
+  std::vector<std::string> keys;
+  for (const VariantSpec& v : experiment.spec.variants) keys.push_back(v.key);
+  return keys;
+}
+
+// The aggregates' rows, as analysis input.
+AnalysisInput from_aggregates(ExperimentAggregates a, const std::vector<MetricSpec>& metrics) {
+  AnalysisInput input;
+  input.aggregates = std::move(a.metrics);
+  input.entities = std::move(a.entities);
+  input.exposures = std::move(a.exposures);
+  input.events = std::move(a.events);
+  for (const auto& [type, rows] : a.event_type_rows) input.event_type_rows[type] += rows;
+  for (const MetricSpec& m : metrics) {
+    input.event_type_rows.try_emplace(m.measure.event_type, 0);
+    if (m.denominator) input.event_type_rows.try_emplace(m.denominator->event_type, 0);
+  }
+  return input;
+}
+
+// "a\tb" -> "a<TAB>b": ClickHouse's TSV escaping.
+std::string tsv_unescape(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\\' || i + 1 == text.size()) {
+      out += text[i];
+      continue;
+    }
+    const char c = text[++i];
+    out += c == 't' ? '\t' : c == 'n' ? '\n' : c == 'r' ? '\r' : c == '0' ? '\0' : c == 'b' ? '\b' : c == 'f' ? '\f' : c;
+  }
+  return out;
+}
+
+// Exposure rows without a variant: expt hashes their entities, as the CSV path does, and the
+// query carries the answer inline (ClickHouse 18.16 has no xxHash64 to do it there).
+constexpr size_t k_max_recomputed_entities = 200'000;
+Result<void> recompute_variants(ClickHouseClient& client, const RegistryState& state, const ExperimentRecord& experiment,
+                                AggregateQuery& query) {
+  auto sql = unassigned_entities_sql(query, k_max_recomputed_entities + 1);
+  if (!sql) return std::move(sql).error();
+  auto answer = client.query(*sql);
+  if (!answer) return std::move(answer).error();
+  if (answer->empty()) return {};
+  std::optional<Oracle> oracle = make_oracle(state, experiment);
+  if (!oracle) {
+    return Error::invalid(fmt::format("exposure rows of experiment '{}' in table {} have no variant, and none can be recomputed: "
+                                      "the experiment holds no slots",
+                                      experiment.spec.key, query.exposures.name));
+  }
+  std::istringstream lines(*answer);
+  for (std::string line; std::getline(lines, line);) {
+    if (query.recomputed.size() == k_max_recomputed_entities) {
+      return Error::invalid(fmt::format("more than {} entities of experiment '{}' in table {} have exposure rows without a "
+                                        "variant; fill the variant column, or analyse the CSV export (--exposures)",
+                                        k_max_recomputed_entities, experiment.spec.key, query.exposures.name));
+    }
+    std::string entity = tsv_unescape(line);
+    const int v = (*oracle)(entity);
+    query.recomputed.emplace_back(std::move(entity), v < 0 ? std::string() : experiment.spec.variants[static_cast<size_t>(v)].key);
+  }
+  query.recompute = true;
+  return {};
+}
+
+}  // namespace
+
+Result<std::vector<MetricSpec>> bound_metrics(const RegistryState& state, const ExperimentRecord& experiment) {
+  std::vector<MetricSpec> metrics;
+  for (const MetricBinding& b : experiment.spec.metrics) {
+    const MetricRecord* m = state.find_metric(b.metric);
+    if (m == nullptr) return Error::not_found(fmt::format("metric '{}' is not in the registry", b.metric));
+    metrics.push_back(m->spec);
+  }
+  return metrics;
+}
+
+Result<AnalysisInput> read_csv_input(const AnalyzeOptions& options, const RegistryState& state,
+                                     const ExperimentRecord& experiment, const std::vector<MetricSpec>& metrics, Io& io) {
+  auto event_columns = parse_column_mapping(options.events_columns, k_event_fields, "--events-columns");
+  if (!event_columns) return std::move(event_columns).error();
+  auto exposure_columns = parse_column_mapping(options.exposures_columns, k_exposure_fields, "--exposures-columns");
+  if (!exposure_columns) return std::move(exposure_columns).error();
+
+  ExperimentArms arms{experiment.spec.key, variant_keys(experiment)};
+  std::optional<Oracle> oracle_state = make_oracle(state, experiment);
+  VariantOracle oracle;
+  if (oracle_state) oracle = [&oracle_state](std::string_view entity) { return (*oracle_state)(entity); };
+  IngestOptions ingest{options.skip_bad_rows, {}};
+  ProgressLine progress(io.err, io.err_is_terminal && !options.quiet);
+
+  AnalysisInput input;
+  input.events_name = options.events;
+  input.exposures_name = options.exposures;
+  input.source = {{"kind", "csv"}, {"events", options.events}, {"exposures", options.exposures}};
+  auto exposures_in = open_input(options.exposures, io.in);
+  if (!exposures_in) return std::move(exposures_in).error();
+  CsvReader exposure_reader(*exposures_in->stream, options.exposures);
+  ingest.progress = progress.for_file(options.exposures, input_size(options.exposures));
+  auto exposures = read_exposures(exposure_reader, *exposure_columns, arms, oracle_state ? &oracle : nullptr, ingest,
+                                  input.exposures);
+  if (!exposures) return std::move(exposures).error();
+
+  EventAggregator aggregator(*exposures, metrics, arms.variants.size());
+  const int64_t event_bytes = input_size(options.events);
+  if (event_bytes > 0) aggregator.expect_input_bytes(event_bytes);
+  auto events_in = open_input(options.events, io.in);
+  if (!events_in) return std::move(events_in).error();
+  CsvReader event_reader(*events_in->stream, options.events);
+  ingest.progress = progress.for_file(options.events, event_bytes);
+  if (auto ingested = aggregator.ingest(event_reader, *event_columns, ingest, input.events); !ingested) {
+    return std::move(ingested).error();
+  }
+  progress.clear();
+  for (const MetricSpec& m : metrics) {
+    input.event_type_rows[m.measure.event_type] = aggregator.rows_of_event_type(m.measure.event_type);
+    if (m.denominator) input.event_type_rows[m.denominator->event_type] = aggregator.rows_of_event_type(m.denominator->event_type);
+  }
+  input.entities = exposures->entities_per_variant;
+  input.aggregates = aggregator.finish();
+  return input;
+}
+
+Result<AggregateQuery> warehouse_query(const WarehouseQueryOptions& options, const ExperimentRecord& experiment,
+                                       const std::vector<MetricSpec>& metrics) {
+  AggregateQuery q;
+  q.experiment = experiment.spec.key;
+  q.variants = variant_keys(experiment);
+  q.metrics = metrics;
+  q.confidence = options.confidence;
+  q.events.name = options.events_table;
+  q.exposures.name = options.exposures_table;
+  auto event_columns = parse_column_mapping(options.events_columns, k_event_fields, "--events-columns");
+  if (!event_columns) return std::move(event_columns).error();
+  auto exposure_columns = parse_column_mapping(options.exposures_columns, k_exposure_fields, "--exposures-columns");
+  if (!exposure_columns) return std::move(exposure_columns).error();
+  q.events.columns = *event_columns;
+  q.exposures.columns = *exposure_columns;
+  if (!options.day.empty()) {
+    auto start = parse_timestamp_ms(options.day);
+    if (!start || options.day.size() != 10) {
+      return Error::invalid(fmt::format("--as-of must be a date, YYYY-MM-DD; got '{}'", options.day), {}, "as-of");
+    }
+    q.day = options.day;
+    q.until_ms = *start + 86'400'000;
+  }
+  return q;
+}
+
+Result<AnalysisInput> read_clickhouse_input(const AnalyzeOptions& options, const RegistryState& state,
+                                            const ExperimentRecord& experiment,
+                                            const std::vector<MetricSpec>& metrics) {
+  const char* env_password = std::getenv("EXPT_CLICKHOUSE_PASSWORD");
+  auto source = parse_clickhouse_url(options.source, env_password ? env_password : "");
+  if (!source) return std::move(source).error();
+  if (options.connect_timeout <= 0 || options.query_timeout <= 0) {
+    return Error::invalid("--connect-timeout and --query-timeout must be at least 1 second");
+  }
+  source->connect_timeout = std::chrono::seconds(options.connect_timeout);
+  source->query_timeout = std::chrono::seconds(options.query_timeout);
+  ClickHouseClient client(*source);
+
+  WarehouseQueryOptions wq{options.events_table, options.exposures_table, options.events_columns, options.exposures_columns,
+                           options.confidence, {}};
+  auto query = warehouse_query(wq, experiment, metrics);
+  if (!query) return std::move(query).error();
+  auto event_types = client.columns(options.events_table);
+  if (!event_types) return std::move(event_types).error();
+  auto exposure_types = client.columns(options.exposures_table);
+  if (!exposure_types) return std::move(exposure_types).error();
+  query->events.types = std::move(*event_types);
+  query->exposures.types = std::move(*exposure_types);
+  if (auto recomputed = recompute_variants(client, state, experiment, *query); !recomputed) {
+    return std::move(recomputed).error();
+  }
+  auto sql = aggregate_query_sql(*query, "CSVWithNames");
+  if (!sql) return std::move(sql).error();
+  auto answer = client.query(*sql);
+  if (!answer) return std::move(answer).error();
+
+  const std::string name = source->describe();
+  std::istringstream in(*answer);
+  auto rows = read_aggregate_rows_csv(in, name);
+  if (!rows) return std::move(rows).error();
+  auto assembled = assemble_aggregates(*rows, experiment.spec.key, variant_keys(experiment), metrics, options.confidence, {},
+                                       name + " (table " + options.exposures_table + ")");
+  if (!assembled) return std::move(assembled).error();
+  AnalysisInput input = from_aggregates(std::move(*assembled), metrics);
+  input.events_name = "table " + options.events_table;
+  input.exposures_name = "table " + options.exposures_table;
+  input.source = {{"kind", "clickhouse"},
+                  {"url", name},
+                  {"events_table", options.events_table},
+                  {"exposures_table", options.exposures_table},
+                  {"result_bytes", client.bytes_received()}};
+  return input;
+}
+
+Result<AnalysisInput> read_aggregates_input(const AnalyzeOptions& options, const ExperimentRecord& experiment,
+                                            const std::vector<MetricSpec>& metrics, Io& io) {
+  auto in = open_input(options.aggregates, io.in);
+  if (!in) return std::move(in).error();
+  std::string text((std::istreambuf_iterator<char>(*in->stream)), std::istreambuf_iterator<char>());
+  size_t first = text.find_first_not_of(" \t\r\n");
+  Result<std::vector<AggregateRow>> rows = std::vector<AggregateRow>{};
+  if (first != std::string::npos && (text[first] == '[' || text[first] == '{')) {
+    rows = read_aggregate_rows_json(text, options.aggregates);
+  } else {
+    std::istringstream stream(text);
+    rows = read_aggregate_rows_csv(stream, options.aggregates);
+  }
+  if (!rows) return std::move(rows).error();
+  auto assembled = assemble_aggregates(*rows, experiment.spec.key, variant_keys(experiment), metrics, options.confidence,
+                                       options.day, options.aggregates);
+  if (!assembled) return std::move(assembled).error();
+  const std::string day = assembled->day;
+  AnalysisInput input = from_aggregates(std::move(*assembled), metrics);
+  input.events_name = options.aggregates;
+  input.exposures_name = options.aggregates;
+  input.source = {{"kind", "aggregates"}, {"file", options.aggregates}};
+  if (!day.empty()) input.source["day"] = day;
+  return input;
+}
+
+}  // namespace expt

@@ -1,0 +1,26 @@
+#pragma once
+// `expt export sql EXPERIMENT --dialect clickhouse`: prints the one query that `analyze --source`
+// runs, for teams that schedule it themselves; its rows are what `analyze --aggregates` reads.
+// `--as-of DAY [--insert-into TABLE]` makes it the daily job that fills the aggregates table.
+// `expt export sql --schema --dialect clickhouse` prints the tables' DDL instead.
+
+#include <string>
+
+#include "commands/analysis_inputs.h"
+#include "commands/command.h"
+#include "commands/registry_access.h"
+
+namespace expt {
+
+struct ExportSqlOptions {
+  RegistryOptions registry;
+  std::string experiment;  // empty with --schema
+  std::string dialect = "clickhouse";
+  bool schema = false;
+  WarehouseQueryOptions query;
+  std::string insert_into;  // with --as-of: an INSERT into this aggregates table
+};
+
+ExitCode run_export_sql(const ExportSqlOptions& options, Io& io);
+
+}  // namespace expt

@@ -1,0 +1,419 @@
+#include "core/warehouse/aggregate_query.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "core/stats/frequentist.h"
+
+namespace expt {
+
+std::string sql_string(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\\' || c == '\'') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+std::string sql_identifier(std::string_view name) {
+  std::string out;
+  size_t start = 0;
+  for (;;) {
+    const size_t dot = name.find('.', start);
+    std::string_view part = name.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+    out += '`';
+    for (char c : part) {
+      if (c == '`' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '`';
+    if (dot == std::string_view::npos) break;
+    out += '.';
+    start = dot + 1;
+  }
+  return out;
+}
+
+namespace {
+
+// "Nullable(LowCardinality(String))" -> "String"; whether it was nullable.
+std::string base_type(std::string type, bool& nullable) {
+  nullable = false;
+  for (;;) {
+    if (type.starts_with("Nullable(") && type.ends_with(")")) {
+      nullable = true;
+      type = type.substr(9, type.size() - 10);
+    } else if (type.starts_with("LowCardinality(") && type.ends_with(")")) {
+      type = type.substr(15, type.size() - 16);
+    } else {
+      return type;
+    }
+  }
+}
+
+bool is_integer_type(const std::string& t) { return t.starts_with("Int") || t.starts_with("UInt"); }
+bool is_number_type(const std::string& t) {
+  return is_integer_type(t) || t.starts_with("Float") || t.starts_with("Decimal");
+}
+
+// SQL expressions for one table's fields, each of a fixed type whatever the column's: String for
+// IDs and names, Int64 milliseconds since the epoch for timestamps, Float64 for values.
+class FieldSql {
+ public:
+  explicit FieldSql(const WarehouseTable& table) : m_table(table) {}
+
+  // The column for `field`; nullopt when the table is described and lacks it.
+  Result<std::string> column(std::string_view field, bool required = true) const {
+    auto renamed = m_table.columns.renames.find(field);
+    const std::string name = renamed != m_table.columns.renames.end() ? renamed->second : std::string(field);
+    if (!m_table.types.empty() && !m_table.types.contains(name)) {
+      if (!required) return std::string();
+      std::string have;
+      for (const auto& [column, type] : m_table.types) have += (have.empty() ? "" : ", ") + column;
+      return Error::invalid(fmt::format("table {} has no column '{}'{} (its columns: {})", m_table.name, name,
+                                        renamed != m_table.columns.renames.end() ? fmt::format(" (mapped from {})", field) : "",
+                                        have),
+                            SourceLocation{m_table.name}, std::string(field));
+    }
+    return name;
+  }
+
+  std::string type_of(const std::string& column, bool& nullable) const {
+    auto it = m_table.types.find(column);
+    nullable = false;
+    return it == m_table.types.end() ? std::string() : base_type(it->second, nullable);
+  }
+
+  Result<std::string> text(std::string_view field) const {
+    auto name = column(field);
+    if (!name) return std::move(name).error();
+    bool nullable = false;
+    const std::string type = type_of(*name, nullable);
+    const std::string id = sql_identifier(*name);
+    if (type.empty() || type == "String" || type.starts_with("FixedString")) return nullable ? "ifNull(" + id + ", '')" : id;
+    return nullable ? "ifNull(toString(" + id + "), '')" : "toString(" + id + ")";
+  }
+
+  // Milliseconds since the epoch, the precision of the CSV path.
+  Result<std::string> timestamp(std::string_view field) const {
+    auto name = column(field);
+    if (!name) return std::move(name).error();
+    bool nullable = false;
+    const std::string type = type_of(*name, nullable);
+    const std::string id = sql_identifier(*name);
+    if (type.empty() || (type.starts_with("DateTime") && !type.starts_with("DateTime64"))) {
+      return "toInt64(toUInt32(" + id + ")) * 1000";
+    }
+    if (type.starts_with("DateTime64")) return "toInt64(toUnixTimestamp64Milli(" + id + "))";
+    if (type == "Date") return "toInt64(toUInt32(toDateTime(" + id + "))) * 1000";
+    if (is_integer_type(type)) {
+      // Epoch seconds or milliseconds, told apart as the CSV reader does: 12 digits or more is ms.
+      return "if(abs(toInt64(" + id + ")) < 100000000000, toInt64(" + id + ") * 1000, toInt64(" + id + "))";
+    }
+    return Error::invalid(fmt::format("column '{}' of table {} is {}; a timestamp must be DateTime, DateTime64, "
+                                      "Date or an integer of epoch seconds or milliseconds",
+                                      *name, m_table.name, type),
+                          SourceLocation{m_table.name}, std::string(field));
+  }
+
+  // The event value; null, like an empty CSV field, counts as 1, and so does an absent column.
+  Result<std::string> value(std::string_view field) const {
+    auto name = column(field, /*required=*/false);
+    if (!name) return std::move(name).error();
+    if (name->empty()) return std::string("toFloat64(1)");
+    bool nullable = false;
+    const std::string type = type_of(*name, nullable);
+    const std::string id = sql_identifier(*name);
+    if (!type.empty() && !is_number_type(type)) {
+      return Error::invalid(fmt::format("column '{}' of table {} is {}; a value must be a number (Float64, "
+                                        "Nullable(Float64), an integer or a Decimal)",
+                                        *name, m_table.name, type),
+                            SourceLocation{m_table.name}, std::string(field));
+    }
+    return "ifNull(toFloat64(" + id + "), 1)";
+  }
+
+ private:
+  const WarehouseTable& m_table;
+};
+
+std::string string_array(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + sql_string(items[i]);
+  return out + "]";
+}
+
+// A number as a literal that reads back to the same double.
+std::string number(double v) { return fmt::format("toFloat64({:.17g})", v); }
+
+// The per-entity value of `measure` from its event type's count (c<i>) and sum (s<i>).
+std::string entity_value(Aggregation aggregation, size_t slot) {
+  switch (aggregation) {
+    case Aggregation::sum: return fmt::format("s{}", slot);
+    case Aggregation::count: return fmt::format("toFloat64(c{})", slot);
+    case Aggregation::avg: return fmt::format("if(c{0} > 0, s{0} / c{0}, 0)", slot);
+  }
+  return "0";
+}
+
+// One output row as a tuple: (kind, metric, name, n, sum, sum_squares, denominator_sum,
+// denominator_sum_squares, sum_product, events, value, ci_low, ci_high, confidence).
+std::string row_tuple(const std::string& kind, const std::string& metric, const std::string& name, const std::string& n,
+                      const std::string& sum = "0", const std::string& sum_squares = "0",
+                      const std::string& denominator_sum = "0", const std::string& denominator_sum_squares = "0",
+                      const std::string& sum_product = "0") {
+  return fmt::format("({}, {}, {}, toFloat64({}), toFloat64({}), toFloat64({}), toFloat64({}), toFloat64({}), toFloat64({}))",
+                     sql_string(kind), sql_string(metric), sql_string(name), n, sum, sum_squares, denominator_sum,
+                     denominator_sum_squares, sum_product);
+}
+
+constexpr const char* k_columns =
+    "experiment, kind, metric, variant, name, n, sum, sum_squares, denominator_sum, denominator_sum_squares, "
+    "sum_product, events, value, ci_low, ci_high, confidence";
+
+}  // namespace
+
+Result<std::string> unassigned_entities_sql(const AggregateQuery& q, size_t limit) {
+  const FieldSql ex(q.exposures);
+  auto entity = ex.text("entity_id");
+  auto experiment = ex.text("experiment");
+  auto variant = ex.text("variant");
+  for (const auto* r : {&entity, &experiment, &variant}) {
+    if (!*r) return r->error();
+  }
+  return fmt::format("SELECT DISTINCT {} FROM {} WHERE {} = {} AND {} = '' LIMIT {} FORMAT TSV\n", *entity,
+                     sql_identifier(q.exposures.name), *experiment, sql_string(q.experiment), *variant, limit);
+}
+
+Result<std::string> aggregate_query_sql(const AggregateQuery& q, const std::string& format) {
+  const FieldSql ev(q.events), ex(q.exposures);
+  auto ev_id = ev.text("event_id");
+  auto ev_entity = ev.text("entity_id");
+  auto ev_type = ev.text("event_type");
+  auto ev_ts = ev.timestamp("timestamp");
+  auto ev_value = ev.value("value");
+  auto ex_entity = ex.text("entity_id");
+  auto ex_experiment = ex.text("experiment");
+  auto ex_variant = ex.text("variant");
+  auto ex_ts = ex.timestamp("timestamp");
+  for (const auto* r : {&ev_id, &ev_entity, &ev_type, &ev_ts, &ev_value, &ex_entity, &ex_experiment, &ex_variant, &ex_ts}) {
+    if (!*r) return r->error();
+  }
+  const std::string events = sql_identifier(q.events.name);
+  const std::string exposures = sql_identifier(q.exposures.name);
+  const std::string experiment = sql_string(q.experiment);
+  const std::string variants = string_array(q.variants);
+  const std::string ev_until = q.day.empty() ? "" : fmt::format(" AND {} < {}", *ev_ts, q.until_ms);
+  const std::string ex_until = q.day.empty() ? "" : fmt::format(" AND {} < {}", *ex_ts, q.until_ms);
+  const std::string ex_all_until = q.day.empty() ? "" : fmt::format(" WHERE {} < {}", *ex_ts, q.until_ms);
+  const std::string ev_all_until = q.day.empty() ? "" : fmt::format(" WHERE {} < {}", *ev_ts, q.until_ms);
+
+  // The event types the metrics read; slot i holds type i's per-entity count c<i> and sum s<i>.
+  std::vector<std::string> types;
+  auto slot_of = [&types](const std::string& type) {
+    auto it = std::find(types.begin(), types.end(), type);
+    if (it != types.end()) return static_cast<size_t>(it - types.begin());
+    types.push_back(type);
+    return types.size() - 1;
+  };
+  for (const MetricSpec& m : q.metrics) {
+    slot_of(m.measure.event_type);
+    if (m.denominator) slot_of(m.denominator->event_type);
+  }
+  const std::string relevant = types.empty() ? "['']" : string_array(types);
+  std::string relevant_set = "(";  // for IN, which takes a tuple
+  for (size_t i = 0; i < types.size(); ++i) relevant_set += (i ? ", " : "") + sql_string(types[i]);
+  relevant_set += types.empty() ? "'')" : ")";
+
+  // Each exposed entity once: its earliest exposure, its variant, how many rows and variants.
+  // The experiment's exposure rows, with the variant hashing gives (x_v2) where a row has none:
+  // ClickHouse 18.16 has no xxHash64, so expt hashes those entities and sends the answer inline.
+  std::string resolved = fmt::format("SELECT {} AS x_e, {} AS x_t, {} AS x_v FROM {} WHERE {} = {}{}", *ex_entity, *ex_ts,
+                                     *ex_variant, exposures, *ex_experiment, experiment, ex_until);
+  if (q.recompute) {
+    std::vector<std::string> ids, assigned;
+    for (const auto& [entity, variant] : q.recomputed) {
+      ids.push_back(entity);
+      assigned.push_back(variant);
+    }
+    resolved = fmt::format("SELECT x_e, x_t, x_v, if(x_v = '', transform(x_e, {}, {}, ''), x_v) AS x_v2 FROM ({})",
+                           string_array(ids), string_array(assigned), resolved);
+  } else {
+    resolved = "SELECT x_e, x_t, x_v, x_v AS x_v2 FROM (" + resolved + ")";
+  }
+  // Each exposed entity once: its earliest exposure, its variant, how many rows and variants.
+  // Rows whose recomputed variant is empty are of entities the experiment does not own.
+  const std::string entities = fmt::format(
+      "SELECT x_entity, x_at, x_variant_name, x_variants, x_rows, x_no_variant, x_unknown_variant FROM ("
+      "SELECT x_e AS x_entity, min(x_t) AS x_at, any(x_v2) AS x_variant_name, uniqExact(x_v2) AS x_variants, count() AS x_rows, "
+      "countIf(x_v2 = '') AS x_no_variant, countIf(x_v2 != '' AND NOT has({0}, x_v2)) AS x_unknown_variant "
+      "FROM ({1}){2} GROUP BY x_entity)",
+      variants, resolved, q.recompute ? " WHERE x_v2 != ''" : "");
+  // The entities the analysis keeps: exposed to one variant of the experiment.
+  const std::string kept = fmt::format(
+      "SELECT x_entity, x_at, toInt32(indexOf({0}, x_variant_name)) - 1 AS x_variant FROM ({1}) "
+      "WHERE x_variants = 1 AND x_entity != '' AND has({0}, x_variant_name)",
+      variants, entities);
+  // Events of the metrics' types of kept entities, one row per event_id (copies counted).
+  const std::string deduplicated = fmt::format(
+      "SELECT r_id, count() AS r_copies, any((x_entity, r_type, r_at, r_y, x_at, x_variant)) AS r_row FROM ("
+      "SELECT r_id, x_entity, r_type, r_at, r_y, x_at, x_variant FROM ("
+      "SELECT {0} AS r_id, {1} AS x_entity, {2} AS r_type, {3} AS r_at, {4} AS r_y FROM {5} WHERE {2} IN {6}{8}"
+      ") ALL INNER JOIN ({7}) USING x_entity"
+      ") GROUP BY r_id",
+      *ev_id, *ev_entity, *ev_type, *ev_ts, *ev_value, events, relevant_set, kept, ev_until);
+  const std::string events_unpacked =
+      "SELECT r_copies, tupleElement(r_row, 1) AS x_entity, tupleElement(r_row, 2) AS r_type, "
+      "tupleElement(r_row, 3) AS r_at, tupleElement(r_row, 4) AS r_y, tupleElement(r_row, 5) AS x_at, "
+      "tupleElement(r_row, 6) AS x_variant FROM (" + deduplicated + ")";
+
+  // Per entity: counts and sums per event type at or after the exposure, and the data counts.
+  std::string per_type;
+  for (size_t i = 0; i < types.size(); ++i) {
+    per_type += fmt::format("countIf(r_type = {0} AND r_at >= x_at) AS c{1}, sumIf(r_y, r_type = {0} AND r_at >= x_at) AS s{1}, ",
+                            sql_string(types[i]), i);
+  }
+  const std::string per_entity = fmt::format(
+      "SELECT x_entity, {}sum(r_copies) AS e_joined, sum(r_copies - 1) AS e_duplicates, countIf(r_at < x_at) AS e_before, "
+      "countIf(r_at >= x_at) AS e_counted FROM ({}) GROUP BY x_entity",
+      per_type, events_unpacked);
+
+  // Per variant: one tuple per output row, then unnested.
+  std::string metric_rows;
+  std::string value_columns;
+  for (size_t i = 0; i < q.metrics.size(); ++i) {
+    const MetricSpec& m = q.metrics[i];
+    const size_t slot = slot_of(m.measure.event_type);
+    std::string y;
+    switch (m.type) {
+      case MetricType::conversion: y = fmt::format("if(c{} > 0, toFloat64(1), toFloat64(0))", slot); break;
+      case MetricType::mean:
+      case MetricType::ratio: y = entity_value(m.measure.aggregation, slot); break;
+      case MetricType::percentile: continue;
+    }
+    value_columns += fmt::format("{} AS y{}, ", y, i);
+    if (m.type == MetricType::ratio) {
+      value_columns += fmt::format("{} AS d{}, ", entity_value(m.denominator->aggregation, slot_of(m.denominator->event_type)), i);
+      metric_rows += ", " + row_tuple("metric", m.key, "", "count()", fmt::format("sum(y{})", i), fmt::format("sum(y{0} * y{0})", i),
+                                      fmt::format("sum(d{})", i), fmt::format("sum(d{0} * d{0})", i), fmt::format("sum(y{0} * d{0})", i));
+    } else {
+      metric_rows += ", " + row_tuple("metric", m.key, "", "count()", fmt::format("sum(y{})", i), fmt::format("sum(y{0} * y{0})", i));
+    }
+  }
+  const std::string per_variant = fmt::format(
+      "SELECT x_variant, [{}, {}, {}, {}, {}{}] AS rows FROM ("
+      "SELECT x_variant, {}e_joined, e_duplicates, e_before, e_counted FROM ({}) ANY LEFT JOIN ({}) USING x_entity"
+      ") GROUP BY x_variant",
+      row_tuple("count", "", "entities", "count()"), row_tuple("count", "", "events.joined", "sum(e_joined)"),
+      row_tuple("count", "", "events.duplicates", "sum(e_duplicates)"),
+      row_tuple("count", "", "events.before_exposure", "sum(e_before)"),
+      row_tuple("count", "", "events.counted", "sum(e_counted)"), metric_rows, value_columns,
+      "SELECT x_entity, x_variant FROM (" + kept + ")", per_entity);
+
+  std::vector<std::string> branches;
+  branches.push_back(fmt::format(
+      "SELECT {0} AS experiment, tupleElement(row, 1) AS kind, tupleElement(row, 2) AS metric, {1}[x_variant + 1] AS variant, "
+      "tupleElement(row, 3) AS name, tupleElement(row, 4) AS n, tupleElement(row, 5) AS sum, tupleElement(row, 6) AS sum_squares, "
+      "tupleElement(row, 7) AS denominator_sum, tupleElement(row, 8) AS denominator_sum_squares, "
+      "tupleElement(row, 9) AS sum_product, toFloat64(0) AS events, toFloat64(0) AS value, toFloat64(0) AS ci_low, "
+      "toFloat64(0) AS ci_high, toFloat64(0) AS confidence FROM ({2}) ARRAY JOIN rows AS row",
+      experiment, variants, per_variant));
+
+  // Percentile metrics: per variant, the type-7 quantile q and the order statistics at ranks
+  // N(p -+ z sigma), sigma from entity-clustered counts at or below q, as estimate_quantile in
+  // core/stats/frequentist.h does. With b and t an entity's values at or below q and all its
+  // values, sum (b - r t)^2 = sum b^2 - 2 r sum b t + r^2 sum t^2, and sum b^2 is the sum of
+  // 2k - 1 over each entity's k-th value at or below q (arrayEnumerateUniq). Lambdas take every
+  // input as an argument: ClickHouse 18.16 drops a column that a lambda only captures.
+  const double z = z_critical(q.confidence);
+  for (const MetricSpec& m : q.metrics) {
+    if (m.type != MetricType::percentile) continue;
+    const std::string values = fmt::format(
+        "SELECT x_variant, vals, arrayResize([x_entity], length(vals), x_entity) AS ids, "
+        "arrayResize([toFloat64(length(vals))], length(vals), toFloat64(length(vals))) AS totals FROM ("
+        "SELECT x_entity, x_variant, groupArray(r_y) AS vals FROM ({}) WHERE r_type = {} AND r_at >= x_at "
+        "GROUP BY x_entity, x_variant)",
+        events_unpacked, sql_string(m.measure.event_type));
+    const std::string point = fmt::format(
+        "SELECT x_variant, flat_vals, flat_ids, flat_totals, m, arraySort(flat_vals) AS sorted, length(sorted) AS n_values, "
+        "(n_values - 1) * {0} AS h, toUInt64(floor(h)) AS lo, sorted[lo + 1] AS below_v, "
+        "if(lo + 1 < n_values, sorted[lo + 2], below_v) AS above_v, below_v + (h - lo) * (above_v - below_v) AS q FROM ("
+        "SELECT x_variant, groupArrayArray(vals) AS flat_vals, groupArrayArray(ids) AS flat_ids, "
+        "groupArrayArray(totals) AS flat_totals, count() AS m FROM ({1}) GROUP BY x_variant)",
+        number(m.quantile), values);
+    const std::string spread = fmt::format(
+        "SELECT x_variant, sorted, n_values, m, q, arrayResize([q], n_values, q) AS qs, "
+        "arrayCount((v, c) -> v <= c, flat_vals, qs) / n_values AS r, "
+        "arraySum(arrayMap(k -> 2 * k - 1, arrayEnumerateUniq(arrayFilter((e, v, c) -> v <= c, flat_ids, flat_vals, qs)))) AS sum_bb, "
+        "arraySum(arrayFilter((t, v, c) -> v <= c, flat_totals, flat_vals, qs)) AS sum_bt, "
+        "arraySum(flat_totals) AS sum_tt FROM ({})",
+        point);
+    const std::string interval = fmt::format(
+        "SELECT x_variant, sorted, n_values, m, q, "
+        "sqrt(greatest(toFloat64(0), sum_bb - 2 * r * sum_bt + r * r * sum_tt) * m / ((m - 1) * n_values * n_values)) AS sigma_f, "
+        "greatest(toFloat64(1), least(toFloat64(n_values), floor(n_values * ({0} - {1} * sigma_f)))) AS low_rank, "
+        "greatest(toFloat64(1), least(toFloat64(n_values), ceil(n_values * ({0} + {1} * sigma_f)))) AS high_rank FROM ({2})",
+        number(m.quantile), number(z), spread);
+    branches.push_back(fmt::format(
+        "SELECT {0} AS experiment, 'percentile' AS kind, {1} AS metric, {2}[x_variant + 1] AS variant, '' AS name, "
+        "toFloat64(m) AS n, toFloat64(0) AS sum, toFloat64(0) AS sum_squares, toFloat64(0) AS denominator_sum, "
+        "toFloat64(0) AS denominator_sum_squares, toFloat64(0) AS sum_product, toFloat64(n_values) AS events, "
+        "toFloat64(q) AS value, if(m >= 2, toFloat64(sorted[toUInt64(low_rank)]), nan) AS ci_low, "
+        "if(m >= 2, toFloat64(sorted[toUInt64(high_rank)]), nan) AS ci_high, {3} AS confidence FROM ({4})",
+        experiment, sql_string(m.key), variants, number(q.confidence), interval));
+  }
+
+  // Data counts: exposure rows by experiment, the experiment's entities, event rows by type.
+  auto counts_branch = [&](const std::string& rows_source) {
+    return fmt::format(
+        "SELECT {} AS experiment, tupleElement(row, 1) AS kind, tupleElement(row, 2) AS metric, '' AS variant, "
+        "tupleElement(row, 3) AS name, tupleElement(row, 4) AS n, toFloat64(0) AS sum, toFloat64(0) AS sum_squares, "
+        "toFloat64(0) AS denominator_sum, toFloat64(0) AS denominator_sum_squares, toFloat64(0) AS sum_product, "
+        "toFloat64(0) AS events, toFloat64(0) AS value, toFloat64(0) AS ci_low, toFloat64(0) AS ci_high, "
+        "toFloat64(0) AS confidence FROM ({}) ARRAY JOIN rows AS row",
+        experiment, rows_source);
+  };
+  branches.push_back(counts_branch(fmt::format(
+      "SELECT arrayConcat([{}], arrayMap(x -> ('exposure_experiment', '', tupleElement(x, 1), tupleElement(x, 2)), "
+      "groupArrayIf(100)((x_experiment, toFloat64(x_rows)), x_experiment != {}))) AS rows FROM ("
+      "SELECT {} AS x_experiment, count() AS x_rows FROM {}{} GROUP BY x_experiment ORDER BY x_rows DESC)",
+      "('count', '', 'exposures.rows', toFloat64(sum(x_rows))), ('count', '', 'exposures.other_experiments', "
+      "toFloat64(sumIf(x_rows, x_experiment != " + experiment + ")))",
+      experiment, *ex_experiment, exposures, ex_all_until)));
+  branches.push_back(counts_branch(fmt::format(
+      "SELECT [('count', '', 'exposures.conflicting_entities', toFloat64(countIf(x_variants > 1))), "
+      "('count', '', 'exposures.repeated', toFloat64(sumIf(x_rows - 1, x_variants = 1))), "
+      "('count', '', 'exposures.no_variant', toFloat64(sum(x_no_variant))), "
+      "('count', '', 'exposures.unknown_variant', toFloat64(sum(x_unknown_variant))), "
+      "('count', '', 'exposures.empty_entity', toFloat64(sumIf(x_rows, x_entity = '')))] AS rows FROM ({})",
+      entities)));
+  if (q.recompute) {
+    branches.push_back(counts_branch(fmt::format(
+        "SELECT [('count', '', 'exposures.recomputed', toFloat64(countIf(x_v = ''))), "
+        "('count', '', 'exposures.not_assigned', toFloat64(countIf(x_v = '' AND x_v2 = '')))] AS rows FROM ({})",
+        resolved)));
+  }
+  std::string relevant_rows;
+  for (const std::string& type : types) {
+    relevant_rows += fmt::format(", ('event_type', '', {0}, toFloat64(sumIf(t_rows, t_type = {0})))", sql_string(type));
+  }
+  branches.push_back(counts_branch(fmt::format(
+      "SELECT arrayConcat([('count', '', 'events.rows', toFloat64(sum(t_rows))), "
+      "('count', '', 'events.other_event_types', toFloat64(sumIf(t_rows, NOT has({0}, t_type)))){1}], "
+      "arrayMap(x -> ('event_type', '', tupleElement(x, 1), tupleElement(x, 2)), "
+      "groupArrayIf(100)((t_type, toFloat64(t_rows)), NOT has({0}, t_type)))) AS rows "
+      "FROM (SELECT {2} AS t_type, count() AS t_rows FROM {3}{4} GROUP BY t_type ORDER BY t_rows DESC)",
+      relevant, relevant_rows, *ev_type, events, ev_all_until)));
+
+  const std::string day = q.day.empty() ? "" : "toDate(" + sql_string(q.day) + ") AS day, ";
+  std::string sql;
+  for (const std::string& b : branches) {
+    sql += (sql.empty() ? "SELECT " : "\nUNION ALL\nSELECT ") + day + std::string(k_columns) + " FROM (" + b + ")";
+  }
+  if (!format.empty()) sql += "\nFORMAT " + format;
+  return sql + "\n";
+}
+
+}  // namespace expt
