@@ -214,6 +214,15 @@ void setup_export(CLI::App& app, CliContext& context) {
     on_run(sub, context, o, run_export_assignments);
   }
   {
+    CLI::App& sub = *app.add_subcommand("registry", "Experiments, variants, metrics and bindings as JSON or CSV");
+    auto o = std::make_shared<ExportRegistryOptions>();
+    sub.add_option("--output", o->output, "json: a FILE->group(kOutput); csv: a DIR for all five tables")->type_name("PATH");
+    sub.add_option("--table", o->table, "csv: print one table (namespaces|metrics|experiments|variants|bindings)")
+        ->type_name("NAME")->group(kOutput);
+    add_format_option(sub, o->format, {F::json, F::csv});
+    on_run(sub, context, o, run_export_registry);
+  }
+  {
     CLI::App& sub = *app.add_subcommand("sql", "The warehouse query behind analyze --source, or the tables' DDL");
     auto o = std::make_shared<ExportSqlOptions>();
     sub.add_option("experiment", o->experiment, "The experiment whose analysis query to print")->type_name("EXPERIMENT");
@@ -233,15 +242,6 @@ void setup_export(CLI::App& app, CliContext& context) {
     sub.add_option("--insert-into", o->insert_into, "With --as-of: INSERT the rows into this aggregates table")
         ->type_name("TABLE")->group(kOutput);
     on_run(sub, context, o, run_export_sql);
-  }
-  {
-    CLI::App& sub = *app.add_subcommand("registry", "Experiments, variants, metrics and bindings as JSON or CSV");
-    auto o = std::make_shared<ExportRegistryOptions>();
-    sub.add_option("--output", o->output, "json: a FILE->group(kOutput); csv: a DIR for all five tables")->type_name("PATH");
-    sub.add_option("--table", o->table, "csv: print one table (namespaces|metrics|experiments|variants|bindings)")
-        ->type_name("NAME")->group(kOutput);
-    add_format_option(sub, o->format, {F::json, F::csv});
-    on_run(sub, context, o, run_export_registry);
   }
 }
 

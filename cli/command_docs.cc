@@ -76,12 +76,10 @@ constexpr std::array kAssignExamples{
 constexpr std::array kAnalyzeExamples{
     CommandExample{"expt analyze effect-test --events events.csv --exposures exposures.csv",
                    "Effects, intervals, sample ratio and guardrails as a table."},
-    CommandExample{"expt analyze effect-test --events events.csv --exposures exposures.csv --format json --output report.json",
-                   "The full report as JSON, written atomically."},
     CommandExample{"expt analyze effect-test --source clickhouse://analyst@127.0.0.1:8123/analytics --format json",
                    "Aggregate inside ClickHouse (one query), then the same inference; password in EXPT_CLICKHOUSE_PASSWORD."},
-    CommandExample{"expt analyze effect-test --aggregates daily.csv",
-                   "Analyse per-variant sums that any warehouse produced (docs/warehouse.md)."},
+    CommandExample{"expt analyze effect-test --events events.csv --exposures exposures.csv --auto-stop",
+                   "Stop the experiment (audited) if a guardrail is breached."},
 };
 constexpr std::array kAnalyzeExits{
     ExitMeaning{0, "analysed; no guardrail breach, sample ratio mismatch or missing data"},

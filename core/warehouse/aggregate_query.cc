@@ -69,7 +69,8 @@ class FieldSql {
     auto renamed = m_table.columns.renames.find(field);
     const std::string name = renamed != m_table.columns.renames.end() ? renamed->second : std::string(field);
     if (!m_table.types.empty() && !m_table.types.contains(name)) {
-      if (!required) return std::string();
+      // An optional field may be absent, unless the mapping names its column.
+      if (!required && renamed == m_table.columns.renames.end()) return std::string();
       std::string have;
       for (const auto& [column, type] : m_table.types) have += (have.empty() ? "" : ", ") + column;
       return Error::invalid(fmt::format("table {} has no column '{}'{} (its columns: {})", m_table.name, name,

@@ -32,10 +32,10 @@ expect_stderr_has "error: unknown command 'alocate', did you mean 'allocate'?"
 expt export bundel
 expect_rc 2
 expect_stderr_equals "error: unknown command 'bundel' for \`expt export\`, did you mean 'bundle'?
-\`expt export\` takes one of: bundle, assignments, registry"
+\`expt export\` takes one of: bundle, assignments, registry, sql"
 expt export
 expect_rc 2
-expect_stderr_has "error: \`expt export\` needs a command: bundle, assignments, registry"
+expect_stderr_has "error: \`expt export\` needs a command: bundle, assignments, registry, sql"
 expt create --dry-rn specs/
 expect_rc 2
 expect_stderr_has "error: unknown option '--dry-rn' for \`expt create\`, did you mean '--dry-run'?"

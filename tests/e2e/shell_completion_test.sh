@@ -50,7 +50,7 @@ expect_zsh() {
   [ "$got" = "$expected" ] || fail "expected '$expected', got '$got'"
 }
 expect_zsh "allocate analyze archive assign audit" expt a
-expect_zsh "assignments bundle registry" expt export ""
+expect_zsh "assignments bundle registry sql" expt export ""
 expect_zsh "csv json markdown table" expt analyze x --format ""
 expect_zsh "<files >" expt create ""
 expect_zsh "checkout-cta-color checkout-holdout-q4 checkout-layout-mvt" expt start checkout-

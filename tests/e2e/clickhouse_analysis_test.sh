@@ -1,0 +1,149 @@
+# Warehouse-native analysis against a real ClickHouse (Debian 12's clickhouse-server 18.16, a
+# throw-away server on loopback with its own data folder and ports): every analysis dataset gives
+# the same report from `analyze --source clickhouse://` as from the CSVs, the daily aggregates
+# table feeds `analyze --aggregates`, and every failure is a clear exit 2.
+. "$(dirname "$0")/lib.sh"
+
+A="$FIXTURES/analysis"
+SANDBOX="$WORK/clickhouse"
+LOADER="$EXPT_SOURCE_DIR/tests/warehouse/load_dataset.py"
+COMPARE="$EXPT_SOURCE_DIR/tests/warehouse/compare_reports.py"
+trap '"$EXPT_SOURCE_DIR/tests/warehouse/clickhouse_sandbox.sh" stop "$SANDBOX"; rm -rf "$WORK"' EXIT
+PORT=$("$EXPT_SOURCE_DIR/tests/warehouse/clickhouse_sandbox.sh" start "$SANDBOX") || fail "clickhouse-server did not start (its log is above)"
+URL="http://127.0.0.1:$PORT"
+ch() { curl -sS --fail-with-body "$URL/?database=$1" --data-binary @-; }
+
+expt export sql --schema --dialect clickhouse
+expect_rc 0
+cp "$OUT" "$WORK/schema.sql"
+expect_stdout_has "PARTITION BY toDate(timestamp)"
+expect_stdout_has "ENGINE = ReplacingMergeTree(computed_at)"
+
+# Every dataset: the same numbers from ClickHouse as from the CSVs.
+for dir in "$A"/*/; do
+  d=$(basename "$dir")
+  export EXPT_REGISTRY="$WORK/$d.db"
+  e=$(sed -n 's/^key: //p' "$dir/spec.yaml" | tail -1)
+  for step in init "create $dir/spec.yaml" "allocate --all" "start $e"; do
+    expt $step
+    expect_rc 0
+  done
+  /usr/bin/python3 "$LOADER" "$URL" "d_$d" "$dir" "$WORK/schema.sql" || fail "loading $d into ClickHouse"
+  expt analyze "$e" --events "$dir/events.csv" --exposures "$dir/exposures.csv" --format json
+  csv_rc=$RC
+  # The data problems name their source: the CSV's file, the warehouse's table.
+  sed "s|$dir/events.csv|table events|g; s|$dir/exposures.csv|table exposures|g; s|${dir%/}/events.csv|table events|g" "$OUT" >"$WORK/$d.csv.json"
+  expt analyze "$e" --source "clickhouse://127.0.0.1:$PORT/d_$d" --format json
+  [ "$RC" -eq "$csv_rc" ] || fail "$d: exit $RC from ClickHouse, $csv_rc from the CSVs"
+  cp "$OUT" "$WORK/$d.ch.json"
+  /usr/bin/python3 "$COMPARE" "$WORK/$d.csv.json" "$WORK/$d.ch.json" >"$WORK/diff" || { cat "$WORK/diff" >&2; fail "$d: ClickHouse and CSV reports differ"; }
+  /usr/bin/python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["data"]["source"]; assert s["kind"]=="clickhouse" and s["result_bytes"]>0, s' "$WORK/$d.ch.json" \
+    || fail "$d: the report does not say the data came from ClickHouse"
+done
+# The datasets cover what the query must get right.
+/usr/bin/python3 - "$WORK" <<'EOF' || fail "the datasets do not cover duplicates, pre-exposure, conflicts, unexposed and recomputed variants"
+import json, glob, sys
+total = {}
+for f in glob.glob(sys.argv[1] + "/*.ch.json"):
+    d = json.load(open(f))["data"]
+    for k in ("duplicates", "before_exposure", "unexposed"): total[k] = total.get(k, 0) + d["events"][k]
+    for k in ("conflicting_entities", "recomputed", "not_assigned"): total[k] = total.get(k, 0) + d["exposures"][k]
+assert all(v > 0 for v in total.values()), total
+EOF
+
+# The daily aggregates table: two days, computed twice (idempotent), read back by --aggregates.
+export EXPT_REGISTRY="$WORK/effect.db"
+for day in 2026-11-08 2026-11-30 2026-11-30; do
+  expt export sql effect-test --as-of "$day" --insert-into expt_daily_aggregates
+  expect_rc 0
+  ch d_effect <"$OUT" >/dev/null || fail "the daily job failed in ClickHouse"
+done
+echo "SELECT * FROM expt_daily_aggregates FINAL ORDER BY day, kind, metric, variant, name FORMAT CSVWithNames" | ch d_effect >"$WORK/daily.csv"
+echo "SELECT * FROM expt_daily_aggregates FINAL FORMAT JSON" | ch d_effect >"$WORK/daily.json"
+for file in daily.csv daily.json; do
+  expt analyze effect-test --aggregates "$WORK/$file" --format json
+  expect_rc 0
+  /usr/bin/python3 "$COMPARE" "$WORK/effect.ch.json" "$OUT" >"$WORK/diff" || { cat "$WORK/diff" >&2; fail "--aggregates $file (latest day) differs from --source"; }
+  /usr/bin/python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["data"]["source"]["day"] == "2026-11-30"' "$OUT" || fail "the report does not name the day"
+done
+# An earlier day is the CSV analysis of the data up to that day's end.
+/usr/bin/python3 - "$A/effect" "$WORK" <<'EOF'
+import csv, datetime as dt, sys
+src, out = sys.argv[1:3]
+end = dt.datetime(2026, 11, 9, tzinfo=dt.timezone.utc).timestamp()
+def ts(t):
+    if t.lstrip("-").isdigit():
+        v = int(t); return v if len(t.lstrip("-")) < 12 else v / 1000
+    return dt.datetime.fromisoformat(t.replace("Z", "+00:00")).timestamp()
+for name in ("events", "exposures"):
+    rows = list(csv.DictReader(open(f"{src}/{name}.csv", newline="")))
+    with open(f"{out}/{name}-to-8th.csv", "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0])); w.writeheader()
+        w.writerows(r for r in rows if ts(r["timestamp"]) < end)
+EOF
+expt analyze effect-test --events "$WORK/events-to-8th.csv" --exposures "$WORK/exposures-to-8th.csv" --format json
+sed "s|$WORK/events-to-8th.csv|table events|g; s|$WORK/exposures-to-8th.csv|table exposures|g" "$OUT" >"$WORK/to-8th.json"
+expt analyze effect-test --aggregates "$WORK/daily.csv" --day 2026-11-08 --format json
+expect_rc 0
+/usr/bin/python3 "$COMPARE" "$WORK/to-8th.json" "$OUT" >"$WORK/diff" || { cat "$WORK/diff" >&2; fail "the 2026-11-08 aggregates differ from the CSV path on data to that day"; }
+
+# Credentials: from EXPT_CLICKHOUSE_PASSWORD or the URL, never printed or audited.
+export EXPT_REGISTRY="$WORK/guardrail.db"
+SECRET=expt-test-secret
+run env EXPT_CLICKHOUSE_PASSWORD=$SECRET "$EXPT" analyze new-checkout --source "clickhouse://expt@127.0.0.1:$PORT/d_guardrail" --auto-stop --format json
+expect_rc 1
+expect_stderr_has "guardrail error_rate breached"
+expt audit new-checkout --format json
+grep -q "$SECRET" "$OUT" && fail "the password is in the audit log"
+expect_stdout_has "auto-stop"
+run env EXPT_CLICKHOUSE_PASSWORD=wrong "$EXPT" analyze new-checkout --source "clickhouse://expt@127.0.0.1:$PORT/d_guardrail"
+expect_rc 2
+expect_stderr_has "refused the credentials of user 'expt'"
+expect_stderr_has "Wrong password for user expt"
+expt analyze new-checkout --source "clickhouse://expt:$SECRET@127.0.0.1:$PORT/d_guardrail" --format json
+expect_rc 1
+grep -q "$SECRET" "$OUT" "$ERR" && fail "the password was printed"
+expect_stdout_has "\"url\": \"clickhouse://expt@127.0.0.1:$PORT/d_guardrail\""
+
+# Failures: each a clear message with ClickHouse's own text, exit 2, nothing written.
+export EXPT_REGISTRY="$WORK/effect.db"
+remember_registry
+src="clickhouse://127.0.0.1:$PORT/d_effect"
+expt analyze effect-test --source "clickhouse://127.0.0.1:1/d_effect" --connect-timeout 2
+expect_rc 2
+expect_stderr_has "cannot reach clickhouse://default@127.0.0.1:1/d_effect"
+expt analyze effect-test --source "$src" --events-table clicks
+expect_rc 2
+expect_stderr_has "has no table d_effect.clicks (its tables: events, exposures, expt_daily_aggregates)"
+expt analyze effect-test --source "$src" --events-columns value=amount
+expect_rc 2
+expect_stderr_has "table events has no column 'amount' (mapped from value)"
+echo "CREATE TABLE text_events (event_id String, entity_id String, event_type String, timestamp String, value Nullable(Float64)) ENGINE = Memory" | ch d_effect
+expt analyze effect-test --source "$src" --events-table text_events
+expect_rc 2
+expect_stderr_has "column 'timestamp' of table text_events is String"
+echo "CREATE VIEW failing_events AS SELECT event_id, entity_id, event_type, timestamp, value FROM events WHERE throwIf(event_id != '')" | ch d_effect
+expt analyze effect-test --source "$src" --events-table failing_events
+expect_rc 2
+expect_stderr_has "answered HTTP 500: Code: 395"
+expect_stderr_has "Value passed to 'throwIf' function is non zero"
+echo "CREATE VIEW slow_events AS SELECT event_id, entity_id, event_type, timestamp, value FROM events WHERE sleepEachRow(0.001) = 0" | ch d_effect
+expt analyze effect-test --source "$src" --events-table slow_events --query-timeout 1
+expect_rc 2
+expect_stderr_has "Timeout exceeded"
+expt analyze effect-test --source "postgres://127.0.0.1/db"
+expect_rc 2
+expect_stderr_has "only clickhouse:// sources are supported"
+expt analyze effect-test --source "$src" --events "$A/effect/events.csv" --exposures "$A/effect/exposures.csv"
+expect_rc 2
+expect_stderr_has "use one data source"
+expect_registry_unchanged
+
+# The query is what export sql prints, and runs as printed.
+expt export sql effect-test --dialect clickhouse
+expect_rc 0
+ch d_effect <"$OUT" >"$WORK/rows.tsv" || fail "the printed query does not run"
+grep -q $'\tpercentile\tpage_load_p95\tcontrol' "$WORK/rows.tsv" || fail "no percentile row"
+expt export sql effect-test --dialect bigquery
+expect_rc 2
+expect_stderr_has "--dialect must be clickhouse"
