@@ -160,14 +160,21 @@ std::string entity_value(Aggregation aggregation, size_t slot) {
 }
 
 // One output row as a tuple: (kind, metric, name, n, sum, sum_squares, denominator_sum,
-// denominator_sum_squares, sum_product, events, value, ci_low, ci_high, confidence).
+// denominator_sum_squares, sum_product, events, value, ci_low, ci_high, confidence), the last five
+// zero: they are for percentile rows.
 std::string row_tuple(const std::string& kind, const std::string& metric, const std::string& name, const std::string& n,
                       const std::string& sum = "0", const std::string& sum_squares = "0",
                       const std::string& denominator_sum = "0", const std::string& denominator_sum_squares = "0",
                       const std::string& sum_product = "0") {
-  return fmt::format("({}, {}, {}, toFloat64({}), toFloat64({}), toFloat64({}), toFloat64({}), toFloat64({}), toFloat64({}))",
+  return fmt::format("({}, {}, {}, toFloat64({}), toFloat64({}), toFloat64({}), toFloat64({}), toFloat64({}), toFloat64({}), "
+                     "toFloat64(0), toFloat64(0), toFloat64(0), toFloat64(0), toFloat64(0))",
                      sql_string(kind), sql_string(metric), sql_string(name), n, sum, sum_squares, denominator_sum,
                      denominator_sum_squares, sum_product);
+}
+
+std::string without_last_comma(std::string list) {
+  if (list.ends_with(", ")) list.resize(list.size() - 2);
+  return list;
 }
 
 constexpr const char* k_columns =
@@ -257,114 +264,132 @@ Result<std::string> aggregate_query_sql(const AggregateQuery& q, const std::stri
       "SELECT x_entity, x_at, toInt32(indexOf({0}, x_variant_name)) - 1 AS x_variant FROM ({1}) "
       "WHERE x_variants = 1 AND x_entity != '' AND has({0}, x_variant_name)",
       variants, entities);
-  // Events of the metrics' types of kept entities, one row per event_id (copies counted).
+  // One pass over the events feeds every metric. Rows of the metrics' types of kept entities,
+  // then one row per event_id: grouped on a 128-bit hash of it, as the CSV path's fingerprints,
+  // with the entity as two 64-bit hashes (SipHash and CityHash), so the big GROUP BYs have
+  // fixed-size keys and states (any() of a String or FixedString is several times slower).
+  // Copies of an event (producer retries) are the same row; should they differ, each column comes
+  // from one copy (ClickHouse's any(), the first read).
   const std::string deduplicated = fmt::format(
-      "SELECT r_id, count() AS r_copies, any((x_entity, r_type, r_at, r_y, x_at, x_variant)) AS r_row FROM ("
-      "SELECT r_id, x_entity, r_type, r_at, r_y, x_at, x_variant FROM ("
-      "SELECT {0} AS r_id, {1} AS x_entity, {2} AS r_type, {3} AS r_at, {4} AS r_y FROM {5} WHERE {2} IN {6}{8}"
-      ") ALL INNER JOIN ({7}) USING x_entity"
-      ") GROUP BY r_id",
-      *ev_id, *ev_entity, *ev_type, *ev_ts, *ev_value, events, relevant_set, kept, ev_until);
-  const std::string events_unpacked =
-      "SELECT r_copies, tupleElement(r_row, 1) AS x_entity, tupleElement(r_row, 2) AS r_type, "
-      "tupleElement(r_row, 3) AS r_at, tupleElement(r_row, 4) AS r_y, tupleElement(r_row, 5) AS x_at, "
-      "tupleElement(r_row, 6) AS x_variant FROM (" + deduplicated + ")";
+      "SELECT count() AS r_copies, any(x_k1) AS x_k1, any(x_k2) AS x_k2, any(r_type) AS r_type, any(r_at) AS r_at, "
+      "any(r_y) AS r_y, any(x_at) AS x_at FROM ("
+      "SELECT r_key, x_k1, x_k2, r_type, r_at, r_y, x_at FROM ("
+      "SELECT sipHash128({0}) AS r_key, sipHash64({1}) AS x_k1, cityHash64({1}) AS x_k2, toUInt8(indexOf({2}, {3})) AS r_type, "
+      "{4} AS r_at, {5} AS r_y FROM {6} WHERE {3} IN {7}{8}"
+      ") ALL INNER JOIN (SELECT sipHash64(x_entity) AS x_k1, cityHash64(x_entity) AS x_k2, x_at FROM ({9})) USING x_k1, x_k2"
+      ") GROUP BY r_key",
+      *ev_id, *ev_entity, relevant, *ev_type, *ev_ts, *ev_value, events, relevant_set, ev_until, kept);
 
-  // Per entity: counts and sums per event type at or after the exposure, and the data counts.
+  // Per entity: counts and sums per event type at or after the exposure, the values of each
+  // percentile metric, and the data counts.
   std::string per_type;
   for (size_t i = 0; i < types.size(); ++i) {
     per_type += fmt::format("countIf(r_type = {0} AND r_at >= x_at) AS c{1}, sumIf(r_y, r_type = {0} AND r_at >= x_at) AS s{1}, ",
-                            sql_string(types[i]), i);
+                            i + 1, i);
+  }
+  for (size_t i = 0; i < q.metrics.size(); ++i) {
+    if (q.metrics[i].type != MetricType::percentile) continue;
+    per_type += fmt::format("groupArrayIf(r_y, r_type = {} AND r_at >= x_at) AS pv{}, ", slot_of(q.metrics[i].measure.event_type) + 1, i);
   }
   const std::string per_entity = fmt::format(
-      "SELECT x_entity, {}sum(r_copies) AS e_joined, sum(r_copies - 1) AS e_duplicates, countIf(r_at < x_at) AS e_before, "
-      "countIf(r_at >= x_at) AS e_counted FROM ({}) GROUP BY x_entity",
-      per_type, events_unpacked);
+      "SELECT x_k1, x_k2, {}sum(r_copies) AS e_joined, sum(r_copies - 1) AS e_duplicates, countIf(r_at < x_at) AS e_before, "
+      "countIf(r_at >= x_at) AS e_counted FROM ({}) GROUP BY x_k1, x_k2",
+      per_type, deduplicated);
 
-  // Per variant: one tuple per output row, then unnested.
-  std::string metric_rows;
+  // Per kept entity (those without events get zeros and empty arrays), each metric's value.
   std::string value_columns;
+  std::vector<std::string> tuples = {row_tuple("count", "", "entities", "count()"),
+                                     row_tuple("count", "", "events.joined", "sum(e_joined)"),
+                                     row_tuple("count", "", "events.duplicates", "sum(e_duplicates)"),
+                                     row_tuple("count", "", "events.before_exposure", "sum(e_before)"),
+                                     row_tuple("count", "", "events.counted", "sum(e_counted)")};
+  std::vector<std::string> tuple_quantile(tuples.size());  // per tuple: its percentile metric's index, or ""
+  std::string per_variant_columns;
+  std::string quantile_columns;
+  const double z = z_critical(q.confidence);
   for (size_t i = 0; i < q.metrics.size(); ++i) {
     const MetricSpec& m = q.metrics[i];
     const size_t slot = slot_of(m.measure.event_type);
-    std::string y;
     switch (m.type) {
-      case MetricType::conversion: y = fmt::format("if(c{} > 0, toFloat64(1), toFloat64(0))", slot); break;
+      case MetricType::conversion:
+        value_columns += fmt::format("if(c{} > 0, toFloat64(1), toFloat64(0)) AS y{}, ", slot, i);
+        tuples.push_back(row_tuple("metric", m.key, "", "count()", fmt::format("sum(y{})", i), fmt::format("sum(y{0} * y{0})", i)));
+        break;
       case MetricType::mean:
-      case MetricType::ratio: y = entity_value(m.measure.aggregation, slot); break;
-      case MetricType::percentile: continue;
-    }
-    value_columns += fmt::format("{} AS y{}, ", y, i);
-    if (m.type == MetricType::ratio) {
-      value_columns += fmt::format("{} AS d{}, ", entity_value(m.denominator->aggregation, slot_of(m.denominator->event_type)), i);
-      metric_rows += ", " + row_tuple("metric", m.key, "", "count()", fmt::format("sum(y{})", i), fmt::format("sum(y{0} * y{0})", i),
-                                      fmt::format("sum(d{})", i), fmt::format("sum(d{0} * d{0})", i), fmt::format("sum(y{0} * d{0})", i));
-    } else {
-      metric_rows += ", " + row_tuple("metric", m.key, "", "count()", fmt::format("sum(y{})", i), fmt::format("sum(y{0} * y{0})", i));
+        value_columns += fmt::format("{} AS y{}, ", entity_value(m.measure.aggregation, slot), i);
+        tuples.push_back(row_tuple("metric", m.key, "", "count()", fmt::format("sum(y{})", i), fmt::format("sum(y{0} * y{0})", i)));
+        break;
+      case MetricType::ratio:
+        value_columns += fmt::format("{} AS y{}, {} AS d{}, ", entity_value(m.measure.aggregation, slot), i,
+                                     entity_value(m.denominator->aggregation, slot_of(m.denominator->event_type)), i);
+        tuples.push_back(row_tuple("metric", m.key, "", "count()", fmt::format("sum(y{})", i), fmt::format("sum(y{0} * y{0})", i),
+                                   fmt::format("sum(d{})", i), fmt::format("sum(d{0} * d{0})", i), fmt::format("sum(y{0} * d{0})", i)));
+        break;
+      case MetricType::percentile:
+        // Per value, its entity (a 64-bit hash: a collision, odds n^2 / 2^65, would only merge two
+        // entities' counts in sigma) and the entity's number of values, as arrays, since no lambda
+        // may capture a column.
+        value_columns += fmt::format(
+            "pv{0}, arrayResize([x_k1], length(pv{0}), x_k1) AS pk{0}, "
+            "arrayResize([toFloat64(length(pv{0}))], length(pv{0}), toFloat64(length(pv{0}))) AS pt{0}, ",
+            i);
+        per_variant_columns += fmt::format(
+            "countIf(length(pv{0}) > 0) AS m{0}, groupArrayArray(pv{0}) AS fv{0}, groupArrayArray(pk{0}) AS fk{0}, "
+            "groupArrayArray(pt{0}) AS ft{0}, ",
+            i);
+        // The type-7 quantile q, then sigma of the empirical CDF at q with entities as clusters
+        // (estimate_quantile in core/stats/frequentist.h): with b and t an entity's values at
+        // or below q and all its values, sum (b - r t)^2 = sum b^2 - 2 r sum b t + r^2 sum t^2,
+        // where sum b^2 sums 2k - 1 over each entity's k-th value at or below q.
+        quantile_columns += fmt::format(
+            "arraySort(fv{0}) AS sv{0}, length(sv{0}) AS nv{0}, (nv{0} - 1) * {1} AS h{0}, toUInt64(floor(h{0})) AS lo{0}, "
+            "sv{0}[lo{0} + 1] AS bv{0}, if(lo{0} + 1 < nv{0}, sv{0}[lo{0} + 2], bv{0}) AS av{0}, "
+            "bv{0} + (h{0} - lo{0}) * (av{0} - bv{0}) AS q{0}, arrayResize([q{0}], nv{0}, q{0}) AS qs{0}, "
+            "arrayCount((v, c) -> v <= c, fv{0}, qs{0}) / nv{0} AS r{0}, "
+            "arraySum(arrayMap(k -> 2 * k - 1, arrayEnumerateUniq(arrayFilter((e, v, c) -> v <= c, fk{0}, fv{0}, qs{0})))) AS bb{0}, "
+            "arraySum(arrayFilter((t, v, c) -> v <= c, ft{0}, fv{0}, qs{0})) AS bt{0}, arraySum(ft{0}) AS tt{0}, "
+            "sqrt(greatest(toFloat64(0), bb{0} - 2 * r{0} * bt{0} + r{0} * r{0} * tt{0}) * m{0} / ((m{0} - 1) * nv{0} * nv{0})) AS sf{0}, "
+            "greatest(toFloat64(1), least(toFloat64(nv{0}), floor(nv{0} * ({1} - {2} * sf{0})))) AS lr{0}, "
+            "greatest(toFloat64(1), least(toFloat64(nv{0}), ceil(nv{0} * ({1} + {2} * sf{0})))) AS hr{0}, ",
+            i, number(m.quantile), number(z));
+        tuple_quantile.resize(tuples.size());
+        tuple_quantile.push_back(std::to_string(i));
+        tuples.push_back(fmt::format(
+            "('percentile', {0}, '', toFloat64(m{1}), toFloat64(0), toFloat64(0), toFloat64(0), toFloat64(0), toFloat64(0), "
+            "toFloat64(nv{1}), toFloat64(q{1}), if(m{1} >= 2, toFloat64(sv{1}[toUInt64(lr{1})]), nan), "
+            "if(m{1} >= 2, toFloat64(sv{1}[toUInt64(hr{1})]), nan), {2})",
+            sql_string(m.key), i, number(q.confidence)));
+        break;
     }
   }
+  tuple_quantile.resize(tuples.size());
+  // The per-variant sums are computed in one GROUP BY; the percentile arithmetic on its arrays
+  // in the layer above, which also turns everything into rows. A percentile metric without values
+  // in a variant gives no row there (an empty sample).
+  std::string sums, rows = "[", keep = "[";
+  for (size_t i = 0; i < tuples.size(); ++i) {
+    const bool percentile = !tuple_quantile[i].empty();
+    if (!percentile) sums += fmt::format("{} AS t{}, ", tuples[i], i);
+    rows += (i ? ", " : "") + (percentile ? tuples[i] : fmt::format("t{}", i));
+    keep += (i ? ", " : "") + (percentile ? "nv" + tuple_quantile[i] + " > 0" : std::string("1"));
+  }
+  rows = "arrayFilter((t, keep) -> keep, " + rows + "], " + keep + "]) AS rows";
   const std::string per_variant = fmt::format(
-      "SELECT x_variant, [{}, {}, {}, {}, {}{}] AS rows FROM ("
-      "SELECT x_variant, {}e_joined, e_duplicates, e_before, e_counted FROM ({}) ANY LEFT JOIN ({}) USING x_entity"
+      "SELECT x_variant, {}{} FROM ("
+      "SELECT x_variant, {}e_joined, e_duplicates, e_before, e_counted FROM ("
+      "SELECT sipHash64(x_entity) AS x_k1, cityHash64(x_entity) AS x_k2, x_variant FROM ({})) ANY LEFT JOIN ({}) USING x_k1, x_k2"
       ") GROUP BY x_variant",
-      row_tuple("count", "", "entities", "count()"), row_tuple("count", "", "events.joined", "sum(e_joined)"),
-      row_tuple("count", "", "events.duplicates", "sum(e_duplicates)"),
-      row_tuple("count", "", "events.before_exposure", "sum(e_before)"),
-      row_tuple("count", "", "events.counted", "sum(e_counted)"), metric_rows, value_columns,
-      "SELECT x_entity, x_variant FROM (" + kept + ")", per_entity);
+      without_last_comma(sums + per_variant_columns), "", value_columns, kept, per_entity);
 
   std::vector<std::string> branches;
   branches.push_back(fmt::format(
       "SELECT {0} AS experiment, tupleElement(row, 1) AS kind, tupleElement(row, 2) AS metric, {1}[x_variant + 1] AS variant, "
       "tupleElement(row, 3) AS name, tupleElement(row, 4) AS n, tupleElement(row, 5) AS sum, tupleElement(row, 6) AS sum_squares, "
       "tupleElement(row, 7) AS denominator_sum, tupleElement(row, 8) AS denominator_sum_squares, "
-      "tupleElement(row, 9) AS sum_product, toFloat64(0) AS events, toFloat64(0) AS value, toFloat64(0) AS ci_low, "
-      "toFloat64(0) AS ci_high, toFloat64(0) AS confidence FROM ({2}) ARRAY JOIN rows AS row",
-      experiment, variants, per_variant));
-
-  // Percentile metrics: per variant, the type-7 quantile q and the order statistics at ranks
-  // N(p -+ z sigma), sigma from entity-clustered counts at or below q, as estimate_quantile in
-  // core/stats/frequentist.h does. With b and t an entity's values at or below q and all its
-  // values, sum (b - r t)^2 = sum b^2 - 2 r sum b t + r^2 sum t^2, and sum b^2 is the sum of
-  // 2k - 1 over each entity's k-th value at or below q (arrayEnumerateUniq). Lambdas take every
-  // input as an argument: ClickHouse 18.16 drops a column that a lambda only captures.
-  const double z = z_critical(q.confidence);
-  for (const MetricSpec& m : q.metrics) {
-    if (m.type != MetricType::percentile) continue;
-    const std::string values = fmt::format(
-        "SELECT x_variant, vals, arrayResize([x_entity], length(vals), x_entity) AS ids, "
-        "arrayResize([toFloat64(length(vals))], length(vals), toFloat64(length(vals))) AS totals FROM ("
-        "SELECT x_entity, x_variant, groupArray(r_y) AS vals FROM ({}) WHERE r_type = {} AND r_at >= x_at "
-        "GROUP BY x_entity, x_variant)",
-        events_unpacked, sql_string(m.measure.event_type));
-    const std::string point = fmt::format(
-        "SELECT x_variant, flat_vals, flat_ids, flat_totals, m, arraySort(flat_vals) AS sorted, length(sorted) AS n_values, "
-        "(n_values - 1) * {0} AS h, toUInt64(floor(h)) AS lo, sorted[lo + 1] AS below_v, "
-        "if(lo + 1 < n_values, sorted[lo + 2], below_v) AS above_v, below_v + (h - lo) * (above_v - below_v) AS q FROM ("
-        "SELECT x_variant, groupArrayArray(vals) AS flat_vals, groupArrayArray(ids) AS flat_ids, "
-        "groupArrayArray(totals) AS flat_totals, count() AS m FROM ({1}) GROUP BY x_variant)",
-        number(m.quantile), values);
-    const std::string spread = fmt::format(
-        "SELECT x_variant, sorted, n_values, m, q, arrayResize([q], n_values, q) AS qs, "
-        "arrayCount((v, c) -> v <= c, flat_vals, qs) / n_values AS r, "
-        "arraySum(arrayMap(k -> 2 * k - 1, arrayEnumerateUniq(arrayFilter((e, v, c) -> v <= c, flat_ids, flat_vals, qs)))) AS sum_bb, "
-        "arraySum(arrayFilter((t, v, c) -> v <= c, flat_totals, flat_vals, qs)) AS sum_bt, "
-        "arraySum(flat_totals) AS sum_tt FROM ({})",
-        point);
-    const std::string interval = fmt::format(
-        "SELECT x_variant, sorted, n_values, m, q, "
-        "sqrt(greatest(toFloat64(0), sum_bb - 2 * r * sum_bt + r * r * sum_tt) * m / ((m - 1) * n_values * n_values)) AS sigma_f, "
-        "greatest(toFloat64(1), least(toFloat64(n_values), floor(n_values * ({0} - {1} * sigma_f)))) AS low_rank, "
-        "greatest(toFloat64(1), least(toFloat64(n_values), ceil(n_values * ({0} + {1} * sigma_f)))) AS high_rank FROM ({2})",
-        number(m.quantile), number(z), spread);
-    branches.push_back(fmt::format(
-        "SELECT {0} AS experiment, 'percentile' AS kind, {1} AS metric, {2}[x_variant + 1] AS variant, '' AS name, "
-        "toFloat64(m) AS n, toFloat64(0) AS sum, toFloat64(0) AS sum_squares, toFloat64(0) AS denominator_sum, "
-        "toFloat64(0) AS denominator_sum_squares, toFloat64(0) AS sum_product, toFloat64(n_values) AS events, "
-        "toFloat64(q) AS value, if(m >= 2, toFloat64(sorted[toUInt64(low_rank)]), nan) AS ci_low, "
-        "if(m >= 2, toFloat64(sorted[toUInt64(high_rank)]), nan) AS ci_high, {3} AS confidence FROM ({4})",
-        experiment, sql_string(m.key), variants, number(q.confidence), interval));
-  }
+      "tupleElement(row, 9) AS sum_product, tupleElement(row, 10) AS events, tupleElement(row, 11) AS value, "
+      "tupleElement(row, 12) AS ci_low, tupleElement(row, 13) AS ci_high, tupleElement(row, 14) AS confidence "
+      "FROM (SELECT x_variant, {2}{3} FROM ({4})) ARRAY JOIN rows AS row",
+      experiment, variants, quantile_columns, rows, per_variant));
 
   // Data counts: exposure rows by experiment, the experiment's entities, event rows by type.
   auto counts_branch = [&](const std::string& rows_source) {

@@ -87,6 +87,27 @@ expt analyze effect-test --aggregates "$WORK/daily.csv" --day 2026-11-08 --forma
 expect_rc 0
 /usr/bin/python3 "$COMPARE" "$WORK/to-8th.json" "$OUT" >"$WORK/diff" || { cat "$WORK/diff" >&2; fail "the 2026-11-08 aggregates differ from the CSV path on data to that day"; }
 
+# The query is what export sql prints, and runs as printed.
+expt export sql effect-test --dialect clickhouse
+expect_rc 0
+ch d_effect <"$OUT" >"$WORK/rows.tsv" || fail "the printed query does not run"
+grep -q $'\tpercentile\tpage_load_p95\tcontrol' "$WORK/rows.tsv" || fail "no percentile row"
+
+# Retention: raw partitions before 2026-11-10 dropped (docs/examples/warehouse); the aggregates
+# kept forever still give the same analysis.
+days=$(/usr/bin/python3 -c 'import datetime as d; print((d.datetime.now(d.timezone.utc).date() - d.date(2026, 11, 10)).days)')
+run "$EXPT_SOURCE_DIR/docs/examples/warehouse/drop_old_partitions.sh" "$days" --port "$(cat "$SANDBOX/tcp_port")" --database d_effect
+expect_rc 0
+expect_stdout_has "dropped events 2026-11-09"
+expect_stdout_has "dropped exposures ('effect-test','2026-11-09')"
+[ "$(echo "SELECT countIf(timestamp < toDateTime('2026-11-10 00:00:00')), countIf(timestamp >= toDateTime('2026-11-10 00:00:00')) > 0 FROM events" | ch d_effect)" = $'0\t1' ] \
+  || fail "events before 2026-11-10 remain, or later ones were dropped"
+[ "$(echo "SELECT count() FROM exposures WHERE timestamp < toDateTime('2026-11-10 00:00:00')" | ch d_effect)" = 0 ] || fail "exposures before 2026-11-10 remain"
+echo "SELECT * FROM expt_daily_aggregates FINAL FORMAT CSVWithNames" | ch d_effect >"$WORK/daily-after.csv"
+expt analyze effect-test --aggregates "$WORK/daily-after.csv" --format json
+expect_rc 0
+/usr/bin/python3 "$COMPARE" "$WORK/effect.ch.json" "$OUT" >"$WORK/diff" || { cat "$WORK/diff" >&2; fail "the aggregates changed when raw data was dropped"; }
+
 # Credentials: from EXPT_CLICKHOUSE_PASSWORD or the URL, never printed or audited.
 export EXPT_REGISTRY="$WORK/guardrail.db"
 SECRET=expt-test-secret
@@ -138,12 +159,6 @@ expt analyze effect-test --source "$src" --events "$A/effect/events.csv" --expos
 expect_rc 2
 expect_stderr_has "use one data source"
 expect_registry_unchanged
-
-# The query is what export sql prints, and runs as printed.
-expt export sql effect-test --dialect clickhouse
-expect_rc 0
-ch d_effect <"$OUT" >"$WORK/rows.tsv" || fail "the printed query does not run"
-grep -q $'\tpercentile\tpage_load_p95\tcontrol' "$WORK/rows.tsv" || fail "no percentile row"
 expt export sql effect-test --dialect bigquery
 expect_rc 2
 expect_stderr_has "--dialect must be clickhouse"

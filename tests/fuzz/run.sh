@@ -5,7 +5,7 @@
 # Usage: tests/fuzz/run.sh BUILD_DIR EXPT_BINARY [SECONDS]
 # EXPT_FUZZ_RUNS=N stops each harness after N executions (or SECONDS, whichever comes first);
 # EXPT_FUZZ_HARNESSES="a b" runs only those (spec_parser csv_ingest bundle_loader diff_apply
-# remote_assign).
+# remote_assign aggregates).
 # EXPT_FUZZ_MAX_LEN caps the input size (default 65536).
 # EXPT_FUZZ_TIMEOUT sets the per-input limit in seconds (default 1) and EXPT_FUZZ_NICE the
 # harnesses' niceness: a long run that shares the machine raises both, since libFuzzer measures
@@ -23,7 +23,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # Seeds: the fixture specs, heads of the analysis CSVs, and bundles and diffs published from the
 # fixture registry.
-mkdir -p "$work"/{spec_parser,csv_ingest,bundle_loader,diff_apply,remote_assign}
+mkdir -p "$work"/{spec_parser,csv_ingest,bundle_loader,diff_apply,remote_assign,aggregates}
 cp "$root"/fixtures/specs/*.yaml "$root"/fixtures/specs-invalid/*.yaml "$work/spec_parser/"
 for d in "$root"/fixtures/analysis/*/; do
   name=$(basename "$d")
@@ -46,14 +46,16 @@ printf '{"entity_id":"user-7","namespaces":["checkout","search-ranking"]}' >"$wo
 printf '{"requests":[{"entity_id":"a"},{"entity_id":"b","namespaces":["pricing"]}]}' >"$work/remote_assign/batch"
 printf '[{"entity_id":"a"},{"entity_id":7}]' >"$work/remote_assign/array"
 printf '{"entity_id":"x","namespaces":["checkot"]}' >"$work/remote_assign/unknown-namespace"
+# Aggregates: ClickHouse's answers over the effect fixture, as CSV and JSON.
+cp "$root"/fixtures/warehouse/*-aggregates.* "$work/aggregates/"
 # Past findings, so each stays fixed (fixtures/fuzz/<harness>/).
-for harness in spec_parser csv_ingest bundle_loader diff_apply remote_assign; do
+for harness in spec_parser csv_ingest bundle_loader diff_apply remote_assign aggregates; do
   if [ -d "$root/fixtures/fuzz/$harness" ]; then cp "$root/fixtures/fuzz/$harness"/* "$work/$harness/"; fi
 done
 export EXPT_FUZZ_BASE_BUNDLE="$work/bundles/bundle-1.json"
 
 status=0
-for harness in ${EXPT_FUZZ_HARNESSES:-spec_parser csv_ingest bundle_loader diff_apply remote_assign}; do
+for harness in ${EXPT_FUZZ_HARNESSES:-spec_parser csv_ingest bundle_loader diff_apply remote_assign aggregates}; do
   mkdir -p "$build/fuzz-findings/$harness"
   log="$work/$harness.log"
   if nice -n "${EXPT_FUZZ_NICE:-0}" "$fuzz_build/${harness}_fuzz" -max_total_time="$seconds" -timeout="${EXPT_FUZZ_TIMEOUT:-1}" -rss_limit_mb=2048 -max_len="${EXPT_FUZZ_MAX_LEN:-65536}" \

@@ -3,10 +3,14 @@
 every count (JSON integer) exactly, every other number within 1e-9 relative (or 1e-12 absolute
 near zero), every string and flag exactly. data.source differs by design and is skipped.
 
-Usage: compare_reports.py EXPECTED.json ACTUAL.json   (exit 1 listing every difference)
+Usage: compare_reports.py EXPECTED.json ACTUAL.json [--largest]   (exit 1 listing every difference;
+--largest also prints the largest relative difference of any statistic)
 """
 import json
 import sys
+
+
+largest = [0.0, ""]  # the largest relative difference of a statistic, and where
 
 
 def compare(expected, actual, path, problems):
@@ -20,6 +24,8 @@ def compare(expected, actual, path, problems):
             problems.append(f"{path}: count {expected} != {actual}")
     elif isinstance(expected, (int, float)) and isinstance(actual, (int, float)):
         scale = max(abs(expected), abs(actual))
+        if scale > 0 and abs(expected - actual) / scale > largest[0]:
+            largest[:] = [abs(expected - actual) / scale, path]
         if abs(expected - actual) > max(1e-9 * scale, 1e-12):
             problems.append(f"{path}: {expected!r} != {actual!r} (relative {abs(expected - actual) / scale:.3g})")
     elif isinstance(expected, dict) and isinstance(actual, dict):
@@ -43,6 +49,8 @@ def main():
     compare(expected, actual, "$", problems)
     for p in problems:
         print(p)
+    if "--largest" in sys.argv:
+        print(f"largest relative difference {largest[0]:.3g} at {largest[1]}")
     sys.exit(1 if problems else 0)
 
 

@@ -1,0 +1,76 @@
+# expt analyze --aggregates: per-variant sufficient statistics from any warehouse give the report
+# the CSV path gives. fixtures/warehouse/effect-aggregates.{csv,json} are ClickHouse 18.16's
+# answers to `expt export sql effect-test` over fixtures/analysis/effect (CSVWithNames, JSON).
+. "$(dirname "$0")/lib.sh"
+
+A="$FIXTURES/analysis/effect"
+W="$FIXTURES/warehouse"
+COMPARE="$EXPT_SOURCE_DIR/tests/warehouse/compare_reports.py"
+expt init
+expt create "$A/spec.yaml"
+expt allocate --all
+expt start effect-test
+expect_rc 0
+expt analyze effect-test --events "$A/events.csv" --exposures "$A/exposures.csv" --format json
+cp "$OUT" "$WORK/csv.json"
+for file in effect-aggregates.csv effect-aggregates.json; do
+  expt analyze effect-test --aggregates "$W/$file" --format json
+  expect_rc 0
+  /usr/bin/python3 "$COMPARE" "$WORK/csv.json" "$OUT" >"$WORK/diff" || { cat "$WORK/diff" >&2; fail "--aggregates $file differs from the CSV path"; }
+  expect_stdout_has "\"kind\": \"aggregates\""
+done
+run bash -c "'$EXPT' analyze effect-test --aggregates - < '$W/effect-aggregates.csv'"
+expect_rc 0
+expect_stdout_has "purchase_conversion (conversion, primary, increase is good)"
+
+# Another engine's minimal output: metric rows only, slices that add up.
+cat >"$WORK/minimal.csv" <<'CSV'
+kind,metric,variant,n,sum,sum_squares
+metric,purchase_conversion,control,2000,100,100
+metric,purchase_conversion,control,984,38,38
+metric,purchase_conversion,treatment,3015,208,208
+metric,revenue,control,2984,201,8000
+metric,revenue,treatment,3015,285,12000
+CSV
+expt analyze effect-test --aggregates "$WORK/minimal.csv" --format json
+expect_rc 1  # page_load_p95 has no rows: a data problem, said first
+/usr/bin/python3 - "$OUT" <<'PY' || fail "minimal aggregates"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert [v["entities"] for v in r["variants"]] == [2984, 3015], r["variants"]
+conv = r["metrics"][0]["variants"]
+assert conv[0]["n"] == 2984 and abs(conv[0]["value"] - 138 / 2984) < 1e-15, conv
+PY
+
+# Bad files: exit 2, naming file, line and field; nothing written.
+remember_registry
+printf 'kind,metric,variant,n,sum,sum_squares\nmetric,revenue,blue,3,6,14\n' >"$WORK/bad.csv"
+expt analyze effect-test --aggregates "$WORK/bad.csv"
+expect_rc 2
+expect_stderr_has "bad.csv:2:1: error: variant 'blue' is not a variant of experiment 'effect-test' (variants: control, treatment)"
+printf 'kind,metric,variant,n\nmetric,revenue,control,lots\n' >"$WORK/bad.csv"
+expt analyze effect-test --aggregates "$WORK/bad.csv"
+expect_rc 2
+expect_stderr_has "bad.csv:2:24: error: n 'lots' is not a number"
+printf '[{"kind": "metric", "metric": "revenue", "variant": "control", "n": -1}]' >"$WORK/bad.json"
+expt analyze effect-test --aggregates "$WORK/bad.json"
+expect_rc 2
+expect_stderr_has "n must be a whole number of at least 0, got -1"
+expt analyze effect-test --aggregates "$W/effect-aggregates.csv" --confidence 0.9
+expect_rc 2
+expect_stderr_has "the interval of percentile metric 'page_load_p95' was computed at confidence 0.95"
+expt analyze effect-test --aggregates "$WORK/missing.csv"
+expect_rc 2
+expt analyze effect-test --aggregates "$W/effect-aggregates.csv" --day 2026-11-01
+expect_rc 2
+expect_stderr_has "the aggregates have no rows of experiment 'effect-test' for day 2026-11-01"
+expt analyze effect-test --day 2026-11-01 --events "$A/events.csv" --exposures "$A/exposures.csv"
+expect_rc 2
+expect_stderr_has "--day applies to --aggregates only"
+expt analyze effect-test
+expect_rc 2
+expect_stderr_has "say where the data is: --events and --exposures (CSV), --source (a warehouse) or --aggregates"
+expt analyze effect-test --events "$A/events.csv"
+expect_rc 2
+expect_stderr_has "--events needs --exposures too"
+expect_registry_unchanged
