@@ -7,6 +7,7 @@
 
 #include "core/base/atomic_file.h"
 #include "core/base/text_file.h"
+#include "core/client/shared_snapshots.h"
 #include "core/client/sse_parser.h"
 
 namespace expt {
@@ -107,6 +108,7 @@ void BundleClient::install(std::shared_ptr<const BundleSnapshot> next, std::stri
     std::lock_guard<std::mutex> lock(m_mutex);
     if (how != "cache") ++m_counters.updates;
     if (how == "stream-diff") ++m_counters.diff_updates;
+    if (how == "shared") ++m_counters.shared_updates;
     if (how == "full") ++m_counters.full_updates;
     if (how == "poll") ++m_counters.poll_updates;
   }
@@ -115,6 +117,7 @@ void BundleClient::install(std::shared_ptr<const BundleSnapshot> next, std::stri
     const std::string bytes = text.empty() ? next->document().dump() + "\n" : std::string(text);
     if (auto written = write_file_atomically(m_options.cache_path, bytes); !written) fail(written.error());
   }
+  if (m_options.share_snapshots && how != "shared") SharedSnapshots::process().remember(m_options.base_url, next);
   if (m_options.on_update) m_options.on_update(version, how);
 }
 
@@ -126,37 +129,66 @@ bool BundleClient::fetch_full(int64_t version) {
                    m_options.base_url));
     return false;
   }
-  auto snapshot = BundleSnapshot::parse(res->body, m_options.base_url + path);
-  if (!snapshot) {
-    fail(snapshot.error());
-    return false;
-  }
-  install(*snapshot, res->body, "full");
+  auto snapshot = parse_shared(*res, m_options.base_url + path);
+  if (!snapshot) return false;
+  install(snapshot, res->body, "full");
   return true;
 }
 
-bool BundleClient::update_to(int64_t version, const std::string& diff_url) {
+// The snapshot of a full bundle answer, parsed by this client or, when another client of the
+// process has parsed the same version (X-Expt-Bundle-Version and ETag), borrowed; nullptr after
+// reporting why it does not parse.
+std::shared_ptr<const BundleSnapshot> BundleClient::parse_shared(const httplib::Response& res, const std::string& name) {
+  auto parse = [&]() -> std::shared_ptr<const BundleSnapshot> {
+    auto snapshot = BundleSnapshot::parse(res.body, name);
+    if (snapshot) return *snapshot;
+    fail(snapshot.error());
+    return nullptr;
+  };
+  std::string hash = res.get_header_value("ETag");
+  auto version = number_of(res.get_header_value("X-Expt-Bundle-Version"));
+  if (!m_options.share_snapshots || hash.size() < 3 || !version) return parse();
+  hash = hash.substr(1, hash.size() - 2);  // the strong ETag is the quoted content hash
+  auto snapshot = SharedSnapshots::process().get_or_build(m_options.base_url, *version, hash, parse);
+  // A borrowed snapshot is what this body holds only if the body says so: check, cheaply.
+  if (snapshot && (snapshot->content_hash() != hash || snapshot->version() != *version)) return parse();
+  return snapshot;
+}
+
+// The snapshot of `version` from the composed diff at `diff_url` applied to the current one (or a
+// full bundle the server sent instead); nullptr when there is no base, or it fails to apply or
+// verify (counted).
+std::shared_ptr<const BundleSnapshot> BundleClient::build_from_diff(int64_t version, const std::string& diff_url) {
   auto current = m_evaluator.snapshot();
-  if (current && !diff_url.empty() && current->version() < version) {
-    auto res = get(m_http->fetch, diff_url);
-    if (res && res->status == 200) {
-      if (res->get_header_value("X-Expt-Diff") == "full") {
-        auto snapshot = BundleSnapshot::parse(res->body, m_options.base_url + diff_url);
-        if (snapshot && (*snapshot)->version() == version) {
-          install(*snapshot, res->body, "full");
-          return true;
-        }
-      } else {
-        auto next = current->apply_diff(res->body, m_options.base_url + diff_url);
-        if (next && (*next)->version() == version) {
-          install(*next, {}, "stream-diff");
-          return true;
-        }
-        if (!next) fail(next.error());
-      }
+  if (!current || diff_url.empty() || current->version() >= version) return nullptr;
+  auto res = get(m_http->fetch, diff_url);
+  if (res && res->status == 200) {
+    if (res->get_header_value("X-Expt-Diff") == "full") {
+      auto snapshot = BundleSnapshot::parse(res->body, m_options.base_url + diff_url);
+      if (snapshot && (*snapshot)->version() == version) return *snapshot;
+    } else {
+      auto next = current->apply_diff(res->body, m_options.base_url + diff_url);
+      if (next && (*next)->version() == version) return *next;
+      if (!next) fail(next.error());
     }
-    std::lock_guard<std::mutex> lock(m_mutex);
-    ++m_counters.diff_failures;
+  }
+  std::lock_guard<std::mutex> lock(m_mutex);
+  ++m_counters.diff_failures;
+  return nullptr;
+}
+
+bool BundleClient::update_to(int64_t version, const std::string& diff_url, const std::string& content_hash) {
+  bool built_here = false;
+  auto build = [&] {
+    built_here = true;
+    return build_from_diff(version, diff_url);
+  };
+  auto next = m_options.share_snapshots && !content_hash.empty()
+                  ? SharedSnapshots::process().get_or_build(m_options.base_url, version, content_hash, build)
+                  : build();
+  if (next) {
+    install(next, {}, built_here ? "stream-diff" : "shared");
+    return true;
   }
   return fetch_full(version);  // no base, no diff, or it failed to apply or verify
 }
@@ -175,12 +207,7 @@ void BundleClient::poll() {
     return;
   }
   if (res->status != 200) return;
-  auto snapshot = BundleSnapshot::parse(res->body, m_options.base_url + "/v1/bundle");
-  if (!snapshot) {
-    fail(snapshot.error());
-    return;
-  }
-  install(*snapshot, res->body, "poll");
+  if (auto snapshot = parse_shared(*res, m_options.base_url + "/v1/bundle")) install(snapshot, res->body, "poll");
 }
 
 std::optional<Error> BundleClient::follow_stream() {
@@ -191,18 +218,29 @@ std::optional<Error> BundleClient::follow_stream() {
     auto version = number_of(event.id);
     if (data.is_discarded() || !version || *version <= m_version.load()) return;
     const std::string diff_url = data.value("diff_url", nlohmann::json()).is_string() ? data["diff_url"].get<std::string>() : "";
+    const std::string hash = data.value("content_hash", nlohmann::json()).is_string() ? data["content_hash"].get<std::string>() : "";
     // A small patch comes inside the event: no request at all when it applies to what we have.
     auto current = m_evaluator.snapshot();
     if (current && data.contains("patch") && data.value("patch_from", int64_t{0}) == current->version()) {
-      auto next = current->apply_diff(data["patch"].dump(), m_options.base_url + "/v1/stream");
-      if (next && (*next)->version() == *version) {
-        install(*next, {}, "stream-diff");
+      bool built_here = false;
+      auto build = [&]() -> std::shared_ptr<const BundleSnapshot> {
+        built_here = true;
+        auto next = current->apply_diff(data["patch"].dump(), m_options.base_url + "/v1/stream");
+        if (next && (*next)->version() == *version) return *next;
+        if (!next) fail(next.error());
+        std::lock_guard<std::mutex> lock(m_mutex);
+        ++m_counters.diff_failures;
+        return nullptr;
+      };
+      auto next = m_options.share_snapshots && !hash.empty()
+                      ? SharedSnapshots::process().get_or_build(m_options.base_url, *version, hash, build)
+                      : build();
+      if (next) {
+        install(next, {}, built_here ? "stream-diff" : "shared");
         return;
       }
-      std::lock_guard<std::mutex> lock(m_mutex);
-      ++m_counters.diff_failures;
     }
-    update_to(*version, diff_url);
+    update_to(*version, diff_url, hash);
   });
   httplib::Headers headers{{"Accept", "text/event-stream"}};
   if (m_version.load() > 0) headers.emplace("Last-Event-ID", std::to_string(m_version.load()));

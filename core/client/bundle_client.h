@@ -24,6 +24,10 @@
 #include "core/assign/evaluator.h"
 #include "core/base/error.h"
 
+namespace httplib {
+struct Response;
+}
+
 namespace expt {
 
 struct BundleClientOptions {
@@ -34,8 +38,12 @@ struct BundleClientOptions {
   std::chrono::milliseconds backoff_max{60000};
   std::chrono::milliseconds timeout{10000};  // connecting, and reading a non-stream answer
   bool use_stream = true;                    // false: poll only
+  // Clients of one process that follow the same server build each version's snapshot once and
+  // share it (core/client/shared_snapshots.h); false: each builds its own.
+  bool share_snapshots = true;
   // Called on the client's thread after each swap, and for each failure it recovers from.
-  std::function<void(int64_t version, const std::string& how)> on_update;  // how: cache|stream-diff|full|poll
+  // how: cache|stream-diff|shared|full|poll
+  std::function<void(int64_t version, const std::string& how)> on_update;
   std::function<void(const Error& error)> on_error;
 };
 
@@ -45,6 +53,7 @@ struct BundleClientCounters {
   int64_t diff_updates = 0;     // of which through a diff
   int64_t full_updates = 0;     // of which through a full bundle after an event
   int64_t poll_updates = 0;     // of which found by polling
+  int64_t shared_updates = 0;   // of which another client of the process had built the snapshot
   int64_t diff_failures = 0;    // diffs that did not apply or verify (then the full bundle)
   int64_t polls = 0;
   int64_t not_modified = 0;     // polls answered 304
@@ -73,8 +82,10 @@ class BundleClient {
   void run();
   std::optional<Error> follow_stream();  // nullopt: it ended normally (or stop())
   void poll();
-  bool update_to(int64_t version, const std::string& diff_url);
+  bool update_to(int64_t version, const std::string& diff_url, const std::string& content_hash);
+  std::shared_ptr<const BundleSnapshot> build_from_diff(int64_t version, const std::string& diff_url);
   bool fetch_full(int64_t version);
+  std::shared_ptr<const BundleSnapshot> parse_shared(const httplib::Response& response, const std::string& name);
   void install(std::shared_ptr<const BundleSnapshot> next, std::string_view text, const std::string& how);
   void fail(const Error& error);
   bool sleep_for(std::chrono::milliseconds duration);  // false when stopping
