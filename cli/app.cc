@@ -286,6 +286,10 @@ void setup_analyze(CLI::App& app, CliContext& context) {
   app.add_option("--confidence", o->confidence, "Confidence level of every interval (default 0.95)")->type_name("LEVEL")->group(kStats);
   app.add_option("--correction", o->correction, "Multiple-testing correction over primary metrics: holm|bh|none")
       ->type_name("METHOD")->group(kStats);
+  app.add_flag("--sequential", o->sequential, "Always-valid intervals and p-values: safe to look at while it runs")
+      ->group(kStats);
+  app.add_option("--sequential-tuning", o->sequential_tuning, "--sequential: entities N* where intervals are tightest (default 5000)")
+      ->type_name("N")->group(kStats);
   app.add_flag("--skip-bad-rows", o->skip_bad_rows, "Skip and count malformed rows instead of failing")->group(kStats);
   app.add_flag("--auto-stop", o->auto_stop, "Stop the experiment (audited) when a guardrail is breached")->group(kWhat);
   app.add_flag("-q,--quiet", o->quiet, "No progress line on the terminal while reading")->group(kOutput);

@@ -199,6 +199,7 @@ json analysis_json(const AnalysisContext& c) {
       {"experiment", r.experiment},
       {"confidence", r.options.test.confidence},
       {"correction", to_string(r.options.correction)},
+      {"sequential", r.options.sequential_tuning ? json{{"tuning", *r.options.sequential_tuning}} : json(nullptr)},
       {"data",
        {{"source", c.source},
         {"exposures",
@@ -234,8 +235,11 @@ std::string analysis_table(const AnalysisContext& c) {
   const bool color = c.color;
   std::ostringstream out;
   const int level = static_cast<int>(std::round(r.options.test.confidence * 100));
-  out << wrapped(fmt::format("experiment {}: {} variants, {}% intervals, {} correction over primary metrics",
-                             r.experiment, r.variants.size(), level, to_string(r.options.correction)));
+  const std::string intervals =
+      r.options.sequential_tuning ? fmt::format("{}% always-valid intervals (sequential, N* = {})", level, *r.options.sequential_tuning)
+                                  : fmt::format("{}% intervals", level);
+  out << wrapped(fmt::format("experiment {}: {} variants, {}, {} correction over primary metrics", r.experiment,
+                             r.variants.size(), intervals, to_string(r.options.correction)));
   for (const std::string& p : c.data_problems) out << paint(wrapped("!! NO DATA: " + p), Paint::red, color);
   std::istringstream summary(summary_lines(c) + srm_line(r));
   for (std::string line; std::getline(summary, line);) {
@@ -283,6 +287,10 @@ std::string analysis_markdown(const AnalysisContext& c) {
   std::ostringstream out;
   const int level = static_cast<int>(std::round(r.options.test.confidence * 100));
   out << "## Experiment `" << r.experiment << "`\n\n";
+  if (r.options.sequential_tuning) {
+    out << "Sequential testing: " << level << "% always-valid intervals and p-values (N* = " << *r.options.sequential_tuning
+        << "), safe to look at as often as you like.\n\n";
+  }
   for (const std::string& p : c.data_problems) out << "> 🚨 **No data:** " << p << "\n\n";
   std::istringstream summary(summary_lines(c) + srm_line(r) + "\n");
   for (std::string line; std::getline(summary, line);) {

@@ -31,6 +31,9 @@ Result<void> check_options(const AnalyzeOptions& options) {
   if (!(options.confidence > 0 && options.confidence < 1)) {
     return Error::invalid(fmt::format("--confidence must be in (0, 1), got {}", options.confidence));
   }
+  if (!(options.sequential_tuning >= 100 && options.sequential_tuning <= 1e12)) {
+    return Error::invalid(fmt::format("--sequential-tuning must be from 100 to 1e12 entities, got {}", options.sequential_tuning));
+  }
   if (!parse_correction(options.correction)) {
     return Error::invalid(fmt::format("--correction must be one of holm, bh, none; got '{}'", options.correction));
   }
@@ -145,7 +148,8 @@ ExitCode run_analyze(const AnalyzeOptions& options, Io& io) {
   context.data_problems = data_problems(*experiment, metrics, *input, context.exposures, context.events);
   context.color = io.color_out;
 
-  AnalysisOptions analysis{TestConfig{options.confidence}, *parse_correction(options.correction)};
+  AnalysisOptions analysis{TestConfig{options.confidence}, *parse_correction(options.correction), std::nullopt};
+  if (options.sequential) analysis.sequential_tuning = options.sequential_tuning;
   if (auto unusable = non_finite_metric(input->aggregates)) return report(io, *unusable);
   context.report = analyze_experiment(experiment->spec, input->aggregates, input->entities, analysis);
   context.breaches = describe_breaches(context.report);

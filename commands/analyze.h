@@ -32,6 +32,8 @@ struct AnalyzeOptions {
   std::string day;           // aggregates with days: this day instead of the latest
   double confidence = 0.95;
   std::string correction = "holm";  // holm | bh | none
+  bool sequential = false;           // always-valid intervals and p-values
+  double sequential_tuning = 5000;   // N*
   bool skip_bad_rows = false;
   bool auto_stop = false;
   bool quiet = false;  // no progress line on the terminal

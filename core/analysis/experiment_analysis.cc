@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "core/stats/sequential.h"
+
 namespace expt {
 
 namespace {
@@ -86,6 +88,10 @@ AnalysisReport analyze_experiment(const ExperimentSpec& experiment, const std::v
           t.bayesian = normal_approximation(t.comparison, m.good);
           break;
         case MetricType::percentile: t.comparison = quantile_test(m.variants[0], m.variants[v], config); break;
+      }
+      if (options.sequential_tuning) {
+        // The entities behind the comparison: for percentiles those with values.
+        make_sequential(t.comparison, m.variants[0].n + m.variants[v].n, config.confidence, *options.sequential_tuning);
       }
       if (m.binding.role == MetricRole::guardrail && m.binding.threshold) {
         t.guardrail = check_guardrail(t.comparison, *m.binding.threshold, m.binding.threshold_type, m.good);

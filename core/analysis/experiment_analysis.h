@@ -21,6 +21,8 @@ namespace expt {
 struct AnalysisOptions {
   TestConfig test;
   Correction correction = Correction::holm;
+  // Set: always-valid intervals and p-values (core/stats/sequential.h) with this tuning N*.
+  std::optional<double> sequential_tuning;
 };
 
 // A guardrail's verdict for one treatment. Degradation is measured in the threshold's units

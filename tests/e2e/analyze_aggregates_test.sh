@@ -19,6 +19,26 @@ for file in effect-aggregates.csv effect-aggregates.json; do
   /usr/bin/python3 "$COMPARE" "$WORK/csv.json" "$OUT" >"$WORK/diff" || { cat "$WORK/diff" >&2; fail "--aggregates $file differs from the CSV path"; }
   expect_stdout_has "\"kind\": \"aggregates\""
 done
+# Sequential testing works from sufficient statistics alone: the same always-valid report.
+expt analyze effect-test --events "$A/events.csv" --exposures "$A/exposures.csv" --format json --sequential
+cp "$OUT" "$WORK/csv-sequential.json"
+expect_stdout_has '"sequential": {'
+expt analyze effect-test --aggregates "$W/effect-aggregates.csv" --format json --sequential
+/usr/bin/python3 "$COMPARE" "$WORK/csv-sequential.json" "$OUT" >"$WORK/diff" || { cat "$WORK/diff" >&2; fail "--sequential from aggregates differs"; }
+/usr/bin/python3 - "$WORK/csv.json" "$WORK/csv-sequential.json" <<'PY' || fail "sequential intervals are not wider"
+import json, sys
+fixed, seq = (json.load(open(p)) for p in sys.argv[1:3])
+for mf, ms in zip(fixed["metrics"], seq["metrics"]):
+    for cf, cs in zip(mf["comparisons"], ms["comparisons"]):
+        if cf["difference_ci_low"] is None: continue
+        assert cs["difference_ci_high"] - cs["difference_ci_low"] > cf["difference_ci_high"] - cf["difference_ci_low"], mf["key"]
+        assert cs["p_value"] >= cf["p_value"], mf["key"]
+PY
+expt analyze effect-test --aggregates "$W/effect-aggregates.csv" --sequential
+expect_stdout_has "95% always-valid intervals (sequential, N* = 5000)"
+expt analyze effect-test --aggregates "$W/effect-aggregates.csv" --sequential --sequential-tuning 5
+expect_rc 2
+expect_stderr_has "--sequential-tuning must be from 100 to 1e12 entities, got 5"
 run bash -c "'$EXPT' analyze effect-test --aggregates - < '$W/effect-aggregates.csv'"
 expect_rc 0
 expect_stdout_has "purchase_conversion (conversion, primary, increase is good)"
