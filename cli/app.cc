@@ -284,8 +284,10 @@ void setup_analyze(CLI::App& app, CliContext& context) {
   app.add_option("--exposures-columns", o->exposures_columns, "Map fields to columns, e.g. entity_id=user")
       ->type_name("MAP")->group(kInput);
   app.add_option("--confidence", o->confidence, "Confidence level of every interval (default 0.95)")->type_name("LEVEL")->group(kStats);
-  app.add_option("--correction", o->correction, "Multiple-testing correction over primary metrics: holm|bh|none")
+  app.add_option("--correction", o->correction, "Multiple-testing correction: holm|bonferroni|bh|none")
       ->type_name("METHOD")->group(kStats);
+  app.add_option("--correction-scope", o->correction_scope, "The family it corrects: primary metrics (default) or all")
+      ->type_name("SCOPE")->group(kStats);
   app.add_flag("--sequential", o->sequential, "Always-valid intervals and p-values: safe to look at while it runs")
       ->group(kStats);
   app.add_option("--sequential-tuning", o->sequential_tuning, "--sequential: entities N* where intervals are tightest (default 5000)")

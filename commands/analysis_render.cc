@@ -199,6 +199,7 @@ json analysis_json(const AnalysisContext& c) {
       {"experiment", r.experiment},
       {"confidence", r.options.test.confidence},
       {"correction", to_string(r.options.correction)},
+      {"correction_scope", to_string(r.options.correction_scope)},
       {"sequential", r.options.sequential_tuning ? json{{"tuning", *r.options.sequential_tuning}} : json(nullptr)},
       {"data",
        {{"source", c.source},
@@ -238,8 +239,9 @@ std::string analysis_table(const AnalysisContext& c) {
   const std::string intervals =
       r.options.sequential_tuning ? fmt::format("{}% always-valid intervals (sequential, N* = {})", level, *r.options.sequential_tuning)
                                   : fmt::format("{}% intervals", level);
-  out << wrapped(fmt::format("experiment {}: {} variants, {}, {} correction over primary metrics", r.experiment,
-                             r.variants.size(), intervals, to_string(r.options.correction)));
+  out << wrapped(fmt::format("experiment {}: {} variants, {}, {} correction over {} metrics", r.experiment,
+                             r.variants.size(), intervals, to_string(r.options.correction),
+                             r.options.correction_scope == CorrectionScope::all ? "all" : "primary"));
   for (const std::string& p : c.data_problems) out << paint(wrapped("!! NO DATA: " + p), Paint::red, color);
   std::istringstream summary(summary_lines(c) + srm_line(r));
   for (std::string line; std::getline(summary, line);) {

@@ -35,7 +35,10 @@ Result<void> check_options(const AnalyzeOptions& options) {
     return Error::invalid(fmt::format("--sequential-tuning must be from 100 to 1e12 entities, got {}", options.sequential_tuning));
   }
   if (!parse_correction(options.correction)) {
-    return Error::invalid(fmt::format("--correction must be one of holm, bh, none; got '{}'", options.correction));
+    return Error::invalid(fmt::format("--correction must be one of holm, bonferroni, bh, none; got '{}'", options.correction));
+  }
+  if (!parse_correction_scope(options.correction_scope)) {
+    return Error::invalid(fmt::format("--correction-scope must be primary or all; got '{}'", options.correction_scope));
   }
   const int sources = (!options.events.empty() || !options.exposures.empty()) + !options.source.empty() + !options.aggregates.empty();
   if (sources != 1) {
@@ -148,8 +151,11 @@ ExitCode run_analyze(const AnalyzeOptions& options, Io& io) {
   context.data_problems = data_problems(*experiment, metrics, *input, context.exposures, context.events);
   context.color = io.color_out;
 
-  AnalysisOptions analysis{TestConfig{options.confidence}, *parse_correction(options.correction), std::nullopt};
+  AnalysisOptions analysis;
+  analysis.test = TestConfig{options.confidence};
+  analysis.correction = *parse_correction(options.correction);
   if (options.sequential) analysis.sequential_tuning = options.sequential_tuning;
+  analysis.correction_scope = *parse_correction_scope(options.correction_scope);
   if (auto unusable = non_finite_metric(input->aggregates)) return report(io, *unusable);
   context.report = analyze_experiment(experiment->spec, input->aggregates, input->entities, analysis);
   context.breaches = describe_breaches(context.report);

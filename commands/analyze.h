@@ -31,7 +31,8 @@ struct AnalyzeOptions {
   std::string aggregates;    // file or "-"
   std::string day;           // aggregates with days: this day instead of the latest
   double confidence = 0.95;
-  std::string correction = "holm";  // holm | bh | none
+  std::string correction = "holm";  // holm | bonferroni | bh | none
+  std::string correction_scope = "primary";  // primary | all
   bool sequential = false;           // always-valid intervals and p-values
   double sequential_tuning = 5000;   // N*
   bool skip_bad_rows = false;

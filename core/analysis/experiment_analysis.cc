@@ -101,11 +101,11 @@ AnalysisReport analyze_experiment(const ExperimentSpec& experiment, const std::v
     report.metrics.push_back(std::move(m));
   }
 
-  // One family: every primary metric against every treatment.
+  // One family: every primary metric (or every metric) against every treatment.
   std::vector<double> p;
   std::vector<TreatmentResult*> family;
   for (MetricResult& m : report.metrics) {
-    if (m.binding.role != MetricRole::primary) continue;
+    if (options.correction_scope == CorrectionScope::primary && m.binding.role != MetricRole::primary) continue;
     for (TreatmentResult& t : m.treatments) {
       if (!t.comparison.p_value) continue;
       p.push_back(*t.comparison.p_value);

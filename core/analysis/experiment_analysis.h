@@ -2,7 +2,7 @@
 // Inference for one experiment, from per-variant sufficient statistics (core/ingest/event_aggregator.h
 // produces them from CSV; a warehouse query could equally). Pure: every treatment against the
 // control (the first variant) for each bound metric, Bayesian read-outs, multiple-testing
-// correction over primary metrics x treatments, guardrail verdicts and the sample ratio check.
+// correction over primary (or all) metrics x treatments, guardrail verdicts and the sample ratio check.
 
 #include <optional>
 #include <string>
@@ -21,6 +21,7 @@ namespace expt {
 struct AnalysisOptions {
   TestConfig test;
   Correction correction = Correction::holm;
+  CorrectionScope correction_scope = CorrectionScope::primary;
   // Set: always-valid intervals and p-values (core/stats/sequential.h) with this tuning N*.
   std::optional<double> sequential_tuning;
 };
@@ -43,7 +44,7 @@ struct TreatmentResult {
   std::string variant;
   Comparison comparison;
   BayesianResult bayesian;
-  std::optional<double> adjusted_p_value;  // primary metrics
+  std::optional<double> adjusted_p_value;  // metrics in the correction's family
   std::optional<GuardrailCheck> guardrail;  // guardrail metrics
   bool significant = false;  // (adjusted, for primaries) p below 1 - confidence
 };

@@ -1,7 +1,8 @@
 #pragma once
 // Multiple-comparison corrections over the p-values of one experiment's primary metrics x
-// treatment variants: Holm's step-down (controls the family-wise error rate; the default) and
-// Benjamini-Hochberg's step-up (controls the false discovery rate).
+// treatment variants (or every metric's, with the scope `all`): Bonferroni (each p times the
+// family's size) and Holm's step-down (both control the family-wise error rate; Holm is the
+// default and never less powerful), and Benjamini-Hochberg's step-up (the false discovery rate).
 
 #include <optional>
 #include <span>
@@ -10,11 +11,16 @@
 
 namespace expt {
 
-enum class Correction { holm, benjamini_hochberg, none };
+enum class Correction { holm, bonferroni, benjamini_hochberg, none };
 std::string_view to_string(Correction);
 std::optional<Correction> parse_correction(std::string_view);
 
 // Adjusted p-values in the order of `p_values`, each capped at 1.
 std::vector<double> adjust_p_values(std::span<const double> p_values, Correction correction);
+
+// Which comparisons form the family: the primary metrics' (the default), or every metric's.
+enum class CorrectionScope { primary, all };
+std::string_view to_string(CorrectionScope);
+std::optional<CorrectionScope> parse_correction_scope(std::string_view);
 
 }  // namespace expt

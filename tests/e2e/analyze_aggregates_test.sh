@@ -39,6 +39,20 @@ expect_stdout_has "95% always-valid intervals (sequential, N* = 5000)"
 expt analyze effect-test --aggregates "$W/effect-aggregates.csv" --sequential --sequential-tuning 5
 expect_rc 2
 expect_stderr_has "--sequential-tuning must be from 100 to 1e12 entities, got 5"
+# Bonferroni over every metric: each p times the family's size (3 metrics x 1 treatment).
+expt analyze effect-test --aggregates "$W/effect-aggregates.csv" --correction bonferroni --correction-scope all --format json
+expect_rc 0
+/usr/bin/python3 - "$OUT" <<'PY' || fail "bonferroni over all metrics"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert (d["correction"], d["correction_scope"]) == ("bonferroni", "all"), d["correction"]
+for m in d["metrics"]:
+    c = m["comparisons"][0]
+    assert abs(c["adjusted_p_value"] - min(1, 3 * c["p_value"])) <= 1e-15, m["key"]
+PY
+expt analyze effect-test --aggregates "$W/effect-aggregates.csv" --correction-scope guardrails
+expect_rc 2
+expect_stderr_has "--correction-scope must be primary or all; got 'guardrails'"
 run bash -c "'$EXPT' analyze effect-test --aggregates - < '$W/effect-aggregates.csv'"
 expect_rc 0
 expect_stdout_has "purchase_conversion (conversion, primary, increase is good)"

@@ -200,14 +200,16 @@ TEST_CASE("sample ratio mismatch matches scipy.stats.chisquare", "[statistics][s
   }
 }
 
-TEST_CASE("Holm and Benjamini-Hochberg match statsmodels' multipletests", "[statistics][corrections]") {
+TEST_CASE("Holm, Bonferroni and Benjamini-Hochberg match statsmodels' multipletests", "[statistics][corrections]") {
   for (const json& c : reference()["corrections"]) {
     INFO(c["name"].get<std::string>());
     std::vector<double> p = c["p_values"];
     std::vector<double> holm = adjust_p_values(p, Correction::holm);
     std::vector<double> bh = adjust_p_values(p, Correction::benjamini_hochberg);
+    std::vector<double> bonferroni = adjust_p_values(p, Correction::bonferroni);
     for (size_t i = 0; i < p.size(); ++i) {
       CHECK(matches(holm[i], c["holm"][i]));
+      CHECK(matches(bonferroni[i], c["bonferroni"][i]));
       CHECK(matches(bh[i], c["bh"][i]));
     }
   }
