@@ -175,6 +175,7 @@ json analysis_json(const AnalysisContext& c) {
              {"df", number(k.df)},
              {"p_value", number(k.p_value)},
              {"z_p_value", number(k.z_p_value)},
+             {"fisher_p_value", number(k.fisher_p_value)},
              {"adjusted_p_value", number(t.adjusted_p_value)},
              {"significant", t.significant},
              {"chance_to_beat", number(t.bayesian.chance_to_beat)},

@@ -124,7 +124,29 @@ Comparison conversion_test(const MeanStats& control, const MeanStats& treatment,
   const double pc = control.mean, pt = treatment.mean;
   const double se = std::sqrt(pc * (1 - pc) / static_cast<double>(control.n) + pt * (1 - pt) / static_cast<double>(treatment.n));
   if (se > 0) c.z_p_value = two_sided_normal_p((pt - pc) / se);
+  const int64_t a = std::llround(control.mean * static_cast<double>(control.n));
+  const int64_t b = std::llround(treatment.mean * static_cast<double>(treatment.n));
+  const double total = static_cast<double>(control.n + treatment.n), converts = static_cast<double>(a + b);
+  const double smallest = std::min({converts, total - converts}) * static_cast<double>(std::min(control.n, treatment.n)) / total;
+  if (smallest < 5) c.fisher_p_value = fisher_exact_p(a, control.n, b, treatment.n);
   return c;
+}
+
+double fisher_exact_p(int64_t a, int64_t n1, int64_t b, int64_t n2) {
+  const int64_t k = a + b, n = n1 + n2;
+  auto log_choose = [](int64_t m, int64_t r) {
+    return std::lgamma(static_cast<double>(m) + 1) - std::lgamma(static_cast<double>(r) + 1) -
+           std::lgamma(static_cast<double>(m - r) + 1);
+  };
+  const double log_total = log_choose(n, k);
+  auto log_p = [&](int64_t x) { return log_choose(n1, x) + log_choose(n2, k - x) - log_total; };
+  const double observed = log_p(a) + std::log1p(1e-7);
+  double p = 0;
+  for (int64_t x = std::max<int64_t>(0, k - n2); x <= std::min(k, n1); ++x) {
+    const double lx = log_p(x);
+    if (lx <= observed) p += std::exp(lx);
+  }
+  return std::min(1.0, p);
 }
 
 VariantEstimate estimate_ratio(const RatioStats& stats, const TestConfig& config) {

@@ -15,8 +15,14 @@ VariantEstimate estimate_mean(const MeanStats& stats, const TestConfig& config);
 // Welch's unequal-variance t-test of treatment - control.
 Comparison welch_test(const MeanStats& control, const MeanStats& treatment, const TestConfig& config);
 
-// Welch's test on 0/1 data plus the unpooled (Wald) two-proportion z-test in z_p_value.
+// Welch's test on 0/1 data plus the unpooled (Wald) two-proportion z-test in z_p_value, and,
+// when an expected cell count of the 2x2 table is below 5, Fisher's exact test in fisher_p_value.
 Comparison conversion_test(const MeanStats& control, const MeanStats& treatment, const TestConfig& config);
+
+// Two-sided Fisher's exact test of the 2x2 table (a of n1 against b of n2): the probability,
+// with the margins fixed, of every table no more likely than the observed one (SciPy's
+// definition, with its relative tolerance of 1e-7).
+double fisher_exact_p(int64_t a, int64_t n1, int64_t b, int64_t n2);
 
 // sum(x) / sum(y) with its delta-method standard error and a normal interval.
 VariantEstimate estimate_ratio(const RatioStats& stats, const TestConfig& config);

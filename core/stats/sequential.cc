@@ -43,6 +43,7 @@ void make_sequential(Comparison& c, int64_t n, double confidence, double tuning)
   }
   c.df.reset();
   c.z_p_value.reset();
+  c.fisher_p_value.reset();
 }
 
 }  // namespace expt

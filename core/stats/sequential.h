@@ -27,7 +27,7 @@ double sequential_p_value(double z, double n, double alpha, double tuning);
 
 // Replaces a comparison's intervals (difference and lift) with the confidence sequence's and its
 // p-value with the always-valid one, for `n` entities in the two variants. The Welch degrees of
-// freedom and the conversion z-test's p-value, which are fixed-horizon, are cleared.
+// freedom and the conversion z-test's and Fisher's p-values, which are fixed-horizon, are cleared.
 void make_sequential(Comparison& comparison, int64_t n, double confidence, double tuning);
 
 }  // namespace expt

@@ -48,6 +48,7 @@ struct Comparison {
   std::optional<double> df;         // Welch-Satterthwaite degrees of freedom
   std::optional<double> p_value;    // two-sided
   std::optional<double> z_p_value;  // conversion metrics: the unpooled two-proportion z-test
+  std::optional<double> fisher_p_value;  // conversion metrics with an expected cell below 5: Fisher's exact test
 };
 
 }  // namespace expt

@@ -42,6 +42,7 @@ void check_comparison(const Comparison& c, const json& e) {
   CHECK_FIELD(c.lift_ci_high, e, "lift_ci_high");
   if (e.contains("df")) CHECK_FIELD(c.df, e, "df");
   if (e.contains("z_p_value")) CHECK_FIELD(c.z_p_value, e, "z_p_value");
+  if (e.contains("fisher_p_value")) CHECK_FIELD(c.fisher_p_value, e, "fisher_p_value");
 }
 
 void check_variant(const VariantEstimate& v, const json& e) {
