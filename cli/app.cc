@@ -24,6 +24,7 @@
 #include "commands/lint.h"
 #include "commands/list.h"
 #include "commands/power.h"
+#include "commands/report.h"
 #include "commands/serve.h"
 #include "commands/watch.h"
 #include "commands/show.h"
@@ -262,9 +263,8 @@ void setup_lint(CLI::App& app, CliContext& context) {
   on_run(app, context, o, run_lint);
 }
 
-void setup_analyze(CLI::App& app, CliContext& context) {
-  auto o = std::make_shared<AnalyzeOptions>();
-  app.add_option("experiment", o->experiment, "The experiment to analyse")->required()->type_name("EXPERIMENT");
+// The data and statistics options that analyze and report share.
+void add_analysis_options(CLI::App& app, AnalyzeOptions* o) {
   app.add_option("--events", o->events, "Events CSV: event_id,entity_id,event_type,timestamp,value (or -)")
       ->type_name("FILE")->group(kInput);
   app.add_option("--exposures", o->exposures, "Exposures CSV: entity_id,experiment,variant,timestamp (or -)")
@@ -293,6 +293,12 @@ void setup_analyze(CLI::App& app, CliContext& context) {
   app.add_option("--sequential-tuning", o->sequential_tuning, "--sequential: entities N* where intervals are tightest (default 5000)")
       ->type_name("N")->group(kStats);
   app.add_flag("--skip-bad-rows", o->skip_bad_rows, "Skip and count malformed rows instead of failing")->group(kStats);
+}
+
+void setup_analyze(CLI::App& app, CliContext& context) {
+  auto o = std::make_shared<AnalyzeOptions>();
+  app.add_option("experiment", o->experiment, "The experiment to analyse")->required()->type_name("EXPERIMENT");
+  add_analysis_options(app, o.get());
   app.add_flag("--auto-stop", o->auto_stop, "Stop the experiment (audited) when a guardrail is breached")->group(kWhat);
   app.add_flag("-q,--quiet", o->quiet, "No progress line on the terminal while reading")->group(kOutput);
   app.add_option("--output", o->output, "Write the report to FILE atomically instead of stdout")->type_name("FILE")->group(kOutput);
@@ -305,6 +311,20 @@ void setup_analyze(CLI::App& app, CliContext& context) {
       ->type_name("FORMAT")
       ->group(kOutput);
   on_run(app, context, o, run_analyze);
+}
+
+void setup_report(CLI::App& app, CliContext& context) {
+  auto o = std::make_shared<ReportOptions>();
+  app.add_option("experiment", o->analysis.experiment, "The experiment to report on")->required()->type_name("EXPERIMENT");
+  add_analysis_options(app, &o->analysis);
+  app.add_option("--output", o->output, "The HTML file, written atomically")->required()->type_name("FILE")->group(kOutput);
+  app.callback([&context, o]() {
+    context.runner = [&context, o](Io& io) {
+      o->analysis.registry = context.registry;
+      o->command_line = context.command_line;
+      return run_report(*o, io);
+    };
+  });
 }
 
 void setup_power(CLI::App& app, CliContext& context) {
@@ -391,6 +411,7 @@ const std::vector<SubcommandEntry>& table() {
       {"show", "Inspect", "Draw a namespace's slot map: who holds which slots, what is free", setup_show},
       {"assign", "Inspect", "Show the experiment, variant and config entities get in each layer", setup_assign},
       {"analyze", "Check and analyse", "Analyse an experiment from CSVs, a warehouse or aggregates: effects, SRM, guardrails", setup_analyze},
+      {"report", "Check and analyse", "The analysis as one self-contained HTML page with plots", setup_report},
       {"power", "Check and analyse", "Sample size and minimum detectable effect before launch", setup_power},
       {"audit", "Inspect", "Show the audit log: who changed what, and when", setup_audit},
       {"export", "Export", "Export config bundles for SDKs, assignments and the registry for analysts", setup_export},
@@ -643,6 +664,11 @@ std::optional<int> parse_command_line(CliContext& context, int argc, char** argv
   if (auto message = explain_unknown_word(*app, argc, argv)) {
     std::cerr << *message << "\n";
     return static_cast<int>(ExitCode::bad_input);
+  }
+  for (int i = 0; i < argc; ++i) {
+    std::string word = i == 0 ? "expt" : argv[i];
+    if (word.find_first_of(" '\"$") != std::string::npos) word = "'" + word + "'";
+    context.command_line += (i ? " " : "") + word;
   }
   try {
     app->parse(argc, argv);

@@ -36,6 +36,7 @@ struct CliContext {
   std::vector<std::string> help_topic;
   bool help_man = false;
   std::string completion_shell;
+  std::string command_line;  // as typed, for provenance in reports
 
   bool registry_given() const;
 };

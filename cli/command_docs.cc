@@ -86,6 +86,13 @@ constexpr std::array kAnalyzeExits{
     ExitMeaning{1, "a guardrail breach, a sample ratio mismatch, or no data for the experiment or a metric"},
     kBadInput};
 
+constexpr std::array kReportExamples{
+    CommandExample{"expt report effect-test --events events.csv --exposures exposures.csv --output report.html",
+                   "One HTML page: summary, a forest plot per metric, data summary, provenance."},
+    CommandExample{"expt report effect-test --aggregates daily.csv --sequential --output report.html",
+                   "The same from a warehouse's sums, with always-valid intervals."},
+};
+
 constexpr std::array kPowerExamples{
     CommandExample{"expt power --baseline 0.05 --mde 0.1", "Entities per variant to detect a 10% relative lift on a 5% rate."},
     CommandExample{"expt power --metric-type mean --baseline 20 --std-dev 35 --sample-size 40000",
@@ -166,6 +173,7 @@ constexpr std::array kDocs{
     CommandDoc{"show", kShowExamples, kReadExits},
     CommandDoc{"assign", kAssignExamples, kReadExits},
     CommandDoc{"analyze", kAnalyzeExamples, kAnalyzeExits},
+    CommandDoc{"report", kReportExamples, kAnalyzeExits},
     CommandDoc{"power", kPowerExamples, kPowerExits},
     CommandDoc{"audit", kAuditExamples, kReadExits},
     CommandDoc{"export", kExportExamples, kWriteExits},

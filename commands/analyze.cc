@@ -120,31 +120,31 @@ std::vector<std::string> data_problems(const ExperimentRecord& experiment, const
   return problems;
 }
 
-ExitCode run_analyze(const AnalyzeOptions& options, Io& io) {
-  if (auto ok = check_options(options); !ok) return report(io, ok.error());
-
+Result<PreparedAnalysis> prepare_analysis(const AnalyzeOptions& options, Io& io) {
+  if (auto ok = check_options(options); !ok) return ok.error();
+  PreparedAnalysis prepared;
   auto registry = open_registry(options.registry, OpenMode::must_exist, io);
-  if (!registry) return report(io, registry.error());
-  auto state = (*registry)->read();
-  if (!state) return report(io, state.error());
+  if (!registry) return std::move(registry).error();
+  prepared.registry = std::move(*registry);
+  auto state = prepared.registry->read();
+  if (!state) return std::move(state).error();
   const ExperimentRecord* experiment = state->find_experiment(options.experiment);
-  if (experiment == nullptr) return report(io, unknown_experiment(*state, options.experiment));
+  if (experiment == nullptr) return unknown_experiment(*state, options.experiment);
   if (experiment->spec.variants.size() < 2) {
-    return report(io, Error::invalid(fmt::format(
-                          "experiment '{}' is a {} with {} variant{}; analysis compares treatments with a control",
-                          options.experiment, to_string(experiment->spec.type), experiment->spec.variants.size(),
-                          experiment->spec.variants.size() == 1 ? "" : "s")));
+    return Error::invalid(fmt::format("experiment '{}' is a {} with {} variant{}; analysis compares treatments with a control",
+                                      options.experiment, to_string(experiment->spec.type), experiment->spec.variants.size(),
+                                      experiment->spec.variants.size() == 1 ? "" : "s"));
   }
   auto bound = bound_metrics(*state, *experiment);
-  if (!bound) return report(io, bound.error());
+  if (!bound) return std::move(bound).error();
   const std::vector<MetricSpec>& metrics = *bound;
 
   auto input = !options.source.empty()     ? read_clickhouse_input(options, *state, *experiment, metrics)
                : !options.aggregates.empty() ? read_aggregates_input(options, *experiment, metrics, io)
                                              : read_csv_input(options, *state, *experiment, metrics, io);
-  if (!input) return report(io, input.error());
+  if (!input) return std::move(input).error();
 
-  AnalysisContext context;
+  AnalysisContext& context = prepared.context;
   context.exposures = input->exposures;
   context.events = input->events;
   context.source = input->source;
@@ -156,9 +156,20 @@ ExitCode run_analyze(const AnalyzeOptions& options, Io& io) {
   analysis.correction = *parse_correction(options.correction);
   if (options.sequential) analysis.sequential_tuning = options.sequential_tuning;
   analysis.correction_scope = *parse_correction_scope(options.correction_scope);
-  if (auto unusable = non_finite_metric(input->aggregates)) return report(io, *unusable);
+  if (auto unusable = non_finite_metric(input->aggregates)) return *unusable;
   context.report = analyze_experiment(experiment->spec, input->aggregates, input->entities, analysis);
   context.breaches = describe_breaches(context.report);
+  prepared.experiment = *experiment;
+  prepared.latest_bundle = state->latest_bundle;
+  return prepared;
+}
+
+ExitCode run_analyze(const AnalyzeOptions& options, Io& io) {
+  auto prepared = prepare_analysis(options, io);
+  if (!prepared) return report(io, prepared.error());
+  AnalysisContext& context = prepared->context;
+  const ExperimentRecord* experiment = &prepared->experiment;
+  auto& registry = prepared->registry;
   const bool breached = context.report.guardrail_breached();
 
   // With --output, the report and an auto-stop happen both or neither: the report is written
@@ -185,7 +196,7 @@ ExitCode run_analyze(const AnalyzeOptions& options, Io& io) {
   if (will_stop) {
     const AuditStamp stamp = io.stamp();
     std::string reason = "auto-stop: " + context.breaches.front();
-    auto stopped = (*registry)->update([&](const RegistryState& current) -> Result<ChangeSet> {
+    auto stopped = registry->update([&](const RegistryState& current) -> Result<ChangeSet> {
       auto plan = plan_transition(current, {options.experiment, Transition::stop, reason}, stamp);
       if (!plan) return std::move(plan).error();
       return plan->changes;

@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include "commands/analysis_render.h"
 #include "commands/command.h"
 #include "commands/registry_access.h"
 
@@ -43,5 +44,15 @@ struct AnalyzeOptions {
 };
 
 ExitCode run_analyze(const AnalyzeOptions& options, Io& io);
+
+// The analysis `options` ask for, with nothing written: the experiment, its data from whichever
+// source, and the report (for `analyze` and `report`). The registry stays open for an auto-stop.
+struct PreparedAnalysis {
+  std::unique_ptr<SqliteRegistry> registry;
+  ExperimentRecord experiment;
+  std::optional<BundleInfo> latest_bundle;  // the newest published bundle, for provenance
+  AnalysisContext context;
+};
+Result<PreparedAnalysis> prepare_analysis(const AnalyzeOptions& options, Io& io);
 
 }  // namespace expt
