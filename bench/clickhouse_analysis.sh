@@ -16,7 +16,7 @@ trap '"$root/tests/warehouse/clickhouse_sandbox.sh" stop "$work/ch"; rm -rf "$wo
 /usr/bin/python3 "$root/bench/make_analysis_data.py" "$work/data" "$entities" "$events"
 port=$("$root/tests/warehouse/clickhouse_sandbox.sh" start "$work/ch")
 tcp=$(cat "$work/ch/tcp_port")
-client() { clickhouse-client --port "$tcp" "$@"; }
+client() { clickhouse-client --host 127.0.0.1 --port "$tcp" "$@"; }  # a bare root may not know localhost
 export EXPT_REGISTRY="$work/expt.db" EXPT_ACTOR=bench
 "$expt" init >/dev/null && "$expt" create "$work/data/spec.yaml" >/dev/null && "$expt" allocate --all >/dev/null
 "$expt" start bench-test >/dev/null
@@ -36,7 +36,7 @@ declare -a source csv client_only
 for ((i = 0; i < runs; i++)); do
   source+=("$(time_of "$expt" analyze bench-test --source "clickhouse://127.0.0.1:$port/default" --quiet)")
   csv+=("$(time_of "$expt" analyze bench-test --events "$work/data/events.csv" --exposures "$work/data/exposures.csv" --quiet)")
-  client_only+=("$(time_of sh -c "clickhouse-client --port $tcp --multiquery <'$work/query.sql'")")
+  client_only+=("$(time_of sh -c "clickhouse-client --host 127.0.0.1 --port $tcp --multiquery <'$work/query.sql'")")
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo "analyze --source clickhouse: ${source[*]}  median $(median "${source[@]}") s"

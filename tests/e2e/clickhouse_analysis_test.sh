@@ -96,7 +96,7 @@ grep -q $'\tpercentile\tpage_load_p95\tcontrol' "$WORK/rows.tsv" || fail "no per
 # Retention: raw partitions before 2026-11-10 dropped (docs/examples/warehouse); the aggregates
 # kept forever still give the same analysis.
 days=$(/usr/bin/python3 -c 'import datetime as d; print((d.datetime.now(d.timezone.utc).date() - d.date(2026, 11, 10)).days)')
-run "$EXPT_SOURCE_DIR/docs/examples/warehouse/drop_old_partitions.sh" "$days" --port "$(cat "$SANDBOX/tcp_port")" --database d_effect
+run "$EXPT_SOURCE_DIR/docs/examples/warehouse/drop_old_partitions.sh" "$days" --host 127.0.0.1 --port "$(cat "$SANDBOX/tcp_port")" --database d_effect
 expect_rc 0
 expect_stdout_has "dropped events 2026-11-09"
 expect_stdout_has "dropped exposures ('effect-test','2026-11-09')"

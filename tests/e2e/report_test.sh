@@ -5,7 +5,7 @@
 
 A="$FIXTURES/analysis"
 command -v chromium >/dev/null || fail "chromium is not installed (scripts/setup test installs it)"
-browser() { chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir="$WORK/chromium" "$@"; }
+browser() { chromium --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --hide-scrollbars --user-data-dir="$WORK/chromium" "$@"; }
 expt init
 for d in effect three_variants; do expt create "$A/$d/spec.yaml"; expect_rc 0; done
 expt allocate --all
