@@ -57,13 +57,17 @@ export EXPT_FUZZ_BASE_BUNDLE="$work/bundles/bundle-1.json"
 status=0
 for harness in ${EXPT_FUZZ_HARNESSES:-spec_parser csv_ingest bundle_loader diff_apply remote_assign aggregates}; do
   mkdir -p "$build/fuzz-findings/$harness"
-  log="$work/$harness.log"
+  log="$build/fuzz-findings/$harness.log"  # kept: a long run's statistics outlive it
   if nice -n "${EXPT_FUZZ_NICE:-0}" "$fuzz_build/${harness}_fuzz" -max_total_time="$seconds" -timeout="${EXPT_FUZZ_TIMEOUT:-1}" -rss_limit_mb=2048 -max_len="${EXPT_FUZZ_MAX_LEN:-65536}" \
        -artifact_prefix="$build/fuzz-findings/$harness/" -print_final_stats=1 ${EXPT_FUZZ_RUNS:+-runs=$EXPT_FUZZ_RUNS} "$work/$harness" >"$log" 2>&1; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     peak=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log")
     took=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log")
     echo "fuzz $harness: $runs executions in ${took:-$seconds} s, peak RSS ${peak} MB, no crash, leak or timeout"
+  elif grep -q 'libFuzzer: run interrupted' "$log"; then
+    runs=$(grep -o '^#[0-9]*' "$log" | tail -1)
+    echo "fuzz $harness: interrupted after ${runs#\#} executions, no crash, leak or timeout until then (log: $log)"
+    status=1
   else
     echo "fuzz $harness: FINDING (input kept in $build/fuzz-findings/$harness/)"
     grep -E 'ERROR|SUMMARY|runtime error|Test unit written' "$log" | head -20
