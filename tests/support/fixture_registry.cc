@@ -1,5 +1,8 @@
 #include "tests/support/fixture_registry.h"
 
+#include "core/assign/bundle.h"
+#include "core/registry/bundle_publish.h"
+
 #include <stdexcept>
 
 #include "core/registry/allocation_plan.h"
@@ -31,6 +34,12 @@ RegistryState running_fixture_registry() {
     }
   }
   return state;
+}
+
+std::shared_ptr<const BundleSnapshot> running_fixture_snapshot(int64_t version) {
+  auto parsed = BundleSnapshot::from_document(
+      bundle_document(bundle_content(running_fixture_registry()), version, "2026-11-23T12:00:00Z"), "bundle.json");
+  return parsed ? *parsed : nullptr;
 }
 
 }  // namespace expt::testing

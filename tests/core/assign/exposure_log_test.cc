@@ -18,10 +18,9 @@ namespace {
 constexpr int64_t k_now = 1795435200000;  // 2026-11-23T12:00:00Z
 
 std::shared_ptr<const BundleSnapshot> fixture_bundle() {
-  auto parsed = BundleSnapshot::from_document(
-      bundle_document(bundle_content(testing::running_fixture_registry()), 1, "2026-11-23T12:00:00Z"), "bundle-1.json");
-  REQUIRE(parsed);
-  return *parsed;
+  auto s = testing::running_fixture_snapshot();
+  REQUIRE(s);
+  return s;
 }
 
 TEST_CASE("logged exposures are what expt analyze reads: one row per entity and experiment", "[exposure]") {

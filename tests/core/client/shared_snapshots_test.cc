@@ -13,10 +13,9 @@ namespace expt {
 namespace {
 
 std::shared_ptr<const BundleSnapshot> fixture_snapshot(int64_t version) {
-  auto parsed = BundleSnapshot::from_document(
-      bundle_document(bundle_content(testing::running_fixture_registry()), version, "2026-11-23T12:00:00Z"), "bundle.json");
-  REQUIRE(parsed);
-  return *parsed;
+  auto s = testing::running_fixture_snapshot(version);
+  REQUIRE(s);
+  return s;
 }
 
 TEST_CASE("clients of one process build each version's snapshot once and share it", "[client]") {

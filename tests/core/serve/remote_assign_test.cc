@@ -9,10 +9,9 @@ namespace expt {
 namespace {
 
 std::shared_ptr<const BundleSnapshot> snapshot() {
-  auto parsed = BundleSnapshot::from_document(
-      bundle_document(bundle_content(testing::running_fixture_registry()), 1, "2026-11-23T12:00:00Z"), "bundle-1.json");
-  REQUIRE(parsed);
-  return *parsed;
+  auto s = testing::running_fixture_snapshot();
+  REQUIRE(s);
+  return s;
 }
 
 TEST_CASE("remote assignment answers one entity, or a batch, with the bundle version", "[serve]") {
