@@ -591,7 +591,7 @@ std::unique_ptr<CLI::App> build_app(CliContext& context) {
   auto app = std::make_unique<CLI::App>(
       "expt: one framework for A/B tests, multivariate tests, holdouts and rollouts over a shared registry",
       "expt");
-  app->set_version_flag("--version", "expt 0.1.0");
+  app->set_version_flag("--version", EXPT_VERSION);
   app->formatter(std::make_shared<HelpFormatter>());
   app->get_formatter()->column_width(28);
   app->set_help_flag("-h,--help", "Print this help and exit");

@@ -28,7 +28,7 @@ ExitCode run_report(const ReportOptions& options, Io& io) {
   const AnalysisContext& context = prepared->context;
 
   ReportProvenance provenance;
-  provenance.expt_version = "expt 0.1.0";
+  provenance.expt_version = EXPT_VERSION;
   provenance.command_line = mask_credentials(options.command_line);
   provenance.bundle = prepared->latest_bundle;
   provenance.generated_at = format_utc(io.clock.now_ms());
