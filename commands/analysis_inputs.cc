@@ -246,6 +246,7 @@ Result<AnalysisInput> read_clickhouse_input(const AnalyzeOptions& options, const
   AnalysisInput input = from_aggregates(std::move(*assembled), metrics);
   input.events_name = "table " + options.events_table;
   input.exposures_name = "table " + options.exposures_table;
+  input.from_tables = true;
   input.source = {{"kind", "clickhouse"},
                   {"url", name},
                   {"events_table", options.events_table},

@@ -26,6 +26,7 @@ struct AnalysisInput {
   std::map<std::string, int64_t, std::less<>> event_type_rows;  // rows of each metric's event type
   std::string events_name;     // "events.csv", "table analytics.events": for messages
   std::string exposures_name;
+  bool from_tables = false;    // a warehouse's tables rather than files
   nlohmann::json source;       // the report's data.source: where the numbers came from
 };
 

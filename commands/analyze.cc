@@ -80,7 +80,7 @@ std::vector<std::string> data_problems(const ExperimentRecord& experiment, const
     std::string what =
         fmt::format("no entity is exposed to experiment '{}' in {}", experiment.spec.key, input.exposures_name);
     if (x.rows == 0) {
-      what += input.exposures_name.starts_with("table") ? ": the table has no rows" : ": the file has no rows";
+      what += input.from_tables ? ": the table has no rows" : ": the file has no rows";
     } else if (x.other_experiments == x.rows) {
       what += fmt::format(": its {} rows are for other experiments: {}", x.rows,
                           rows_list(x.other_experiment_names.by_count(), x.other_experiment_names.untracked()));
