@@ -64,46 +64,47 @@ class FieldSql {
  public:
   explicit FieldSql(const WarehouseTable& table) : m_table(table) {}
 
-  // The column for `field`; nullopt when the table is described and lacks it.
-  Result<std::string> column(std::string_view field, bool required = true) const {
+  struct Column {
+    std::string name;  // empty: an optional field whose column the table lacks
+    std::string id;    // quoted for SQL
+    std::string type;  // without Nullable/LowCardinality; empty when the table is not described
+    bool nullable = false;
+  };
+
+  // The column for `field`, with its type. Error: the table is described and lacks it (an
+  // optional field may be absent, unless the mapping names its column).
+  Result<Column> column(std::string_view field, bool required = true) const {
     auto renamed = m_table.columns.renames.find(field);
-    const std::string name = renamed != m_table.columns.renames.end() ? renamed->second : std::string(field);
-    if (!m_table.types.empty() && !m_table.types.contains(name)) {
-      // An optional field may be absent, unless the mapping names its column.
-      if (!required && renamed == m_table.columns.renames.end()) return std::string();
+    Column c;
+    c.name = renamed != m_table.columns.renames.end() ? renamed->second : std::string(field);
+    if (!m_table.types.empty() && !m_table.types.contains(c.name)) {
+      if (!required && renamed == m_table.columns.renames.end()) return Column{};
       std::string have;
       for (const auto& [column, type] : m_table.types) have += (have.empty() ? "" : ", ") + column;
-      return Error::invalid(fmt::format("table {} has no column '{}'{} (its columns: {})", m_table.name, name,
+      return Error::invalid(fmt::format("table {} has no column '{}'{} (its columns: {})", m_table.name, c.name,
                                         renamed != m_table.columns.renames.end() ? fmt::format(" (mapped from {})", field) : "",
                                         have),
                             SourceLocation{m_table.name}, std::string(field));
     }
-    return name;
-  }
-
-  std::string type_of(const std::string& column, bool& nullable) const {
-    auto it = m_table.types.find(column);
-    nullable = false;
-    return it == m_table.types.end() ? std::string() : base_type(it->second, nullable);
+    c.id = sql_identifier(c.name);
+    if (auto it = m_table.types.find(c.name); it != m_table.types.end()) c.type = base_type(it->second, c.nullable);
+    return c;
   }
 
   Result<std::string> text(std::string_view field) const {
-    auto name = column(field);
-    if (!name) return std::move(name).error();
-    bool nullable = false;
-    const std::string type = type_of(*name, nullable);
-    const std::string id = sql_identifier(*name);
-    if (type.empty() || type == "String" || type.starts_with("FixedString")) return nullable ? "ifNull(" + id + ", '')" : id;
-    return nullable ? "ifNull(toString(" + id + "), '')" : "toString(" + id + ")";
+    auto c = column(field);
+    if (!c) return std::move(c).error();
+    const std::string& id = c->id;
+    if (c->type.empty() || c->type == "String" || c->type.starts_with("FixedString")) return c->nullable ? "ifNull(" + id + ", '')" : id;
+    return c->nullable ? "ifNull(toString(" + id + "), '')" : "toString(" + id + ")";
   }
 
   // Milliseconds since the epoch, the precision of the CSV path.
   Result<std::string> timestamp(std::string_view field) const {
-    auto name = column(field);
-    if (!name) return std::move(name).error();
-    bool nullable = false;
-    const std::string type = type_of(*name, nullable);
-    const std::string id = sql_identifier(*name);
+    auto c = column(field);
+    if (!c) return std::move(c).error();
+    const std::string& id = c->id;
+    const std::string& type = c->type;
     if (type.empty() || (type.starts_with("DateTime") && !type.starts_with("DateTime64"))) {
       return "toInt64(toUInt32(" + id + ")) * 1000";
     }
@@ -115,25 +116,22 @@ class FieldSql {
     }
     return Error::invalid(fmt::format("column '{}' of table {} is {}; a timestamp must be DateTime, DateTime64, "
                                       "Date or an integer of epoch seconds or milliseconds",
-                                      *name, m_table.name, type),
+                                      c->name, m_table.name, type),
                           SourceLocation{m_table.name}, std::string(field));
   }
 
   // The event value; null, like an empty CSV field, counts as 1, and so does an absent column.
   Result<std::string> value(std::string_view field) const {
-    auto name = column(field, /*required=*/false);
-    if (!name) return std::move(name).error();
-    if (name->empty()) return std::string("toFloat64(1)");
-    bool nullable = false;
-    const std::string type = type_of(*name, nullable);
-    const std::string id = sql_identifier(*name);
-    if (!type.empty() && !is_number_type(type)) {
+    auto c = column(field, /*required=*/false);
+    if (!c) return std::move(c).error();
+    if (c->name.empty()) return std::string("toFloat64(1)");
+    if (!c->type.empty() && !is_number_type(c->type)) {
       return Error::invalid(fmt::format("column '{}' of table {} is {}; a value must be a number (Float64, "
                                         "Nullable(Float64), an integer or a Decimal)",
-                                        *name, m_table.name, type),
+                                        c->name, m_table.name, c->type),
                             SourceLocation{m_table.name}, std::string(field));
     }
-    return "ifNull(toFloat64(" + id + "), 1)";
+    return "ifNull(toFloat64(" + c->id + "), 1)";
   }
 
  private:
