@@ -326,19 +326,17 @@ Result<ExperimentAggregates> assemble_aggregates(const std::vector<AggregateRow>
   out.entities = entities;
 
   ExposureCounts& x = out.exposures;
-  x.rows = counts["exposures.rows"];
-  x.other_experiments = counts["exposures.other_experiments"];
-  x.repeated = counts["exposures.repeated"];
-  x.conflicting_entities = counts["exposures.conflicting_entities"];
-  x.recomputed = counts["exposures.recomputed"];
-  x.not_assigned = counts["exposures.not_assigned"];
-  for (const auto& [experiment_name, n] : experiment_rows) x.other_experiment_names.add(experiment_name, n);
   EventCounts& e = out.events;
-  e.rows = counts["events.rows"];
-  e.other_event_types = counts["events.other_event_types"];
-  e.duplicates = counts["events.duplicates"];
-  e.before_exposure = counts["events.before_exposure"];
-  e.counted = counts["events.counted"];
+  // The count rows by name (absent ones stay 0, as another engine may leave them out).
+  const std::pair<const char*, int64_t*> named[] = {
+      {"exposures.rows", &x.rows},           {"exposures.other_experiments", &x.other_experiments},
+      {"exposures.repeated", &x.repeated},   {"exposures.conflicting_entities", &x.conflicting_entities},
+      {"exposures.recomputed", &x.recomputed}, {"exposures.not_assigned", &x.not_assigned},
+      {"events.rows", &e.rows},              {"events.other_event_types", &e.other_event_types},
+      {"events.duplicates", &e.duplicates},  {"events.before_exposure", &e.before_exposure},
+      {"events.counted", &e.counted}};
+  for (const auto& [counter, field] : named) *field = counts[counter];
+  for (const auto& [experiment_name, n] : experiment_rows) x.other_experiment_names.add(experiment_name, n);
   int64_t relevant = 0;
   std::vector<std::string> metric_types;
   for (const MetricSpec& m : metrics) {
