@@ -124,7 +124,7 @@ void BM_inference(benchmark::State& state) {
   expt::ExperimentSpec experiment;
   experiment.key = "bench";
   experiment.variants = {{"control", 5000, {}, {}}, {"treatment", 5000, {}, {}}};
-  for (const auto& m : metrics()) experiment.metrics.push_back({m.key, expt::MetricRole::primary, {}, {}, {}, {}});
+  for (const auto& m : metrics()) experiment.metrics.push_back({m.key, expt::MetricRole::primary, {}, {}, {}, {}, {}});
   for (auto _ : state) {
     benchmark::DoNotOptimize(expt::analyze_experiment(experiment, aggregates, table.entities_per_variant, {}));
   }

@@ -242,6 +242,12 @@ void setup_export(CLI::App& app, CliContext& context) {
         ->type_name("DAY")->group(kWhat);
     sub.add_option("--insert-into", o->insert_into, "With --as-of: INSERT the rows into this aggregates table")
         ->type_name("TABLE")->group(kOutput);
+    sub.add_flag_callback("--cuped", [o] { o->cuped = true; }, "Covariate rows (CUPED) for every mean and conversion metric")
+        ->group(kStats);
+    sub.add_flag_callback("--no-cuped", [o] { o->cuped = false; }, "No covariate rows, even for bindings with cuped: true")
+        ->group(kStats);
+    sub.add_option("--cuped-window", o->cuped_window_days, "Days before exposure the covariate covers (default 14)")
+        ->type_name("DAYS")->group(kStats);
     on_run(sub, context, o, run_export_sql);
   }
 }
@@ -288,10 +294,20 @@ void add_analysis_options(CLI::App& app, AnalyzeOptions* o) {
       ->type_name("METHOD")->group(kStats);
   app.add_option("--correction-scope", o->correction_scope, "The family it corrects: primary metrics (default) or all")
       ->type_name("SCOPE")->group(kStats);
-  app.add_flag("--sequential", o->sequential, "Always-valid intervals and p-values: safe to look at while it runs")
+  app.add_flag_callback("--sequential", [o] { o->sequential = true; },
+                        "Always-valid intervals and p-values: safe to look at while it runs")
+      ->group(kStats);
+  app.add_flag_callback("--no-sequential", [o] { o->sequential = false; }, "Fixed-horizon tests even if the spec says sequential")
       ->group(kStats);
   app.add_option("--sequential-tuning", o->sequential_tuning, "--sequential: entities N* where intervals are tightest (default 5000)")
       ->type_name("N")->group(kStats);
+  app.add_flag_callback("--cuped", [o] { o->cuped = true; },
+                        "CUPED: adjust every mean and conversion metric by its own pre-exposure value")
+      ->group(kStats);
+  app.add_flag_callback("--no-cuped", [o] { o->cuped = false; }, "No CUPED, even on metrics whose binding asks for it")
+      ->group(kStats);
+  app.add_option("--cuped-window", o->cuped_window_days, "CUPED: days before each entity's exposure the covariate covers (default 14)")
+      ->type_name("DAYS")->group(kStats);
   app.add_flag("--skip-bad-rows", o->skip_bad_rows, "Skip and count malformed rows instead of failing")->group(kStats);
 }
 

@@ -159,7 +159,8 @@ Result<AnalysisInput> read_csv_input(const AnalyzeOptions& options, const Regist
                                   input.exposures);
   if (!exposures) return std::move(exposures).error();
 
-  EventAggregator aggregator(*exposures, metrics, arms.variants.size());
+  EventAggregator aggregator(*exposures, metrics, arms.variants.size(),
+                             analysis_choices(options, experiment.spec, metrics).covariates);
   const int64_t event_bytes = input_size(options.events);
   if (event_bytes > 0) aggregator.expect_input_bytes(event_bytes);
   auto events_in = open_input(options.events, io.in);
@@ -222,6 +223,8 @@ Result<AnalysisInput> read_clickhouse_input(const AnalyzeOptions& options, const
                            options.confidence, {}};
   auto query = warehouse_query(wq, experiment, metrics);
   if (!query) return std::move(query).error();
+  const CovariateWindows covariates = analysis_choices(options, experiment.spec, metrics).covariates;
+  query->covariates = covariates;
   auto event_types = client.columns(options.events_table);
   if (!event_types) return std::move(event_types).error();
   auto exposure_types = client.columns(options.exposures_table);
@@ -241,7 +244,7 @@ Result<AnalysisInput> read_clickhouse_input(const AnalyzeOptions& options, const
   auto rows = read_aggregate_rows_csv(in, name);
   if (!rows) return std::move(rows).error();
   auto assembled = assemble_aggregates(*rows, experiment.spec.key, variant_keys(experiment), metrics, options.confidence, {},
-                                       name + " (table " + options.exposures_table + ")");
+                                       name + " (table " + options.exposures_table + ")", covariates);
   if (!assembled) return std::move(assembled).error();
   AnalysisInput input = from_aggregates(std::move(*assembled), metrics);
   input.events_name = "table " + options.events_table;
@@ -270,7 +273,7 @@ Result<AnalysisInput> read_aggregates_input(const AnalyzeOptions& options, const
   }
   if (!rows) return std::move(rows).error();
   auto assembled = assemble_aggregates(*rows, experiment.spec.key, variant_keys(experiment), metrics, options.confidence,
-                                       options.day, options.aggregates);
+                                       options.day, options.aggregates, analysis_choices(options, experiment.spec, metrics).covariates);
   if (!assembled) return std::move(assembled).error();
   const std::string day = assembled->day;
   AnalysisInput input = from_aggregates(std::move(*assembled), metrics);

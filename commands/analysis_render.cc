@@ -139,6 +139,27 @@ std::vector<std::string> describe_breaches(const AnalysisReport& report) {
   return out;
 }
 
+namespace {
+
+json cuped_json(const CupedSummary& c, const std::vector<std::string>& variants) {
+  json unadjusted = json::array();
+  for (size_t i = 0; i < c.unadjusted.size() && i < variants.size(); ++i) {
+    unadjusted.push_back({{"variant", variants[i]}, {"n", c.unadjusted[i].n}, {"value", c.unadjusted[i].n > 0 ? json(c.unadjusted[i].mean) : json(nullptr)}});
+  }
+  return json{{"theta", c.theta},
+              {"covariate_mean", c.covariate_mean},
+              {"variance_reduction", number(c.variance_reduction)},
+              {"unadjusted", std::move(unadjusted)}};
+}
+
+}  // namespace
+
+std::string cuped_line(const CupedSummary& c, const AnalysisOptions& options) {
+  const std::string reduction = c.variance_reduction ? fmt::format("{:.1f}%", -*c.variance_reduction * 100) : "-";
+  return fmt::format("CUPED: variance {} (theta {:.4g}, {:g}-day pre-exposure window); values are adjusted", reduction,
+                     c.theta, options.cuped_window_days.value_or(0));
+}
+
 json analysis_json(const AnalysisContext& c) {
   const AnalysisReport& r = c.report;
   json variants = json::array();
@@ -192,6 +213,7 @@ json analysis_json(const AnalysisContext& c) {
                 {"variants", std::move(per_variant)},
                 {"comparisons", std::move(comparisons)}};
     if (m.metric.type == MetricType::percentile) metric["quantile"] = m.metric.quantile;
+    metric["cuped"] = m.cuped ? cuped_json(*m.cuped, r.variants) : json(nullptr);
     metrics.push_back(std::move(metric));
   }
   const ExposureCounts& x = c.exposures;
@@ -202,6 +224,7 @@ json analysis_json(const AnalysisContext& c) {
       {"correction", to_string(r.options.correction)},
       {"correction_scope", to_string(r.options.correction_scope)},
       {"sequential", r.options.sequential_tuning ? json{{"tuning", *r.options.sequential_tuning}} : json(nullptr)},
+      {"cuped", r.options.cuped_window_days ? json{{"window_days", *r.options.cuped_window_days}} : json(nullptr)},
       {"data",
        {{"source", c.source},
         {"exposures",
@@ -219,6 +242,7 @@ json analysis_json(const AnalysisContext& c) {
           {"unexposed", e.unexposed},
           {"duplicates", e.duplicates},
           {"before_exposure", e.before_exposure},
+          {"covariate", e.covariate},
           {"counted", e.counted}}}}},
       {"variants", std::move(variants)},
       {"srm",
@@ -259,6 +283,7 @@ std::string analysis_table(const AnalysisContext& c) {
       variants.add_row({label, std::to_string(v.n), numbers.value(v.value), numbers.interval(v.ci_low, v.ci_high)});
     }
     variants.print(out);
+    if (m.cuped) out << wrapped(cuped_line(*m.cuped, r.options));
     if (m.treatments.empty()) continue;
     Table comparisons({"VS " + r.variants[0], "DIFF", "LIFT", fmt::format("LIFT {}% CI", level), "P", "P ADJ",
                        "P(BEAT)", "VERDICT"});
@@ -322,6 +347,7 @@ std::string analysis_markdown(const AnalysisContext& c) {
           << show_p(t.adjusted_p_value) << " | " << show_probability(t.bayesian.chance_to_beat) << " | "
           << verdict_markdown(m, t) << " |\n";
     }
+    if (m.cuped) out << "\n" << cuped_line(*m.cuped, r.options) << ".\n";
   }
   if (!c.breaches.empty()) {
     out << "\n";

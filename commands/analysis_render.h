@@ -32,4 +32,7 @@ std::string analysis_csv(const AnalysisContext& context);
 // "guardrail page_load_p95 breached in variant green: 7.2% worse (95% CI 5.1% to 9.3%), tolerated 5%"
 std::vector<std::string> describe_breaches(const AnalysisReport& report);
 
+// "CUPED: variance -40.5% (theta 0.6428, 14-day pre-exposure window); values are adjusted"
+std::string cuped_line(const CupedSummary& cuped, const AnalysisOptions& options);
+
 }  // namespace expt

@@ -22,6 +22,7 @@
 #include "core/ingest/exposure_table.h"
 #include "core/registry/registry_snapshot.h"
 #include "core/registry/transition_plan.h"
+#include "core/stats/sequential.h"
 
 namespace expt {
 
@@ -31,8 +32,11 @@ Result<void> check_options(const AnalyzeOptions& options) {
   if (!(options.confidence > 0 && options.confidence < 1)) {
     return Error::invalid(fmt::format("--confidence must be in (0, 1), got {}", options.confidence));
   }
-  if (!(options.sequential_tuning >= 100 && options.sequential_tuning <= 1e12)) {
-    return Error::invalid(fmt::format("--sequential-tuning must be from 100 to 1e12 entities, got {}", options.sequential_tuning));
+  if (options.sequential_tuning && !(*options.sequential_tuning >= 100 && *options.sequential_tuning <= 1e12)) {
+    return Error::invalid(fmt::format("--sequential-tuning must be from 100 to 1e12 entities, got {}", *options.sequential_tuning));
+  }
+  if (options.cuped_window_days && !(*options.cuped_window_days > 0 && *options.cuped_window_days <= 366)) {
+    return Error::invalid(fmt::format("--cuped-window must be a number of days in (0, 366], got {}", *options.cuped_window_days));
   }
   if (!parse_correction(options.correction)) {
     return Error::invalid(fmt::format("--correction must be one of holm, bonferroni, bh, none; got '{}'", options.correction));
@@ -120,6 +124,27 @@ std::vector<std::string> data_problems(const ExperimentRecord& experiment, const
   return problems;
 }
 
+AnalysisChoices analysis_choices(const AnalyzeOptions& options, const ExperimentSpec& experiment,
+                                 const std::vector<MetricSpec>& metrics) {
+  AnalysisChoices choices;
+  const AnalysisSpec spec = experiment.analysis.value_or(AnalysisSpec{});
+  if (options.sequential.value_or(spec.sequential)) {
+    choices.sequential_tuning = options.sequential_tuning.value_or(spec.sequential_tuning.value_or(k_default_sequential_tuning));
+  }
+  const double window = options.cuped_window_days.value_or(spec.cuped_window_days.value_or(14));
+  choices.covariates.window_ms = static_cast<int64_t>(std::llround(window * 86'400'000.0));
+  bool any = false;
+  for (size_t i = 0; i < metrics.size(); ++i) {
+    const bool adjustable = metrics[i].type == MetricType::mean || metrics[i].type == MetricType::conversion;
+    const bool bound = i < experiment.metrics.size() && experiment.metrics[i].cuped;
+    const bool on = adjustable && options.cuped.value_or(bound);
+    choices.covariates.metrics.push_back(on);
+    any = any || on;
+  }
+  if (any) choices.cuped_window_days = window;
+  return choices;
+}
+
 Result<PreparedAnalysis> prepare_analysis(const AnalyzeOptions& options, Io& io) {
   if (auto ok = check_options(options); !ok) return ok.error();
   PreparedAnalysis prepared;
@@ -154,7 +179,9 @@ Result<PreparedAnalysis> prepare_analysis(const AnalyzeOptions& options, Io& io)
   AnalysisOptions analysis;
   analysis.test = TestConfig{options.confidence};
   analysis.correction = *parse_correction(options.correction);
-  if (options.sequential) analysis.sequential_tuning = options.sequential_tuning;
+  const AnalysisChoices choices = analysis_choices(options, experiment->spec, metrics);
+  analysis.sequential_tuning = choices.sequential_tuning;
+  analysis.cuped_window_days = choices.cuped_window_days;
   analysis.correction_scope = *parse_correction_scope(options.correction_scope);
   if (auto unusable = non_finite_metric(input->aggregates)) return *unusable;
   context.report = analyze_experiment(experiment->spec, input->aggregates, input->entities, analysis);

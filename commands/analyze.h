@@ -11,6 +11,7 @@
 #include "commands/analysis_render.h"
 #include "commands/command.h"
 #include "commands/registry_access.h"
+#include "core/ingest/event_aggregator.h"
 
 namespace expt {
 
@@ -34,8 +35,11 @@ struct AnalyzeOptions {
   double confidence = 0.95;
   std::string correction = "holm";  // holm | bonferroni | bh | none
   std::string correction_scope = "primary";  // primary | all
-  bool sequential = false;           // always-valid intervals and p-values
-  double sequential_tuning = 5000;   // N*
+  // Unset: the experiment's `analysis:` settings decide (docs/specs.md), then the defaults.
+  std::optional<bool> sequential;           // always-valid intervals and p-values
+  std::optional<double> sequential_tuning;  // N* (default 5000)
+  std::optional<bool> cuped;                // true: every mean and conversion metric; false: none
+  std::optional<double> cuped_window_days;  // the covariate's window before exposure (default 14)
   bool skip_bad_rows = false;
   bool auto_stop = false;
   bool quiet = false;  // no progress line on the terminal
@@ -44,6 +48,16 @@ struct AnalyzeOptions {
 };
 
 ExitCode run_analyze(const AnalyzeOptions& options, Io& io);
+
+// The statistics the command line and the experiment's spec ask for together: the command line
+// wins where it says something.
+struct AnalysisChoices {
+  std::optional<double> sequential_tuning;  // set: sequential
+  CovariateWindows covariates;              // per bound metric: CUPED or not
+  std::optional<double> cuped_window_days;  // set when some metric gets CUPED
+};
+AnalysisChoices analysis_choices(const AnalyzeOptions& options, const ExperimentSpec& experiment,
+                                 const std::vector<MetricSpec>& metrics);
 
 // The analysis `options` ask for, with nothing written: the experiment, its data from whichever
 // source, and the report (for `analyze` and `report`). The registry stays open for an auto-stop.

@@ -39,6 +39,13 @@ ExitCode run_export_sql(const ExportSqlOptions& options, Io& io) {
   if (!metrics) return report(io, metrics.error());
   auto query = warehouse_query(options.query, *experiment, *metrics);
   if (!query) return report(io, query.error());
+  AnalyzeOptions analysis;
+  analysis.cuped = options.cuped;
+  analysis.cuped_window_days = options.cuped_window_days;
+  if (options.cuped_window_days && !(*options.cuped_window_days > 0 && *options.cuped_window_days <= 366)) {
+    return report(io, Error::invalid(fmt::format("--cuped-window must be a number of days in (0, 366], got {}", *options.cuped_window_days)));
+  }
+  query->covariates = analysis_choices(analysis, experiment->spec, *metrics).covariates;
   auto sql = aggregate_query_sql(*query);
   if (!sql) return report(io, sql.error());
   io.out << fmt::format("-- expt: per-variant sufficient statistics of experiment {} (docs/warehouse.md)\n", options.experiment);

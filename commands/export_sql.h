@@ -19,6 +19,9 @@ struct ExportSqlOptions {
   bool schema = false;
   WarehouseQueryOptions query;
   std::string insert_into;  // with --as-of: an INSERT into this aggregates table
+  // CUPED covariate rows, as for analyze: unset follows the experiment's spec.
+  std::optional<bool> cuped;
+  std::optional<double> cuped_window_days;
 };
 
 ExitCode run_export_sql(const ExportSqlOptions& options, Io& io);

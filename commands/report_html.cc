@@ -144,6 +144,11 @@ std::string metric_section(const MetricResult& m, const AnalysisReport& r, const
                                  escape(m.metric.key), to_string(m.metric.type), to_string(m.binding.role),
                                  m.good == Direction::increase ? "increase" : "decrease");
   html += forest_plot(m, level, sequential);
+  if (m.cuped) {
+    // The adjusted values are what the plot and tables show; the reader must know.
+    html += fmt::format("<p class=\"cuped\" data-theta=\"{}\" data-variance-reduction=\"{}\">{}</p>\n", m.cuped->theta,
+                        data(m.cuped->variance_reduction), escape(cuped_line(*m.cuped, r.options)));
+  }
   html += fmt::format("<table class=\"variants\">\n<thead><tr><th>variant</th><th>entities</th><th>value</th><th>{} interval</th></tr></thead>\n<tbody>\n", level);
   for (size_t i = 0; i < m.variants.size(); ++i) {
     const VariantEstimate& v = m.variants[i];

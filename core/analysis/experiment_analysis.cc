@@ -60,10 +60,17 @@ AnalysisReport analyze_experiment(const ExperimentSpec& experiment, const std::v
     m.metric = a.metric;
     m.binding = experiment.metrics[i];
     m.good = m.binding.direction.value_or(a.metric.direction);
+    const bool adjust = !a.cuped.empty() && (a.metric.type == MetricType::mean || a.metric.type == MetricType::conversion);
+    std::vector<MeanStats> means = a.mean;
+    if (adjust) {
+      CupedAdjustment c = cuped_adjust(a.cuped);
+      m.cuped = CupedSummary{c.theta, c.covariate_mean, c.variance_reduction, a.mean};
+      means = std::move(c.adjusted);
+    }
     for (size_t v = 0; v < variants; ++v) {
       switch (a.metric.type) {
         case MetricType::conversion:
-        case MetricType::mean: m.variants.push_back(estimate_mean(a.mean[v], config)); break;
+        case MetricType::mean: m.variants.push_back(estimate_mean(means[v], config)); break;
         case MetricType::ratio: m.variants.push_back(estimate_ratio(a.ratio[v], config)); break;
         case MetricType::percentile:
           m.variants.push_back(a.quantile_summary.empty() ? estimate_quantile(a.quantile[v], a.metric.quantile, config)
@@ -76,11 +83,14 @@ AnalysisReport analyze_experiment(const ExperimentSpec& experiment, const std::v
       t.variant = report.variants[v];
       switch (a.metric.type) {
         case MetricType::conversion:
-          t.comparison = conversion_test(a.mean[0], a.mean[v], config);
-          t.bayesian = beta_binomial(a.mean[0], a.mean[v], m.good);
-          break;
+          if (!adjust) {
+            t.comparison = conversion_test(a.mean[0], a.mean[v], config);
+            t.bayesian = beta_binomial(a.mean[0], a.mean[v], m.good);
+            break;
+          }
+          [[fallthrough]];
         case MetricType::mean:
-          t.comparison = welch_test(a.mean[0], a.mean[v], config);
+          t.comparison = welch_test(means[0], means[v], config);
           t.bayesian = normal_approximation(t.comparison, m.good);
           break;
         case MetricType::ratio:

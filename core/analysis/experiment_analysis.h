@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/stats/bayesian.h"
+#include "core/stats/cuped.h"
 #include "core/stats/corrections.h"
 #include "core/base/error.h"
 #include "core/ingest/event_aggregator.h"
@@ -24,6 +25,9 @@ struct AnalysisOptions {
   CorrectionScope correction_scope = CorrectionScope::primary;
   // Set: always-valid intervals and p-values (core/stats/sequential.h) with this tuning N*.
   std::optional<double> sequential_tuning;
+  // Set when some metric's aggregate carries CUPED pairs: the covariate window they came from
+  // (for the report; the adjustment itself needs only the pairs).
+  std::optional<double> cuped_window_days;
 };
 
 // A guardrail's verdict for one treatment. Degradation is measured in the threshold's units
@@ -49,10 +53,20 @@ struct TreatmentResult {
   bool significant = false;  // (adjusted, for primaries) p below 1 - confidence
 };
 
+// What CUPED did to one metric (core/stats/cuped.h): its theta, the covariate's mean, and the
+// share of variance removed.
+struct CupedSummary {
+  double theta = 0;
+  double covariate_mean = 0;
+  std::optional<double> variance_reduction;
+  std::vector<MeanStats> unadjusted;  // per variant, for the report's "before" values
+};
+
 struct MetricResult {
   MetricSpec metric;
   MetricBinding binding;
   Direction good = Direction::increase;
+  std::optional<CupedSummary> cuped;  // set when the metric was adjusted
   std::vector<VariantEstimate> variants;      // per variant, control first
   std::vector<TreatmentResult> treatments;   // per variant but the control
 };
@@ -74,7 +88,10 @@ struct AnalysisReport {
 // when every metric can be analysed. Check before analyze_experiment().
 std::optional<Error> non_finite_metric(const std::vector<MetricAggregate>& aggregates);
 
-// `aggregates` are aligned with experiment.metrics (the bindings), one per binding.
+// `aggregates` are aligned with experiment.metrics (the bindings), one per binding. A mean or
+// conversion metric whose aggregate carries CUPED pairs is analysed on the adjusted values: its
+// estimates and comparisons (Welch's test, also for conversions, whose adjusted values are not
+// 0/1; normal Bayesian read-out) are those of Y' = Y - theta (X - mean X).
 AnalysisReport analyze_experiment(const ExperimentSpec& experiment, const std::vector<MetricAggregate>& aggregates,
                                   const std::vector<int64_t>& entities, const AnalysisOptions& options);
 

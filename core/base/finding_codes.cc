@@ -5,7 +5,7 @@
 namespace expt {
 
 namespace {
-constexpr std::array<FindingCode, 25> k_codes{{
+constexpr std::array<FindingCode, 26> k_codes{{
     {code::yaml_syntax, "yaml-syntax", "The file is not well-formed YAML."},
     {code::wrong_shape, "wrong-shape", "A document or field has the wrong shape (a map, list or scalar was expected)."},
     {code::unknown_kind, "unknown-kind", "A document has no `kind`, or one that is not namespace, metric, experiment or global_holdout."},
@@ -24,6 +24,7 @@ constexpr std::array<FindingCode, 25> k_codes{{
     {code::guardrail_threshold, "guardrail-threshold", "A guardrail metric has no threshold."},
     {code::plan_metric, "plan-metric", "The plan names a metric that is not bound as primary, or whose type the plan cannot size."},
     {code::duplicate_binding, "duplicate-binding", "An experiment binds the same metric twice."},
+    {code::cuped_metric, "cuped-metric", "`cuped: true` on a ratio or percentile metric; CUPED adjusts mean and conversion metrics."},
     {code::slot_overlap, "slot-overlap", "Explicit slot ranges of two experiments in one namespace overlap."},
     {code::namespace_oversubscribed, "namespace-oversubscribed", "Experiments request more slots than their namespace has."},
     {code::slots_fragmented, "slots-fragmented", "Enough slots are free in total, but no contiguous run is large enough."},

@@ -33,6 +33,7 @@ inline constexpr std::string_view variant_count = "E022";
 inline constexpr std::string_view guardrail_threshold = "E023";
 inline constexpr std::string_view plan_metric = "E024";
 inline constexpr std::string_view duplicate_binding = "E025";
+inline constexpr std::string_view cuped_metric = "E026";
 inline constexpr std::string_view slot_overlap = "E101";
 inline constexpr std::string_view namespace_oversubscribed = "E102";
 inline constexpr std::string_view slots_fragmented = "E103";

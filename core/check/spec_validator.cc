@@ -66,10 +66,15 @@ void check_references(const ExperimentSpec& e, const Catalog& catalog, std::vect
   }
   for (size_t i = 0; i < e.metrics.size(); ++i) {
     const MetricBinding& b = e.metrics[i];
-    if (!catalog.metrics.contains(b.metric)) {
+    auto metric = catalog.metrics.find(b.metric);
+    if (metric == catalog.metrics.end()) {
       out.push_back(finding(code::unknown_metric, b.location, fmt::format("metrics[{}].metric", i),
                             fmt::format("experiment '{}' binds unknown metric '{}'{}", e.key, b.metric,
                                         did_you_mean(b.metric, Catalog::keys(catalog.metrics)))));
+    } else if (b.cuped && (metric->second->type == MetricType::ratio || metric->second->type == MetricType::percentile)) {
+      out.push_back(finding(code::cuped_metric, b.location, fmt::format("metrics[{}].cuped", i),
+                            fmt::format("cuped on {} metric '{}' is not supported; CUPED adjusts mean and conversion metrics",
+                                        to_string(metric->second->type), b.metric)));
     }
     if (b.threshold && b.role != MetricRole::guardrail) {
       out.push_back(finding(code::threshold_ignored, b.location, fmt::format("metrics[{}].threshold", i),

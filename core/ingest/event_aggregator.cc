@@ -26,12 +26,19 @@ std::optional<double> parse_number(std::string_view text) {
 }
 }  // namespace
 
-EventAggregator::EventAggregator(const ExposureTable& exposures, std::vector<MetricSpec> metrics, size_t variants)
-    : m_exposures(exposures), m_metrics(std::move(metrics)), m_variants(variants) {
-  for (const MetricSpec& m : m_metrics) {
+EventAggregator::EventAggregator(const ExposureTable& exposures, std::vector<MetricSpec> metrics, size_t variants,
+                                 CovariateWindows covariates)
+    : m_exposures(exposures), m_metrics(std::move(metrics)), m_variants(variants), m_covariates(std::move(covariates)) {
+  m_covariates.metrics.resize(m_metrics.size(), false);
+  for (size_t i = 0; i < m_metrics.size(); ++i) {
+    const MetricSpec& m = m_metrics[i];
     int slot = add_slot(m.measure.event_type);
     m_metric_slot.push_back(slot);
     m_metric_denominator.push_back(m.denominator ? add_slot(m.denominator->event_type) : -1);
+    const bool covariate = m_covariates.metrics[i] && (m.type == MetricType::mean || m.type == MetricType::conversion);
+    m_covariates.metrics[i] = covariate;
+    Slot& s = m_slots[static_cast<size_t>(slot)];
+    if (covariate && s.pre.size() == 0) s.pre = ZeroedArray<Accumulator>(m_exposures.exposures.size());
   }
   m_quantile_metrics_of_slot.resize(m_slots.size());
   m_quantile.resize(m_metrics.size());
@@ -57,7 +64,7 @@ int64_t EventAggregator::rows_of_event_type(std::string_view event_type) const {
 int EventAggregator::add_slot(const std::string& event_type) {
   int existing = slot_of(event_type);
   if (existing >= 0) return existing;
-  m_slots.push_back(Slot{event_type, ZeroedArray<Accumulator>(m_exposures.exposures.size()), 0});
+  m_slots.push_back(Slot{event_type, ZeroedArray<Accumulator>(m_exposures.exposures.size()), {}, 0});
   return static_cast<int>(m_slots.size() - 1);
 }
 
@@ -142,12 +149,18 @@ Result<void> EventAggregator::ingest(CsvReader& reader, const ColumnMapping& map
         continue;
       }
       const Exposure& exposure = m_exposures.exposures[entity];
+      Slot& slot = m_slots[static_cast<size_t>(row.slot)];
       if (*ts < exposure.at_ms) {
         ++counts.before_exposure;
+        if (slot.pre.size() > 0 && *ts >= exposure.at_ms - m_covariates.window_ms) {
+          ++counts.covariate;
+          slot.pre[entity].count += 1;
+          slot.pre[entity].sum += value;
+        }
         continue;
       }
       ++counts.counted;
-      Accumulator& a = m_slots[static_cast<size_t>(row.slot)].entity[entity];
+      Accumulator& a = slot.entity[entity];
       a.count += 1;
       a.sum += value;
       for (int metric : m_quantile_metrics_of_slot[static_cast<size_t>(row.slot)]) {
@@ -213,8 +226,7 @@ Result<void> EventAggregator::ingest(CsvReader& reader, const ColumnMapping& map
   return process();
 }
 
-double EventAggregator::entity_value(int slot, Aggregation aggregation, uint32_t entity) const {
-  const Accumulator& a = m_slots[static_cast<size_t>(slot)].entity[entity];
+double EventAggregator::value_of(const Accumulator& a, Aggregation aggregation) {
   switch (aggregation) {
     case Aggregation::sum: return a.sum;
     case Aggregation::count: return a.count;
@@ -233,26 +245,35 @@ std::vector<MetricAggregate> EventAggregator::finish() {
     const int slot = m_metric_slot[i];
     switch (m.type) {
       case MetricType::conversion:
-      case MetricType::mean:
+      case MetricType::mean: {
+        const Slot& s = m_slots[static_cast<size_t>(slot)];
+        auto value = [&](const Accumulator& acc) {
+          return m.type == MetricType::conversion ? (acc.count > 0 ? 1.0 : 0.0) : value_of(acc, m.measure.aggregation);
+        };
+        const bool covariate = m_covariates.metrics[i];
         a.mean.resize(m_variants);
+        if (covariate) a.cuped.resize(m_variants);
         for (uint32_t e = 0; e < entities; ++e) {
           const int32_t v = m_exposures.exposures[e].variant;
           if (v < 0) continue;
-          const double x = m.type == MetricType::conversion
-                               ? (m_slots[static_cast<size_t>(slot)].entity[e].count > 0 ? 1.0 : 0.0)
-                               : entity_value(slot, m.measure.aggregation, e);
-          a.mean[static_cast<size_t>(v)].add(x);
+          const double y = value(s.entity[e]);
+          a.mean[static_cast<size_t>(v)].add(y);
+          if (covariate) a.cuped[static_cast<size_t>(v)].add(y, value(s.pre[e]));
         }
         break;
-      case MetricType::ratio:
+      }
+      case MetricType::ratio: {
+        const Slot& numerator = m_slots[static_cast<size_t>(slot)];
+        const Slot& denominator = m_slots[static_cast<size_t>(m_metric_denominator[i])];
         a.ratio.resize(m_variants);
         for (uint32_t e = 0; e < entities; ++e) {
           const int32_t v = m_exposures.exposures[e].variant;
           if (v < 0) continue;
-          a.ratio[static_cast<size_t>(v)].add(entity_value(slot, m.measure.aggregation, e),
-                                              entity_value(m_metric_denominator[i], m.denominator->aggregation, e));
+          a.ratio[static_cast<size_t>(v)].add(value_of(numerator.entity[e], m.measure.aggregation),
+                                              value_of(denominator.entity[e], m.denominator->aggregation));
         }
         break;
+      }
       case MetricType::percentile:
         // Renumber entities densely within each variant, as the quantile method expects.
         a.quantile = std::move(m_quantile[i]);

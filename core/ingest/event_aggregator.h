@@ -31,6 +31,7 @@ struct EventCounts {
   int64_t unexposed = 0;          // events of entities never exposed (or excluded)
   int64_t duplicates = 0;         // repeats of an event_id already counted
   int64_t before_exposure = 0;    // events earlier than the entity's exposure
+  int64_t covariate = 0;          // of those, in a CUPED window: they make the covariate
   int64_t counted = 0;
 };
 
@@ -41,11 +42,22 @@ struct MetricAggregate {
   std::vector<RatioStats> ratio;          // ratio metrics
   std::vector<QuantileSample> quantile;   // percentile metrics, from events
   std::vector<QuantileSummary> quantile_summary;  // percentile metrics, from a warehouse (instead)
+  // With CUPED (mean and conversion metrics): per variant, x = the metric's value and y = the
+  // same metric over the pre-exposure window (core/stats/cuped.h).
+  std::vector<RatioStats> cuped;
+};
+
+// Which metrics get a CUPED covariate, and how far before each entity's exposure its window
+// starts (the window ends at the exposure, excluded).
+struct CovariateWindows {
+  std::vector<bool> metrics;  // aligned with the metrics; only mean and conversion metrics
+  int64_t window_ms = 14 * 86'400'000LL;
 };
 
 class EventAggregator {
  public:
-  EventAggregator(const ExposureTable& exposures, std::vector<MetricSpec> metrics, size_t variants);
+  EventAggregator(const ExposureTable& exposures, std::vector<MetricSpec> metrics, size_t variants,
+                  CovariateWindows covariates = {});
 
   // The size of the next input in bytes, when known (a file, not a pipe). After a sample of rows
   // the duplicate detector is sized from it, sparing rehashes of a large table.
@@ -70,15 +82,17 @@ class EventAggregator {
   struct Slot {  // one event type's per-entity accumulators
     std::string event_type;
     ZeroedArray<Accumulator> entity;
+    ZeroedArray<Accumulator> pre;  // the CUPED window's events, when a covariate needs them
     int64_t rows = 0;  // rows read of this type
   };
   int slot_of(std::string_view event_type) const;
   int add_slot(const std::string& event_type);
-  double entity_value(int slot, Aggregation aggregation, uint32_t entity) const;
+  static double value_of(const Accumulator& a, Aggregation aggregation);
 
   const ExposureTable& m_exposures;
   std::vector<MetricSpec> m_metrics;
   size_t m_variants;
+  CovariateWindows m_covariates;
   std::vector<Slot> m_slots;
   std::vector<int> m_metric_slot;        // per metric: its (numerator) slot
   std::vector<int> m_metric_denominator;  // per metric: ratio denominator slot, or -1

@@ -151,7 +151,13 @@ constexpr std::string_view k_v3 = R"sql(
 PRAGMA application_id = 1163415636;
 )sql";
 
-constexpr std::array<std::string_view, 3> k_migrations{k_v1, k_v2, k_v3};
+// Version 4: per-experiment analysis settings (the spec's `analysis:`) and CUPED on a binding.
+constexpr std::string_view k_v4 = R"sql(
+ALTER TABLE experiments ADD COLUMN analysis TEXT CHECK (analysis IS NULL OR json_valid(analysis));
+ALTER TABLE experiment_metrics ADD COLUMN cuped INTEGER NOT NULL DEFAULT 0 CHECK (cuped IN (0, 1));
+)sql";
+
+constexpr std::array<std::string_view, 4> k_migrations{k_v1, k_v2, k_v3, k_v4};
 
 }  // namespace
 

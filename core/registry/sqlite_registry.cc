@@ -221,7 +221,7 @@ void SqliteRegistry::Impl::load_experiments(RegistryState& state) {
   SQLite::Statement st(db,
                        "SELECT e.id, e.key, n.key, e.type, e.owner_team, e.description, e.traffic, e.plan, "
                        "e.slot_start, e.slot_end, e.status, e.created_at, e.updated_at, e.started_at, "
-                       "e.stopped_at, e.archived_at FROM experiments e JOIN namespaces n ON n.id = e.namespace_id "
+                       "e.stopped_at, e.archived_at, e.analysis FROM experiments e JOIN namespaces n ON n.id = e.namespace_id "
                        "ORDER BY e.key");
   while (st.executeStep()) {
     row = describe_row("experiments", st.getColumn(1));
@@ -239,6 +239,11 @@ void SqliteRegistry::Impl::load_experiments(RegistryState& state) {
       auto plan = plan_from_json(parse_json_column(st.getColumn(7), "plan"));
       if (!plan) throw CorruptRegistry{plan.error().message};
       e.plan = *plan;
+    }
+    if (!st.getColumn(16).isNull()) {
+      auto analysis = analysis_from_json(parse_json_column(st.getColumn(16), "analysis"));
+      if (!analysis) throw CorruptRegistry{analysis.error().message};
+      e.analysis = *analysis;
     }
     if (!st.getColumn(8).isNull()) {
       r.slots = SlotRange{static_cast<uint32_t>(st.getColumn(8).getInt64()),
@@ -267,7 +272,7 @@ void SqliteRegistry::Impl::load_experiments(RegistryState& state) {
   }
 
   SQLite::Statement bs(db,
-                       "SELECT b.experiment_id, m.key, b.role, b.direction, b.threshold, b.threshold_type "
+                       "SELECT b.experiment_id, m.key, b.role, b.direction, b.threshold, b.threshold_type, b.cuped "
                        "FROM experiment_metrics b JOIN metrics m ON m.id = b.metric_id "
                        "ORDER BY b.experiment_id, b.position");
   while (bs.executeStep()) {
@@ -278,6 +283,7 @@ void SqliteRegistry::Impl::load_experiments(RegistryState& state) {
     if (!bs.getColumn(3).isNull()) b.direction = parse_enum_column(bs.getColumn(3), parse_direction, "direction");
     if (!bs.getColumn(4).isNull()) b.threshold = bs.getColumn(4).getDouble();
     b.threshold_type = parse_enum_column(bs.getColumn(5), parse_threshold_type, "threshold type");
+    b.cuped = bs.getColumn(6).getInt() != 0;
     state.experiments[index_by_id.at(bs.getColumn(0).getInt64())].spec.metrics.push_back(std::move(b));
   }
 }
@@ -365,10 +371,10 @@ void SqliteRegistry::Impl::write_experiment(const ExperimentRecord& r) {
   std::string sql =
       id != 0 ? "UPDATE experiments SET namespace_id = ?1, type = ?3, owner_team = ?4, description = ?5, "
                 "traffic = ?6, plan = ?7, slot_start = ?8, slot_end = ?9, status = ?10, created_at = ?11, "
-                "updated_at = ?12, started_at = ?13, stopped_at = ?14, archived_at = ?15 WHERE key = ?2"
+                "updated_at = ?12, started_at = ?13, stopped_at = ?14, archived_at = ?15, analysis = ?16 WHERE key = ?2"
               : "INSERT INTO experiments (namespace_id, key, type, owner_team, description, traffic, plan, "
-                "slot_start, slot_end, status, created_at, updated_at, started_at, stopped_at, archived_at) "
-                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+                "slot_start, slot_end, status, created_at, updated_at, started_at, stopped_at, archived_at, analysis) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
   SQLite::Statement st(db, sql);
   st.bind(1, namespace_id);
   st.bind(2, e.key);
@@ -390,6 +396,7 @@ void SqliteRegistry::Impl::write_experiment(const ExperimentRecord& r) {
   bind_optional(st, 13, nonempty(r.started_at));
   bind_optional(st, 14, nonempty(r.stopped_at));
   bind_optional(st, 15, nonempty(r.archived_at));
+  bind_optional(st, 16, e.analysis ? std::optional<std::string>(to_json(*e.analysis).dump()) : std::nullopt);
   st.exec();
   if (id == 0) id = db.getLastInsertRowid();
 
@@ -416,7 +423,7 @@ void SqliteRegistry::Impl::write_experiment(const ExperimentRecord& r) {
   }
   SQLite::Statement bs(db,
                        "INSERT INTO experiment_metrics (experiment_id, metric_id, position, role, direction, "
-                       "threshold, threshold_type) VALUES (?, ?, ?, ?, ?, ?, ?)");
+                       "threshold, threshold_type, cuped) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   position = 0;
   for (const MetricBinding& b : e.metrics) {
     int64_t metric_id = id_of("metrics", b.metric);
@@ -432,6 +439,7 @@ void SqliteRegistry::Impl::write_experiment(const ExperimentRecord& r) {
       bs.bind(6);
     }
     bs.bind(7, std::string(to_string(b.threshold_type)));
+    bs.bind(8, b.cuped ? 1 : 0);
     bs.exec();
     bs.reset();
   }

@@ -85,6 +85,14 @@ json to_json(const MetricBinding& binding) {
     j["threshold"] = *binding.threshold;
     j["threshold_type"] = to_string(binding.threshold_type);
   }
+  if (binding.cuped) j["cuped"] = true;  // only when set: older specs keep their canonical form
+  return j;
+}
+
+json to_json(const AnalysisSpec& analysis) {
+  json j{{"sequential", analysis.sequential}};
+  if (analysis.sequential_tuning) j["sequential_tuning"] = *analysis.sequential_tuning;
+  if (analysis.cuped_window_days) j["cuped_window_days"] = *analysis.cuped_window_days;
   return j;
 }
 
@@ -106,6 +114,7 @@ json to_json(const ExperimentSpec& spec) {
          {"variants", std::move(variants)},
          {"metrics", std::move(metrics)}};
   if (spec.plan) j["plan"] = to_json(*spec.plan);
+  if (spec.analysis) j["analysis"] = to_json(*spec.analysis);
   return j;
 }
 
@@ -155,6 +164,18 @@ Result<PlanSpec> plan_from_json(const json& j) {
     return Error::invalid(std::string("malformed plan ") + j.dump() + ": " + e.what());
   }
   return p;
+}
+
+Result<AnalysisSpec> analysis_from_json(const json& j) {
+  AnalysisSpec a;
+  try {
+    a.sequential = j.at("sequential").get<bool>();
+    if (j.contains("sequential_tuning")) a.sequential_tuning = j.at("sequential_tuning").get<double>();
+    if (j.contains("cuped_window_days")) a.cuped_window_days = j.at("cuped_window_days").get<double>();
+  } catch (const json::exception& e) {
+    return Error::invalid(std::string("malformed analysis settings ") + j.dump() + ": " + e.what());
+  }
+  return a;
 }
 
 std::optional<uint32_t> percent_to_bps(double percent) {

@@ -226,6 +226,21 @@ class Reader {
     return value;
   }
 
+  // YAML 1.2 core schema booleans, unquoted.
+  std::optional<bool> boolean(const Fields& f, const Fields::Entry& e) {
+    std::optional<bool> value;
+    if (e.value.IsScalar() && is_plain(e.value)) {
+      const std::string& s = e.value.Scalar();
+      if (s == "true" || s == "True" || s == "TRUE") value = true;
+      if (s == "false" || s == "False" || s == "FALSE") value = false;
+    }
+    if (!value) {
+      m_doc.error(value_at(e), f.field_path(e.name), code::invalid_value,
+                  fmt::format("'{}' must be true or false, got {}", e.name, shown(e.value)));
+    }
+    return value;
+  }
+
   template <typename Enum>
   std::optional<Enum> word(const Fields& f, const Fields::Entry& e,
                            std::optional<Enum> (*parse)(std::string_view),
@@ -364,11 +379,12 @@ constexpr std::string_view k_metric_fields[] = {"kind",      "key",       "name"
 constexpr std::string_view k_measure_fields[] = {"event_type", "aggregation"};
 constexpr std::string_view k_experiment_fields[] = {"kind",     "key",      "namespace", "type",
                                                     "owner_team", "description", "traffic", "variants",
-                                                    "metrics",  "plan"};
+                                                    "metrics",  "plan",      "analysis"};
 constexpr std::string_view k_traffic_fields[] = {"slots", "percent", "range"};
 constexpr std::string_view k_variant_fields[] = {"key", "allocation", "config"};
 constexpr std::string_view k_binding_fields[] = {"metric", "role", "direction", "threshold",
-                                                 "threshold_type"};
+                                                 "threshold_type", "cuped"};
+constexpr std::string_view k_analysis_fields[] = {"sequential", "sequential_tuning", "cuped_window_days"};
 constexpr std::string_view k_plan_fields[] = {"metric", "baseline",     "std_dev",      "mde",
                                               "mde_type", "alpha",      "power",        "duration_days",
                                               "daily_entities"};
@@ -632,6 +648,7 @@ void parse_bindings(Document& doc, Reader& r, const Fields::Entry& e, Experiment
       b.threshold_type =
           r.word(f, *tt, parse_threshold_type, k_threshold_type_words).value_or(ThresholdType::relative);
     }
+    if (auto c = f.find("cuped")) b.cuped = r.boolean(f, *c).value_or(false);
     if (b.role == MetricRole::guardrail && !f.find("threshold")) {
       doc.error(f.location(), f.path(), code::guardrail_threshold,
                 fmt::format("guardrail metric '{}' needs a threshold (the degradation it tolerates)", b.metric));
@@ -673,6 +690,25 @@ std::optional<PlanSpec> parse_plan(Document& doc, Reader& r, const Fields::Entry
   return p;
 }
 
+std::optional<AnalysisSpec> parse_analysis(Document& doc, Reader& r, const Fields::Entry& e) {
+  if (!e.value.IsMap()) {
+    doc.error(r.value_at(e), "analysis", code::wrong_shape, "'analysis' must be a map");
+    return std::nullopt;
+  }
+  Fields f(doc, e.value, "analysis", "analysis", k_analysis_fields);
+  AnalysisSpec a;
+  a.location = doc.at(e.key);
+  if (auto v = f.find("sequential")) a.sequential = r.boolean(f, *v).value_or(false);
+  // The same bounds as the command-line options (commands/analyze.cc).
+  if (auto v = f.find("sequential_tuning")) {
+    a.sequential_tuning = r.number(f, *v, "a number of entities from 100 to 1e12", [](double x) { return x >= 100 && x <= 1e12; });
+  }
+  if (auto v = f.find("cuped_window_days")) {
+    a.cuped_window_days = r.number(f, *v, "a number of days in (0, 366]", [](double x) { return x > 0 && x <= 366; });
+  }
+  return a;
+}
+
 void parse_experiment(Document& doc, const Node& node, SpecSet& out) {
   Reader r(doc);
   Fields f(doc, node, "experiment", "", k_experiment_fields);
@@ -705,6 +741,7 @@ void parse_experiment(Document& doc, const Node& node, SpecSet& out) {
   }
   if (auto e = f.find("metrics")) parse_bindings(doc, r, *e, spec);
   if (auto e = f.find("plan")) spec.plan = parse_plan(doc, r, *e, spec);
+  if (auto e = f.find("analysis")) spec.analysis = parse_analysis(doc, r, *e);
   if (!doc.failed()) out.experiments.push_back(std::move(spec));
 }
 

@@ -92,6 +92,16 @@ struct MetricBinding {
   std::optional<Direction> direction;  // guardrails: overrides the metric's good direction
   std::optional<double> threshold;     // guardrails: tolerated degradation, >= 0
   ThresholdType threshold_type = ThresholdType::relative;
+  bool cuped = false;  // mean and conversion metrics: CUPED with a pre-exposure covariate
+  SourceLocation location;
+};
+
+// How `expt analyze` and `expt report` analyse the experiment when their command line does not
+// say otherwise (docs/specs.md): always-valid inference, and the CUPED pre-exposure window.
+struct AnalysisSpec {
+  bool sequential = false;
+  std::optional<double> sequential_tuning;  // N*, in entities
+  std::optional<double> cuped_window_days;  // the covariate's window before exposure
   SourceLocation location;
 };
 
@@ -119,6 +129,7 @@ struct ExperimentSpec {
   std::vector<VariantSpec> variants;  // the first is the control
   std::vector<MetricBinding> metrics;
   std::optional<PlanSpec> plan;
+  std::optional<AnalysisSpec> analysis;
   SourceLocation location;
   FieldLocations fields;
 };

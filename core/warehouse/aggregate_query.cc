@@ -157,6 +157,16 @@ std::string entity_value(Aggregation aggregation, size_t slot) {
   return "0";
 }
 
+// The same over the CUPED window before the exposure (pc<i>, ps<i>).
+std::string pre_value(Aggregation aggregation, size_t slot) {
+  switch (aggregation) {
+    case Aggregation::sum: return fmt::format("ps{}", slot);
+    case Aggregation::count: return fmt::format("toFloat64(pc{})", slot);
+    case Aggregation::avg: return fmt::format("if(pc{0} > 0, ps{0} / pc{0}, 0)", slot);
+  }
+  return "0";
+}
+
 // One output row as a tuple: (kind, metric, name, n, sum, sum_squares, denominator_sum,
 // denominator_sum_squares, sum_product, events, value, ci_low, ci_high, confidence), the last five
 // zero: they are for percentile rows.
@@ -289,10 +299,23 @@ Result<std::string> aggregate_query_sql(const AggregateQuery& q, const std::stri
     if (q.metrics[i].type != MetricType::percentile) continue;
     per_type += fmt::format("groupArrayIf(r_y, r_type = {} AND r_at >= x_at) AS pv{}, ", slot_of(q.metrics[i].measure.event_type) + 1, i);
   }
+  // CUPED: per event type a covariate reads, its count (pc<i>) and sum (ps<i>) in the window
+  // before the exposure.
+  auto covariate = [&q](size_t metric) { return metric < q.covariates.metrics.size() && q.covariates.metrics[metric]; };
+  const std::string window = fmt::format("r_at < x_at AND r_at >= x_at - {}", q.covariates.window_ms);
+  std::vector<size_t> pre_slots;
+  for (size_t i = 0; i < q.metrics.size(); ++i) {
+    const size_t slot = slot_of(q.metrics[i].measure.event_type);
+    if (!covariate(i) || std::find(pre_slots.begin(), pre_slots.end(), slot) != pre_slots.end()) continue;
+    pre_slots.push_back(slot);
+    per_type += fmt::format("countIf(r_type = {0} AND {2}) AS pc{1}, sumIf(r_y, r_type = {0} AND {2}) AS ps{1}, ", slot + 1, slot, window);
+  }
+  std::string pre_types = "0";
+  for (size_t slot : pre_slots) pre_types += fmt::format(" OR r_type = {}", slot + 1);
   const std::string per_entity = fmt::format(
       "SELECT x_k1, x_k2, {}sum(r_copies) AS e_joined, sum(r_copies - 1) AS e_duplicates, countIf(r_at < x_at) AS e_before, "
-      "countIf(r_at >= x_at) AS e_counted FROM ({}) GROUP BY x_k1, x_k2",
-      per_type, deduplicated);
+      "countIf(r_at >= x_at) AS e_counted, countIf(({}) AND {}) AS e_covariate FROM ({}) GROUP BY x_k1, x_k2",
+      per_type, pre_types, window, deduplicated);
 
   // Per kept entity (those without events get zeros and empty arrays), each metric's value.
   std::string value_columns;
@@ -300,7 +323,8 @@ Result<std::string> aggregate_query_sql(const AggregateQuery& q, const std::stri
                                      row_tuple("count", "", "events.joined", "sum(e_joined)"),
                                      row_tuple("count", "", "events.duplicates", "sum(e_duplicates)"),
                                      row_tuple("count", "", "events.before_exposure", "sum(e_before)"),
-                                     row_tuple("count", "", "events.counted", "sum(e_counted)")};
+                                     row_tuple("count", "", "events.counted", "sum(e_counted)"),
+                                     row_tuple("count", "", "events.covariate", "sum(e_covariate)")};
   std::vector<std::string> tuple_quantile(tuples.size());  // per tuple: its percentile metric's index, or ""
   std::string per_variant_columns;
   std::string quantile_columns;
@@ -310,12 +334,22 @@ Result<std::string> aggregate_query_sql(const AggregateQuery& q, const std::stri
     const size_t slot = slot_of(m.measure.event_type);
     switch (m.type) {
       case MetricType::conversion:
-        value_columns += fmt::format("if(c{} > 0, toFloat64(1), toFloat64(0)) AS y{}, ", slot, i);
-        tuples.push_back(row_tuple("metric", m.key, "", "count()", fmt::format("sum(y{})", i), fmt::format("sum(y{0} * y{0})", i)));
-        break;
       case MetricType::mean:
-        value_columns += fmt::format("{} AS y{}, ", entity_value(m.measure.aggregation, slot), i);
+        if (m.type == MetricType::conversion) {
+          value_columns += fmt::format("if(c{} > 0, toFloat64(1), toFloat64(0)) AS y{}, ", slot, i);
+        } else {
+          value_columns += fmt::format("{} AS y{}, ", entity_value(m.measure.aggregation, slot), i);
+        }
         tuples.push_back(row_tuple("metric", m.key, "", "count()", fmt::format("sum(y{})", i), fmt::format("sum(y{0} * y{0})", i)));
+        if (covariate(i)) {
+          // The covariate row: n, Σx, Σx², and Σxy as sum_product; its name is the window in days.
+          const std::string x = m.type == MetricType::conversion ? fmt::format("if(pc{} > 0, toFloat64(1), toFloat64(0))", slot)
+                                                                 : pre_value(m.measure.aggregation, slot);
+          value_columns += fmt::format("{} AS xv{}, ", x, i);
+          tuples.push_back(row_tuple("covariate", m.key, fmt::format("{:g}", static_cast<double>(q.covariates.window_ms) / 86'400'000.0),
+                                     "count()", fmt::format("sum(xv{})", i), fmt::format("sum(xv{0} * xv{0})", i), "0", "0",
+                                     fmt::format("sum(y{0} * xv{0})", i)));
+        }
         break;
       case MetricType::ratio:
         value_columns += fmt::format("{} AS y{}, {} AS d{}, ", entity_value(m.measure.aggregation, slot), i,
@@ -374,7 +408,7 @@ Result<std::string> aggregate_query_sql(const AggregateQuery& q, const std::stri
   rows = "arrayFilter((t, keep) -> keep, " + rows + "], " + keep + "]) AS rows";
   const std::string per_variant = fmt::format(
       "SELECT x_variant, {}{} FROM ("
-      "SELECT x_variant, {}e_joined, e_duplicates, e_before, e_counted FROM ("
+      "SELECT x_variant, {}e_joined, e_duplicates, e_before, e_counted, e_covariate FROM ("
       "SELECT sipHash64(x_entity) AS x_k1, cityHash64(x_entity) AS x_k2, x_variant FROM ({})) ANY LEFT JOIN ({}) USING x_k1, x_k2"
       ") GROUP BY x_variant",
       without_last_comma(sums + per_variant_columns), "", value_columns, kept, per_entity);

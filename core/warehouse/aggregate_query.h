@@ -12,6 +12,7 @@
 
 #include "core/base/error.h"
 #include "core/ingest/column_mapping.h"
+#include "core/ingest/event_aggregator.h"
 #include "core/spec/spec.h"
 
 namespace expt {
@@ -32,6 +33,9 @@ struct AggregateQuery {
   WarehouseTable events;              // event_id, entity_id, event_type, timestamp, value
   WarehouseTable exposures;           // entity_id, experiment, variant, timestamp
   double confidence = 0.95;           // percentile intervals are computed in the query
+  // CUPED: the metrics that also get `covariate` rows (their value over the window before each
+  // entity's exposure, its square and its product with the metric's value).
+  CovariateWindows covariates;
   // For the daily aggregates table: only rows before the end of `day` (YYYY-MM-DD, UTC), and a
   // leading `day` column.
   std::string day;

@@ -170,7 +170,8 @@ struct Sums {  // added up over the rows of one metric and variant (slices, part
 Result<ExperimentAggregates> assemble_aggregates(const std::vector<AggregateRow>& all_rows, const std::string& experiment,
                                                  const std::vector<std::string>& variants,
                                                  const std::vector<MetricSpec>& metrics, double confidence,
-                                                 const std::string& day, const std::string& name) {
+                                                 const std::string& day, const std::string& name,
+                                                 const CovariateWindows& covariates) {
   std::vector<const AggregateRow*> rows;
   std::string latest;
   for (const AggregateRow& row : all_rows) {
@@ -208,6 +209,9 @@ Result<ExperimentAggregates> assemble_aggregates(const std::vector<AggregateRow>
   };
 
   std::vector<std::vector<Sums>> sums(metrics.size(), std::vector<Sums>(variants.size()));
+  std::vector<std::vector<Sums>> covariate_sums(metrics.size(), std::vector<Sums>(variants.size()));
+  auto wants_covariate = [&](size_t m) { return m < covariates.metrics.size() && covariates.metrics[m]; };
+  const std::string window = fmt::format("{:g}", static_cast<double>(covariates.window_ms) / 86'400'000.0);
   std::vector<std::vector<std::optional<QuantileSummary>>> quantiles(metrics.size(),
                                                                      std::vector<std::optional<QuantileSummary>>(variants.size()));
   std::vector<int64_t> entities(variants.size(), 0);
@@ -261,6 +265,26 @@ Result<ExperimentAggregates> assemble_aggregates(const std::vector<AggregateRow>
         s.denominator_sum_squares += r->denominator_sum_squares;
         s.sum_product += r->sum_product;
       }
+    } else if (r->kind == "covariate") {
+      auto v = variant_of(*r);
+      if (!v) return std::move(v).error();
+      auto m = metric_of(*r);
+      if (!m) return std::move(m).error();
+      auto n = count_of(*r, r->n, "n");
+      if (!n) return std::move(n).error();
+      if (!wants_covariate(*m)) continue;  // rows for an analysis without CUPED
+      if (r->name != window) {
+        return Error::invalid(fmt::format("the covariate of metric '{}' covers {} days before exposure, this analysis {}; "
+                                          "use --cuped-window {} or compute the aggregates again",
+                                          metrics[*m].key, excerpt(r->name), window, excerpt(r->name)),
+                              r->at, "name");
+      }
+      Sums& s = covariate_sums[*m][*v];
+      s.seen = true;
+      s.n += *n;
+      s.sum += r->sum;
+      s.sum_squares += r->sum_squares;
+      s.sum_product += r->sum_product;
     } else if (r->kind == "count") {
       auto n = count_of(*r, r->n, "n");
       if (!n) return std::move(n).error();
@@ -277,7 +301,7 @@ Result<ExperimentAggregates> assemble_aggregates(const std::vector<AggregateRow>
       if (!n) return std::move(n).error();
       (r->kind == "event_type" ? type_rows : experiment_rows)[r->name] += *n;
     } else {
-      return Error::invalid(fmt::format("kind '{}' is not one of metric, percentile, count, event_type, exposure_experiment",
+      return Error::invalid(fmt::format("kind '{}' is not one of metric, percentile, covariate, count, event_type, exposure_experiment",
                                         excerpt(r->kind)),
                             r->at, "kind");
     }
@@ -316,6 +340,24 @@ Result<ExperimentAggregates> assemble_aggregates(const std::vector<AggregateRow>
       return Error::invalid(fmt::format("the aggregates have no rows for metric '{}' of experiment '{}'", a.metric.key, experiment),
                             SourceLocation{name}, "metric");
     }
+    if (wants_covariate(m) && (a.metric.type == MetricType::mean || a.metric.type == MetricType::conversion)) {
+      for (size_t v = 0; v < variants.size(); ++v) {
+        const Sums& s = sums[m][v];
+        const Sums& c = covariate_sums[m][v];
+        if (!c.seen && s.n > 0) {
+          return Error::invalid(fmt::format("CUPED needs the covariate of metric '{}', and the aggregates have no covariate row "
+                                            "for variant '{}' (compute them with `expt export sql --cuped`, or analyse with --no-cuped)",
+                                            a.metric.key, variants[v]),
+                                SourceLocation{name}, "kind");
+        }
+        if (c.n != s.n) {
+          return Error::invalid(fmt::format("metric '{}', variant '{}': the covariate rows count {} entities, the metric rows {}",
+                                            a.metric.key, variants[v], c.n, s.n),
+                                SourceLocation{name}, "n");
+        }
+        a.cuped.push_back(RatioStats::from_sums(s.n, s.sum, c.sum, s.sum_squares, c.sum_squares, c.sum_product));
+      }
+    }
     if (!have_entities) {
       // Another engine's output may leave entity counts out: every entity has a row in a mean metric.
       for (size_t v = 0; v < variants.size() && !a.mean.empty(); ++v) entities[v] = std::max(entities[v], a.mean[v].n);
@@ -334,7 +376,7 @@ Result<ExperimentAggregates> assemble_aggregates(const std::vector<AggregateRow>
       {"exposures.recomputed", &x.recomputed}, {"exposures.not_assigned", &x.not_assigned},
       {"events.rows", &e.rows},              {"events.other_event_types", &e.other_event_types},
       {"events.duplicates", &e.duplicates},  {"events.before_exposure", &e.before_exposure},
-      {"events.counted", &e.counted}};
+      {"events.counted", &e.counted},        {"events.covariate", &e.covariate}};
   for (const auto& [counter, field] : named) *field = counts[counter];
   for (const auto& [experiment_name, n] : experiment_rows) x.other_experiment_names.add(experiment_name, n);
   int64_t relevant = 0;

@@ -6,8 +6,10 @@
 //   denominator_sum_squares, sum_product, events, value, ci_low, ci_high, confidence [, day]
 // kind `metric`: n entities, Σy and Σy² (ratios also Σx, Σx², Σxy as denominator_sum,
 // denominator_sum_squares, sum_product); `percentile`: n entities with values, events, the
-// quantile `value` and its interval's order statistics at `confidence`; `count`: a data count
-// `name` (`entities` per variant); `event_type` / `exposure_experiment`: rows per name.
+// quantile `value` and its interval's order statistics at `confidence`; `covariate` (CUPED): n
+// entities, Σx and Σx² of the metric's value in the window before exposure (`name`, in days) and
+// Σxy with the metric's value as sum_product; `count`: a data count `name` (`entities` per
+// variant); `event_type` / `exposure_experiment`: rows per name.
 
 #include <istream>
 #include <string>
@@ -45,10 +47,12 @@ struct ExperimentAggregates {
 // The rows of `experiment` (all rows when none names one), of its latest day unless `day` is
 // given, as inference input. Errors name the file and row: a variant or metric kind the
 // experiment does not have, a metric with no rows, a percentile computed at another confidence,
-// a negative or fractional count.
+// a negative or fractional count. The metrics `covariates` names get CUPED pairs from their
+// `covariate` rows, which must be there, for the same window.
 Result<ExperimentAggregates> assemble_aggregates(const std::vector<AggregateRow>& rows, const std::string& experiment,
                                                  const std::vector<std::string>& variants,
                                                  const std::vector<MetricSpec>& metrics, double confidence,
-                                                 const std::string& day, const std::string& name);
+                                                 const std::string& day, const std::string& name,
+                                                 const CovariateWindows& covariates = {});
 
 }  // namespace expt

@@ -98,6 +98,17 @@ void check_dataset(const std::string& name, const json& expected, const std::str
     const json& am = actual["metrics"][k];
     INFO("metric " << em["key"].get<std::string>());
     CHECK(am["key"] == em["key"]);
+    if (em.contains("cuped") && !em["cuped"].is_null()) {
+      REQUIRE(am["cuped"].is_object());
+      for (const char* field : {"theta", "covariate_mean", "variance_reduction"}) {
+        check_number(am["cuped"][field], em["cuped"][field], std::string("cuped ") + field);
+      }
+      for (size_t v = 0; v < em["cuped"]["unadjusted"].size(); ++v) {
+        check_number(am["cuped"]["unadjusted"][v]["value"], em["cuped"]["unadjusted"][v], "cuped unadjusted value");
+      }
+    } else {
+      CHECK(am["cuped"].is_null());
+    }
     for (size_t v = 0; v < em["variants"].size(); ++v) {
       const json& ev = em["variants"][v];
       const json& av = am["variants"][v];

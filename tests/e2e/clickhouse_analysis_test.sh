@@ -66,6 +66,30 @@ for file in daily.csv daily.json; do
   /usr/bin/python3 "$COMPARE" "$WORK/effect.ch.json" "$OUT" >"$WORK/diff" || { cat "$WORK/diff" >&2; fail "--aggregates $file (latest day) differs from --source"; }
   /usr/bin/python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["data"]["source"]["day"] == "2026-11-30"' "$OUT" || fail "the report does not name the day"
 done
+# CUPED from the daily table: the job writes covariate rows for the bindings with cuped: true,
+# and --aggregates gives what --source gives; without those rows CUPED is refused, not skipped.
+export EXPT_REGISTRY="$WORK/cuped.db"
+expt export sql cuped-test --as-of 2026-11-30 --insert-into expt_daily_aggregates
+expect_rc 0
+expect_stdout_has "'covariate'"
+ch d_cuped <"$OUT" >/dev/null || fail "the CUPED daily job failed in ClickHouse"
+echo "SELECT * FROM expt_daily_aggregates FINAL FORMAT CSVWithNames" | ch d_cuped >"$WORK/cuped-daily.csv"
+expt analyze cuped-test --aggregates "$WORK/cuped-daily.csv" --format json
+expect_rc 0
+/usr/bin/python3 "$COMPARE" "$WORK/cuped.ch.json" "$OUT" >"$WORK/diff" || { cat "$WORK/diff" >&2; fail "CUPED from the daily aggregates differs from --source"; }
+/usr/bin/python3 -c 'import json,sys; m=json.load(open(sys.argv[1]))["metrics"]; assert m[1]["cuped"]["variance_reduction"] > 0.3, m[1]["cuped"]' "$OUT" \
+  || fail "the CUPED report lost its variance reduction"
+expt analyze cuped-test --aggregates "$WORK/cuped-daily.csv" --cuped-window 7
+expect_rc 2
+expect_stderr_has "covers 14 days before exposure, this analysis 7"
+grep -v '"covariate"' "$WORK/cuped-daily.csv" >"$WORK/no-covariate.csv"
+expt analyze cuped-test --aggregates "$WORK/no-covariate.csv"
+expect_rc 2
+expect_stderr_has "CUPED needs the covariate of metric 'purchase_conversion'"
+expt analyze cuped-test --aggregates "$WORK/no-covariate.csv" --no-cuped
+expect_rc 0
+export EXPT_REGISTRY="$WORK/effect.db"
+
 # An earlier day is the CSV analysis of the data up to that day's end.
 /usr/bin/python3 - "$A/effect" "$WORK" <<'EOF'
 import csv, datetime as dt, sys

@@ -9,6 +9,7 @@
 
 #include "core/base/timestamp.h"
 #include "core/ingest/event_aggregator.h"
+#include "core/stats/cuped.h"
 #include "core/ingest/exposure_table.h"
 
 namespace {
@@ -54,10 +55,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                                     metric("rev", expt::MetricType::mean, "buy", expt::Aggregation::sum),
                                     metric("ratio", expt::MetricType::ratio, "buy", expt::Aggregation::sum),
                                     metric("p90", expt::MetricType::percentile, "load", expt::Aggregation::sum)},
-                                   arms.variants.size());
+                                   arms.variants.size(),
+                                   expt::CovariateWindows{{true, true, true, true}, 7 * 86'400'000LL});  // CUPED too
   std::istringstream events_in(events_text);
   expt::CsvReader events_reader(events_in, "events.csv", 32);
   expt::EventCounts event_counts;
-  if (aggregator.ingest(events_reader, expt::ColumnMapping{}, options, event_counts)) (void)aggregator.finish();
+  if (aggregator.ingest(events_reader, expt::ColumnMapping{}, options, event_counts)) {
+    for (const expt::MetricAggregate& a : aggregator.finish()) {
+      if (!a.cuped.empty()) (void)expt::cuped_adjust(a.cuped);
+    }
+  }
   return 0;
 }

@@ -57,7 +57,7 @@ TEST_CASE("init creates the schema once and records it in the audit log", "[regi
   {
     auto registry = open_new(dir / "expt.db");
     CHECK(registry->open_info().created);
-    CHECK(registry->open_info().schema_version == 3);
+    CHECK(registry->open_info().schema_version == current_schema_version());
   }
   auto again = open_new(dir / "expt.db");
   CHECK_FALSE(again->open_info().created);
@@ -120,7 +120,7 @@ TEST_CASE("files that are not registries are refused", "[registry]") {
       db.exec("PRAGMA user_version = 99"); }
     auto r = SqliteRegistry::open((dir / "x.db").string(), OpenMode::must_exist, k_stamp);
     REQUIRE_FALSE(r);
-    CHECK(r.error().message.find("has schema version 99, newer than this expt understands (3)") != std::string::npos);
+    CHECK(r.error().message.find("has schema version 99, newer than this expt understands (4)") != std::string::npos);
   }
 }
 
@@ -155,7 +155,7 @@ TEST_CASE("a failed plan or write leaves the registry untouched", "[registry]") 
     changes.namespaces.push_back(NamespaceRecord{testing::make_namespace("checkout"), "t", "t"});
     ExperimentRecord bad;
     bad.spec = testing::make_experiment("x", "checkout");
-    bad.spec.metrics.push_back(MetricBinding{"no-such-metric", MetricRole::primary, {}, {}, {}, {}});
+    bad.spec.metrics.push_back(MetricBinding{"no-such-metric", MetricRole::primary, {}, {}, {}, {}, {}});
     changes.experiments.push_back(bad);
     auto r = registry->update([&](const RegistryState&) -> Result<ChangeSet> { return changes; });
     REQUIRE_FALSE(r);
