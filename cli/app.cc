@@ -19,6 +19,7 @@
 #include "commands/export_bundle.h"
 #include "commands/export_registry.h"
 #include "commands/export_sql.h"
+#include "commands/results.h"
 #include "commands/init.h"
 #include "commands/lifecycle.h"
 #include "commands/lint.h"
@@ -189,6 +190,16 @@ void setup_audit(CLI::App& app, CliContext& context) {
   on_run(app, context, o, run_audit);
 }
 
+void setup_results(CLI::App& app, CliContext& context) {
+  auto o = std::make_shared<ResultsOptions>();
+  app.add_option("experiment", o->experiment, "The experiment whose recorded analyses to list")->required()->type_name("EXPERIMENT");
+  app.add_option("--limit", o->limit, "Only the newest N analyses (N >= 1)")->type_name("N")->group(kFilter);
+  app.add_option("--aggregates", o->aggregates, "Print recorded analysis ID's sufficient statistics (CSV for analyze --aggregates)")
+      ->type_name("ID")->group(kOutput);
+  add_format_option(app, o->format, {F::human, F::json, F::csv});
+  on_run(app, context, o, run_results);
+}
+
 void setup_export(CLI::App& app, CliContext& context) {
   app.require_subcommand(1);
   {
@@ -316,6 +327,7 @@ void setup_analyze(CLI::App& app, CliContext& context) {
   app.add_option("experiment", o->experiment, "The experiment to analyse")->required()->type_name("EXPERIMENT");
   add_analysis_options(app, o.get());
   app.add_flag("--auto-stop", o->auto_stop, "Stop the experiment (audited) when a guardrail is breached")->group(kWhat);
+  app.add_flag("--record", o->record, "Keep the analysis in the registry: expt results lists it")->group(kWhat);
   app.add_flag("-q,--quiet", o->quiet, "No progress line on the terminal while reading")->group(kOutput);
   app.add_option("--output", o->output, "Write the report to FILE atomically instead of stdout")->type_name("FILE")->group(kOutput);
   add_word_option(app, "--format", o->format,
@@ -428,6 +440,7 @@ const std::vector<SubcommandEntry>& table() {
       {"assign", "Inspect", "Show the experiment, variant and config entities get in each layer", setup_assign},
       {"analyze", "Check and analyse", "Analyse an experiment from CSVs, a warehouse or aggregates: effects, SRM, guardrails", setup_analyze},
       {"report", "Check and analyse", "The analysis as one self-contained HTML page with plots", setup_report},
+      {"results", "Check and analyse", "List an experiment's recorded analyses (analyze --record): its results over time", setup_results},
       {"power", "Check and analyse", "Sample size and minimum detectable effect before launch", setup_power},
       {"audit", "Inspect", "Show the audit log: who changed what, and when", setup_audit},
       {"export", "Export", "Export config bundles for SDKs, assignments and the registry for analysts", setup_export},

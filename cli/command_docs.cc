@@ -107,6 +107,12 @@ constexpr std::array kAuditExamples{
     CommandExample{"expt audit --limit 20 --format csv", "The newest 20 entries as CSV."},
 };
 
+constexpr std::array kResultsExamples{
+    CommandExample{"expt results checkout-cta-color", "Every recorded analysis, oldest first, with each primary metric's lift."},
+    CommandExample{"expt results checkout-cta-color --aggregates 3 > day3.csv",
+                   "Recorded analysis 3's sufficient statistics, for `expt analyze --aggregates day3.csv`."},
+};
+
 constexpr std::array kExportExamples{
     CommandExample{"expt export bundle --output bundles/", "Publish the next config bundle and its diff for SDKs."},
     CommandExample{"expt export registry --format csv --output tables/", "Every registry table as CSV."},
@@ -174,6 +180,7 @@ constexpr std::array kDocs{
     CommandDoc{"assign", kAssignExamples, kReadExits},
     CommandDoc{"analyze", kAnalyzeExamples, kAnalyzeExits},
     CommandDoc{"report", kReportExamples, kAnalyzeExits},
+    CommandDoc{"results", kResultsExamples, kReadExits},
     CommandDoc{"power", kPowerExamples, kPowerExits},
     CommandDoc{"audit", kAuditExamples, kReadExits},
     CommandDoc{"export", kExportExamples, kWriteExits},

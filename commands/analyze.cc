@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "commands/analysis_inputs.h"
+#include "commands/analysis_record.h"
 #include "commands/analysis_render.h"
 #include "commands/color.h"
 #include "commands/input_stream.h"
@@ -186,6 +187,7 @@ Result<PreparedAnalysis> prepare_analysis(const AnalyzeOptions& options, Io& io)
   if (auto unusable = non_finite_metric(input->aggregates)) return *unusable;
   context.report = analyze_experiment(experiment->spec, input->aggregates, input->entities, analysis);
   context.breaches = describe_breaches(context.report);
+  prepared.input = std::make_shared<const AnalysisInput>(std::move(*input));
   prepared.experiment = *experiment;
   prepared.latest_bundle = state->latest_bundle;
   return prepared;
@@ -220,15 +222,28 @@ ExitCode run_analyze(const AnalyzeOptions& options, Io& io) {
     if (auto written = report_file->write(text); !written) return report(io, written.error());
     if (auto flushed = report_file->flush(); !flushed) return report(io, flushed.error());
   }
-  if (will_stop) {
+  // The stop and the record are one transaction: both or neither.
+  if (will_stop || options.record) {
     const AuditStamp stamp = io.stamp();
-    std::string reason = "auto-stop: " + context.breaches.front();
-    auto stopped = registry->update([&](const RegistryState& current) -> Result<ChangeSet> {
-      auto plan = plan_transition(current, {options.experiment, Transition::stop, reason}, stamp);
-      if (!plan) return std::move(plan).error();
-      return plan->changes;
+    auto written = registry->update([&](const RegistryState& current) -> Result<ChangeSet> {
+      ChangeSet changes;
+      if (will_stop) {
+        std::string reason = "auto-stop: " + context.breaches.front();
+        auto plan = plan_transition(current, {options.experiment, Transition::stop, reason}, stamp);
+        if (!plan) return std::move(plan).error();
+        changes = plan->changes;
+      }
+      if (options.record) {
+        AnalysisRecord record = make_analysis_record(*prepared, options, stamp);
+        changes.audit.push_back(AuditEntry{0, stamp.at, stamp.actor, "record", "experiment", options.experiment,
+                                           nlohmann::json{{"data_from", record.data_from},
+                                                          {"data_to", record.data_to},
+                                                          {"inputs", record.inputs}}});
+        changes.analyses.push_back(std::move(record));
+      }
+      return changes;
     });
-    if (!stopped) return report(io, stopped.error());
+    if (!written) return report(io, written.error());
   }
   if (report_file) {
     if (auto committed = report_file->commit(); !committed) return report(io, committed.error());

@@ -43,6 +43,7 @@ struct AnalyzeOptions {
   bool skip_bad_rows = false;
   bool auto_stop = false;
   bool quiet = false;  // no progress line on the terminal
+  bool record = false;  // keep the analysis in the registry (`expt results` lists it)
   AnalyzeFormat format = AnalyzeFormat::table;
   std::string output;  // file written atomically; empty: stdout
 };
@@ -61,10 +62,12 @@ AnalysisChoices analysis_choices(const AnalyzeOptions& options, const Experiment
 
 // The analysis `options` ask for, with nothing written: the experiment, its data from whichever
 // source, and the report (for `analyze` and `report`). The registry stays open for an auto-stop.
+struct AnalysisInput;
 struct PreparedAnalysis {
   std::unique_ptr<SqliteRegistry> registry;
   ExperimentRecord experiment;
   std::optional<BundleInfo> latest_bundle;  // the newest published bundle, for provenance
+  std::shared_ptr<const AnalysisInput> input;  // the sufficient statistics, for --record
   AnalysisContext context;
 };
 Result<PreparedAnalysis> prepare_analysis(const AnalyzeOptions& options, Io& io);

@@ -160,6 +160,8 @@ Result<void> EventAggregator::ingest(CsvReader& reader, const ColumnMapping& map
         continue;
       }
       ++counts.counted;
+      if (!counts.first_ms || *ts < *counts.first_ms) counts.first_ms = *ts;
+      if (!counts.last_ms || *ts > *counts.last_ms) counts.last_ms = *ts;
       Accumulator& a = slot.entity[entity];
       a.count += 1;
       a.sum += value;

@@ -8,6 +8,7 @@
 // rows of event types no metric uses are skipped unparsed. Aggregation only: no inference.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,7 @@ struct EventCounts {
   int64_t before_exposure = 0;    // events earlier than the entity's exposure
   int64_t covariate = 0;          // of those, in a CUPED window: they make the covariate
   int64_t counted = 0;
+  std::optional<int64_t> first_ms, last_ms;  // the counted events' time range
 };
 
 // Per metric, per variant (index = variant position): the statistics inference needs.

@@ -35,6 +35,9 @@ class Registry {
   // Audit entries in the order they were appended.
   virtual Result<std::vector<AuditEntry>> audit_log(const AuditQuery& query) = 0;
 
+  // The analyses recorded for `experiment`, oldest first (`limit` > 0: the newest `limit`).
+  virtual Result<std::vector<AnalysisRecord>> analyses(const std::string& experiment, size_t limit) = 0;
+
   // The document text of published bundle `version`, or nullopt when there is none.
   virtual Result<std::optional<std::string>> bundle_document(int64_t version) = 0;
 };

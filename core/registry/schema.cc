@@ -157,7 +157,27 @@ ALTER TABLE experiments ADD COLUMN analysis TEXT CHECK (analysis IS NULL OR json
 ALTER TABLE experiment_metrics ADD COLUMN cuped INTEGER NOT NULL DEFAULT 0 CHECK (cuped IN (0, 1));
 )sql";
 
-constexpr std::array<std::string_view, 4> k_migrations{k_v1, k_v2, k_v3, k_v4};
+// Version 5: recorded analyses (`expt analyze --record`), append-only like the audit log.
+constexpr std::string_view k_v5 = R"sql(
+CREATE TABLE analyses (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  experiment_id  INTEGER NOT NULL REFERENCES experiments(id),
+  recorded_at    TEXT NOT NULL,
+  actor          TEXT NOT NULL,
+  data_from      TEXT,
+  data_to        TEXT,
+  bundle_version INTEGER,
+  inputs         TEXT NOT NULL CHECK (json_valid(inputs)),
+  summary        TEXT NOT NULL CHECK (json_valid(summary))
+);
+CREATE INDEX analyses_by_experiment ON analyses (experiment_id, id);
+CREATE TRIGGER analyses_no_update BEFORE UPDATE ON analyses
+BEGIN SELECT RAISE(ABORT, 'recorded analyses are immutable'); END;
+CREATE TRIGGER analyses_no_delete BEFORE DELETE ON analyses
+BEGIN SELECT RAISE(ABORT, 'recorded analyses are immutable'); END;
+)sql";
+
+constexpr std::array<std::string_view, 5> k_migrations{k_v1, k_v2, k_v3, k_v4, k_v5};
 
 }  // namespace
 

@@ -358,6 +358,25 @@ void SqliteRegistry::Impl::write(const ChangeSet& changes) {
     st.bind(4, changes.bundle->document);
     st.exec();
   }
+  for (const AnalysisRecord& a : changes.analyses) {
+    const int64_t experiment_id = id_of("experiments", a.experiment);
+    if (experiment_id == 0) throw CorruptRegistry{fmt::format("experiment '{}' does not exist", a.experiment)};
+    SQLite::Statement st(db, "INSERT INTO analyses (experiment_id, recorded_at, actor, data_from, data_to, bundle_version, "
+                             "inputs, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    st.bind(1, experiment_id);
+    st.bind(2, a.recorded_at);
+    st.bind(3, a.actor);
+    bind_optional(st, 4, nonempty(a.data_from));
+    bind_optional(st, 5, nonempty(a.data_to));
+    if (a.bundle_version) {
+      st.bind(6, *a.bundle_version);
+    } else {
+      st.bind(6);
+    }
+    st.bind(7, a.inputs.dump());
+    st.bind(8, a.summary.dump());
+    st.exec();
+  }
   for (const AuditEntry& e : changes.audit) insert_audit(db, e);
 }
 
@@ -610,6 +629,34 @@ Result<std::vector<AuditEntry>> SqliteRegistry::audit_log(const AuditQuery& quer
     }
     std::reverse(entries.begin(), entries.end());
     return entries;
+  });
+}
+
+Result<std::vector<AnalysisRecord>> SqliteRegistry::analyses(const std::string& experiment, size_t limit) {
+  return guarded(m_path, [&]() -> Result<std::vector<AnalysisRecord>> {
+    std::string sql =
+        "SELECT a.id, e.key, a.recorded_at, a.actor, a.data_from, a.data_to, a.bundle_version, a.inputs, a.summary "
+        "FROM analyses a JOIN experiments e ON e.id = a.experiment_id WHERE e.key = ?1 ORDER BY a.id DESC";
+    if (limit > 0) sql += fmt::format(" LIMIT {}", limit);
+    SQLite::Statement st(m_impl->db, sql);
+    st.bind(1, experiment);
+    std::vector<AnalysisRecord> out;
+    while (st.executeStep()) {
+      m_impl->row = fmt::format("table 'analyses', id {}", st.getColumn(0).getInt64());
+      AnalysisRecord a;
+      a.id = st.getColumn(0).getInt64();
+      a.experiment = st.getColumn(1).getString();
+      a.recorded_at = st.getColumn(2).getString();
+      a.actor = st.getColumn(3).getString();
+      a.data_from = text_or_empty(st.getColumn(4));
+      a.data_to = text_or_empty(st.getColumn(5));
+      if (!st.getColumn(6).isNull()) a.bundle_version = st.getColumn(6).getInt64();
+      a.inputs = parse_json_column(st.getColumn(7), "analysis inputs");
+      a.summary = parse_json_column(st.getColumn(8), "analysis summary");
+      out.push_back(std::move(a));
+    }
+    std::reverse(out.begin(), out.end());
+    return out;
   });
 }
 

@@ -32,6 +32,7 @@ class SqliteRegistry final : public Registry {
   Result<void> update(const Planner& plan) override;
   Result<std::vector<AuditEntry>> audit_log(const AuditQuery& query) override;
   Result<std::optional<std::string>> bundle_document(int64_t version) override;
+  Result<std::vector<AnalysisRecord>> analyses(const std::string& experiment, size_t limit) override;
 
   const OpenInfo& open_info() const { return m_info; }
   const std::string& path() const { return m_path; }

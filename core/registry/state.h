@@ -95,17 +95,34 @@ struct RegistryState {
 
 // Records to insert or replace (matched by key) and audit entries to append. Experiments are
 // written in order, so one change set can release slots and reuse them.
+// One analysis kept by `expt analyze --record`, listed by `expt results`. `summary` holds the
+// per-variant sufficient statistics as aggregate rows (the form `analyze --aggregates` reads, so a
+// recorded analysis can be run again after the raw events are gone) and the report's key numbers
+// (docs/analysis.md). Immutable once written.
+struct AnalysisRecord {
+  int64_t id = 0;  // assigned by the registry
+  std::string experiment;
+  std::string recorded_at;
+  std::string actor;
+  std::string data_from;  // the counted data's time range (ISO-8601), empty when unknown
+  std::string data_to;
+  std::optional<int64_t> bundle_version;  // the newest published bundle at the time
+  nlohmann::json inputs = nlohmann::json::object();   // where the data came from, with file hashes
+  nlohmann::json summary = nlohmann::json::object();
+};
+
 struct ChangeSet {
   std::vector<NamespaceRecord> namespaces;
   std::vector<MetricRecord> metrics;
   std::optional<GlobalHoldoutRecord> global_holdout;
   std::vector<ExperimentRecord> experiments;
   std::optional<PublishedBundle> bundle;
+  std::vector<AnalysisRecord> analyses;
   std::vector<AuditEntry> audit;
 
   bool empty() const {
     return namespaces.empty() && metrics.empty() && !global_holdout && experiments.empty() && !bundle &&
-           audit.empty();
+           analyses.empty() && audit.empty();
   }
 };
 

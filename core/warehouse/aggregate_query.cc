@@ -314,7 +314,8 @@ Result<std::string> aggregate_query_sql(const AggregateQuery& q, const std::stri
   for (size_t slot : pre_slots) pre_types += fmt::format(" OR r_type = {}", slot + 1);
   const std::string per_entity = fmt::format(
       "SELECT x_k1, x_k2, {}sum(r_copies) AS e_joined, sum(r_copies - 1) AS e_duplicates, countIf(r_at < x_at) AS e_before, "
-      "countIf(r_at >= x_at) AS e_counted, countIf(({}) AND {}) AS e_covariate FROM ({}) GROUP BY x_k1, x_k2",
+      "countIf(r_at >= x_at) AS e_counted, minIf(r_at, r_at >= x_at) AS e_first, maxIf(r_at, r_at >= x_at) AS e_last, "
+      "countIf(({}) AND {}) AS e_covariate FROM ({}) GROUP BY x_k1, x_k2",
       per_type, pre_types, window, deduplicated);
 
   // Per kept entity (those without events get zeros and empty arrays), each metric's value.
@@ -324,7 +325,9 @@ Result<std::string> aggregate_query_sql(const AggregateQuery& q, const std::stri
                                      row_tuple("count", "", "events.duplicates", "sum(e_duplicates)"),
                                      row_tuple("count", "", "events.before_exposure", "sum(e_before)"),
                                      row_tuple("count", "", "events.counted", "sum(e_counted)"),
-                                     row_tuple("count", "", "events.covariate", "sum(e_covariate)")};
+                                     row_tuple("count", "", "events.covariate", "sum(e_covariate)"),
+                                     row_tuple("count", "", "events.first_ms", "minIf(e_first, e_counted > 0)"),
+                                     row_tuple("count", "", "events.last_ms", "maxIf(e_last, e_counted > 0)")};
   std::vector<std::string> tuple_quantile(tuples.size());  // per tuple: its percentile metric's index, or ""
   std::string per_variant_columns;
   std::string quantile_columns;
@@ -408,7 +411,7 @@ Result<std::string> aggregate_query_sql(const AggregateQuery& q, const std::stri
   rows = "arrayFilter((t, keep) -> keep, " + rows + "], " + keep + "]) AS rows";
   const std::string per_variant = fmt::format(
       "SELECT x_variant, {}{} FROM ("
-      "SELECT x_variant, {}e_joined, e_duplicates, e_before, e_counted, e_covariate FROM ("
+      "SELECT x_variant, {}e_joined, e_duplicates, e_before, e_counted, e_first, e_last, e_covariate FROM ("
       "SELECT sipHash64(x_entity) AS x_k1, cityHash64(x_entity) AS x_k2, x_variant FROM ({})) ANY LEFT JOIN ({}) USING x_k1, x_k2"
       ") GROUP BY x_variant",
       without_last_comma(sums + per_variant_columns), "", value_columns, kept, per_entity);

@@ -159,6 +159,49 @@ Result<int64_t> count_of(const AggregateRow& row, double v, std::string_view col
   return static_cast<int64_t>(v);
 }
 
+std::string csv_text(std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
+  std::string out = "\"";
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+}  // namespace
+
+nlohmann::json aggregate_rows_json(const std::vector<AggregateRow>& rows) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const AggregateRow& row : rows) {
+    nlohmann::json j = nlohmann::json::object();
+    for (const TextColumn& c : k_texts) {
+      if (c.name != "day" || !row.day.empty()) j[std::string(c.name)] = row.*c.field;
+    }
+    for (const NumberColumn& c : k_numbers) {
+      const double v = row.*c.field;
+      j[std::string(c.name)] = present(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+    }
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+std::string aggregate_rows_csv(const std::vector<AggregateRow>& rows) {
+  std::string out;
+  for (const TextColumn& c : k_texts) out += std::string(c.name) + ",";
+  for (const NumberColumn& c : k_numbers) out += std::string(c.name) + ",";
+  out.back() = '\n';
+  for (const AggregateRow& row : rows) {
+    for (const TextColumn& c : k_texts) out += csv_text(row.*c.field) + ",";
+    for (const NumberColumn& c : k_numbers) {
+      const double v = row.*c.field;
+      out += (present(v) ? fmt::format("{:.17g}", v) : std::string()) + ",";
+    }
+    out.back() = '\n';
+  }
+  return out;
+}
+
+namespace {
+
 struct Sums {  // added up over the rows of one metric and variant (slices, partitions)
   int64_t n = 0;
   double sum = 0, sum_squares = 0, denominator_sum = 0, denominator_sum_squares = 0, sum_product = 0;
@@ -218,6 +261,7 @@ Result<ExperimentAggregates> assemble_aggregates(const std::vector<AggregateRow>
   bool have_entities = false;
   std::map<std::string, int64_t, std::less<>> counts;
   std::map<std::string, int64_t, std::less<>> type_rows, experiment_rows;
+  std::optional<int64_t> first_ms, last_ms;
   for (const AggregateRow* r : rows) {
     if (r->kind == "metric" || r->kind == "percentile") {
       auto v = variant_of(*r);
@@ -293,6 +337,11 @@ Result<ExperimentAggregates> assemble_aggregates(const std::vector<AggregateRow>
         if (!v) return std::move(v).error();
         entities[*v] += *n;
         have_entities = true;
+      } else if (r->name == "events.first_ms" || r->name == "events.last_ms") {
+        // A time range: the earliest and latest over the rows (0: a variant without events).
+        if (*n == 0) continue;
+        auto& range = r->name == "events.first_ms" ? first_ms : last_ms;
+        range = range ? (r->name == "events.first_ms" ? std::min(*range, *n) : std::max(*range, *n)) : *n;
       } else {
         counts[r->name] += *n;
       }
@@ -378,6 +427,8 @@ Result<ExperimentAggregates> assemble_aggregates(const std::vector<AggregateRow>
       {"events.duplicates", &e.duplicates},  {"events.before_exposure", &e.before_exposure},
       {"events.counted", &e.counted},        {"events.covariate", &e.covariate}};
   for (const auto& [counter, field] : named) *field = counts[counter];
+  e.first_ms = first_ms;
+  e.last_ms = last_ms;
   for (const auto& [experiment_name, n] : experiment_rows) x.other_experiment_names.add(experiment_name, n);
   int64_t relevant = 0;
   std::vector<std::string> metric_types;

@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "core/base/error.h"
 #include "core/ingest/event_aggregator.h"
 #include "core/ingest/exposure_table.h"
@@ -34,6 +36,11 @@ Result<std::vector<AggregateRow>> read_aggregate_rows_csv(std::istream& in, cons
 // A JSON array of row objects, or ClickHouse's `FORMAT JSON` answer (its "data" array); numbers
 // may be JSON numbers or numeric strings.
 Result<std::vector<AggregateRow>> read_aggregate_rows_json(std::string_view text, const std::string& name);
+
+// The other way: rows as the JSON array and the CSV (with a header) that the readers above take
+// back. Absent numbers (NaN) are null, or empty in CSV; numbers keep full precision.
+nlohmann::json aggregate_rows_json(const std::vector<AggregateRow>& rows);
+std::string aggregate_rows_csv(const std::vector<AggregateRow>& rows);
 
 struct ExperimentAggregates {
   std::vector<MetricAggregate> metrics;  // aligned with the metrics asked for

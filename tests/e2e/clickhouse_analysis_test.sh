@@ -88,6 +88,14 @@ expect_rc 2
 expect_stderr_has "CUPED needs the covariate of metric 'purchase_conversion'"
 expt analyze cuped-test --aggregates "$WORK/no-covariate.csv" --no-cuped
 expect_rc 0
+# A recorded analysis holds the same time range of counted events from either source.
+expt analyze cuped-test --events "$A/cuped/events.csv" --exposures "$A/cuped/exposures.csv" --record
+expect_rc 0
+expt analyze cuped-test --source "clickhouse://127.0.0.1:$PORT/d_cuped" --record
+expect_rc 0
+expt results cuped-test --format json
+/usr/bin/python3 -c 'import json,sys; a,b=json.load(open(sys.argv[1])); assert (a["data_from"],a["data_to"])==(b["data_from"],b["data_to"]) and a["data_from"], (a,b); assert b["inputs"]["kind"]=="clickhouse"' "$OUT" \
+  || fail "the recorded time range differs between the CSV and ClickHouse"
 export EXPT_REGISTRY="$WORK/effect.db"
 
 # An earlier day is the CSV analysis of the data up to that day's end.
