@@ -319,6 +319,8 @@ void add_analysis_options(CLI::App& app, AnalyzeOptions* o) {
       ->group(kStats);
   app.add_option("--cuped-window", o->cuped_window_days, "CUPED: days before each entity's exposure the covariate covers (default 14)")
       ->type_name("DAYS")->group(kStats);
+  app.add_option("--by", o->by, "day: also the cumulative analysis at each day's end (results over time)")
+      ->type_name("PERIOD")->group(kStats);
   app.add_flag("--skip-bad-rows", o->skip_bad_rows, "Skip and count malformed rows instead of failing")->group(kStats);
 }
 

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -12,6 +13,7 @@
 #include "core/base/timestamp.h"
 #include "core/ingest/column_mapping.h"
 #include "core/ingest/csv_reader.h"
+#include "core/ingest/daily_replay.h"
 #include "core/registry/registry_snapshot.h"
 #include "core/warehouse/aggregate_rows.h"
 #include "core/warehouse/clickhouse_client.h"
@@ -134,7 +136,8 @@ Result<std::vector<MetricSpec>> bound_metrics(const RegistryState& state, const 
 }
 
 Result<AnalysisInput> read_csv_input(const AnalyzeOptions& options, const RegistryState& state,
-                                     const ExperimentRecord& experiment, const std::vector<MetricSpec>& metrics, Io& io) {
+                                     const ExperimentRecord& experiment, const std::vector<MetricSpec>& metrics, Io& io,
+                                     const DaySink& on_day) {
   auto event_columns = parse_column_mapping(options.events_columns, k_event_fields, "--events-columns");
   if (!event_columns) return std::move(event_columns).error();
   auto exposure_columns = parse_column_mapping(options.exposures_columns, k_exposure_fields, "--exposures-columns");
@@ -163,6 +166,7 @@ Result<AnalysisInput> read_csv_input(const AnalyzeOptions& options, const Regist
                              analysis_choices(options, experiment.spec, metrics).covariates);
   const int64_t event_bytes = input_size(options.events);
   if (event_bytes > 0) aggregator.expect_input_bytes(event_bytes);
+  if (on_day) aggregator.keep_counted_events();
   auto events_in = open_input(options.events, io.in);
   if (!events_in) return std::move(events_in).error();
   CsvReader event_reader(*events_in->stream, options.events);
@@ -177,6 +181,7 @@ Result<AnalysisInput> read_csv_input(const AnalyzeOptions& options, const Regist
   }
   input.entities = exposures->entities_per_variant;
   input.aggregates = aggregator.finish();
+  if (on_day) aggregator.replay_days([&](const DailyAggregates& d) { on_day(d.day, d.metrics, d.entities); });
   return input;
 }
 
@@ -208,7 +213,7 @@ Result<AggregateQuery> warehouse_query(const WarehouseQueryOptions& options, con
 
 Result<AnalysisInput> read_clickhouse_input(const AnalyzeOptions& options, const RegistryState& state,
                                             const ExperimentRecord& experiment,
-                                            const std::vector<MetricSpec>& metrics) {
+                                            const std::vector<MetricSpec>& metrics, const DaySink& on_day) {
   const char* env_password = std::getenv("EXPT_CLICKHOUSE_PASSWORD");
   auto source = parse_clickhouse_url(options.source, env_password ? env_password : "");
   if (!source) return std::move(source).error();
@@ -247,6 +252,33 @@ Result<AnalysisInput> read_clickhouse_input(const AnalyzeOptions& options, const
                                        name + " (table " + options.exposures_table + ")", covariates);
   if (!assembled) return std::move(assembled).error();
   AnalysisInput input = from_aggregates(std::move(*assembled), metrics);
+  if (on_day && input.events.first_ms && input.events.last_ms) {
+    // One query per day of the counted events' range, each limited to the data before the day's
+    // end: exact, and as costly as that many analyses (the daily aggregates table is the cheap way).
+    constexpr int64_t k_day = 86'400'000;
+    const int64_t first = *input.events.first_ms / k_day, last = *input.events.last_ms / k_day;
+    if (last - first >= 366) {
+      return Error::invalid(fmt::format("--by day with --source would run {} queries, one per day; analyse the daily "
+                                        "aggregates table instead (--aggregates, docs/warehouse.md)",
+                                        last - first + 1));
+    }
+    for (int64_t day = first; day <= last; ++day) {
+      AggregateQuery daily = *query;
+      daily.day = format_utc(day * k_day).substr(0, 10);
+      daily.until_ms = (day + 1) * k_day;
+      auto daily_sql = aggregate_query_sql(daily, "CSVWithNames");
+      if (!daily_sql) return std::move(daily_sql).error();
+      auto daily_answer = client.query(*daily_sql);
+      if (!daily_answer) return std::move(daily_answer).error();
+      std::istringstream daily_in(*daily_answer);
+      auto daily_rows = read_aggregate_rows_csv(daily_in, name);
+      if (!daily_rows) return std::move(daily_rows).error();
+      auto day_aggregates = assemble_aggregates(*daily_rows, experiment.spec.key, variant_keys(experiment), metrics,
+                                                options.confidence, daily.day, name, covariates);
+      if (!day_aggregates) return std::move(day_aggregates).error();
+      on_day(daily.day, day_aggregates->metrics, day_aggregates->entities);
+    }
+  }
   input.events_name = "table " + options.events_table;
   input.exposures_name = "table " + options.exposures_table;
   input.from_tables = true;
@@ -259,7 +291,7 @@ Result<AnalysisInput> read_clickhouse_input(const AnalyzeOptions& options, const
 }
 
 Result<AnalysisInput> read_aggregates_input(const AnalyzeOptions& options, const ExperimentRecord& experiment,
-                                            const std::vector<MetricSpec>& metrics, Io& io) {
+                                            const std::vector<MetricSpec>& metrics, Io& io, const DaySink& on_day) {
   auto in = open_input(options.aggregates, io.in);
   if (!in) return std::move(in).error();
   std::string text((std::istreambuf_iterator<char>(*in->stream)), std::istreambuf_iterator<char>());
@@ -272,9 +304,27 @@ Result<AnalysisInput> read_aggregates_input(const AnalyzeOptions& options, const
     rows = read_aggregate_rows_csv(stream, options.aggregates);
   }
   if (!rows) return std::move(rows).error();
+  const CovariateWindows covariates = analysis_choices(options, experiment.spec, metrics).covariates;
   auto assembled = assemble_aggregates(*rows, experiment.spec.key, variant_keys(experiment), metrics, options.confidence,
-                                       options.day, options.aggregates, analysis_choices(options, experiment.spec, metrics).covariates);
+                                       options.day, options.aggregates, covariates);
   if (!assembled) return std::move(assembled).error();
+  if (on_day) {
+    std::set<std::string> days;  // each day's rows are that day's cumulative statistics
+    for (const AggregateRow& r : *rows) {
+      if (!r.day.empty() && (r.experiment.empty() || r.experiment == experiment.spec.key)) days.insert(r.day);
+    }
+    if (days.empty()) {
+      return Error::invalid("--by day needs aggregates with a day column, one day per row (the daily aggregates table of "
+                            "docs/warehouse.md)",
+                            SourceLocation{options.aggregates}, "day");
+    }
+    for (const std::string& day : days) {
+      auto d = assemble_aggregates(*rows, experiment.spec.key, variant_keys(experiment), metrics, options.confidence, day,
+                                   options.aggregates, covariates);
+      if (!d) return std::move(d).error();
+      on_day(day, d->metrics, d->entities);
+    }
+  }
   const std::string day = assembled->day;
   AnalysisInput input = from_aggregates(std::move(*assembled), metrics);
   input.events_name = options.aggregates;

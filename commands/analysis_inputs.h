@@ -3,6 +3,7 @@
 // aggregated here), a ClickHouse server (aggregated there by one query), or an aggregates file
 // that any warehouse produced. Each gives the same AnalysisInput, so one inference serves all.
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -30,16 +31,24 @@ struct AnalysisInput {
   nlohmann::json source;       // the report's data.source: where the numbers came from
 };
 
+// Gets, with --by day, each day's cumulative statistics (day, per metric, entities per variant).
+using DaySink = std::function<void(const std::string& day, const std::vector<MetricAggregate>& aggregates,
+                                   const std::vector<int64_t>& entities)>;
+
 // The metrics bound to `experiment`, in binding order. Error: a binding names an unknown metric.
 Result<std::vector<MetricSpec>> bound_metrics(const RegistryState& state, const ExperimentRecord& experiment);
 
+// Each with a `on_day` sink (--by day) gives it every day's cumulative statistics too: the CSV
+// path from one pass over the events, ClickHouse with one query per day, the aggregates from
+// the days their rows have.
 Result<AnalysisInput> read_csv_input(const AnalyzeOptions& options, const RegistryState& state,
-                                     const ExperimentRecord& experiment, const std::vector<MetricSpec>& metrics, Io& io);
+                                     const ExperimentRecord& experiment, const std::vector<MetricSpec>& metrics, Io& io,
+                                     const DaySink& on_day = {});
 Result<AnalysisInput> read_clickhouse_input(const AnalyzeOptions& options, const RegistryState& state,
                                             const ExperimentRecord& experiment,
-                                            const std::vector<MetricSpec>& metrics);
+                                            const std::vector<MetricSpec>& metrics, const DaySink& on_day = {});
 Result<AnalysisInput> read_aggregates_input(const AnalyzeOptions& options, const ExperimentRecord& experiment,
-                                            const std::vector<MetricSpec>& metrics, Io& io);
+                                            const std::vector<MetricSpec>& metrics, Io& io, const DaySink& on_day = {});
 
 // The query `analyze --source` runs, for `expt export sql`. Column types are the server's when
 // `types` are given, else those of `expt export sql --schema`.

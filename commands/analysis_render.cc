@@ -160,6 +160,40 @@ std::string cuped_line(const CupedSummary& c, const AnalysisOptions& options) {
                      c.theta, options.cuped_window_days.value_or(0));
 }
 
+namespace {
+
+// The cumulative analysis per day: per metric and treatment, the estimate and its interval.
+json days_json(const std::vector<DayReport>& days) {
+  json out = json::array();
+  for (const DayReport& d : days) {
+    json metrics = json::array();
+    for (const MetricResult& m : d.report.metrics) {
+      json comparisons = json::array();
+      for (const TreatmentResult& t : m.treatments) {
+        const Comparison& k = t.comparison;
+        comparisons.push_back({{"variant", t.variant},
+                               {"status", to_string(k.status)},
+                               {"difference", number(k.difference)},
+                               {"difference_ci_low", number(k.difference_ci_low)},
+                               {"difference_ci_high", number(k.difference_ci_high)},
+                               {"lift", number(k.lift)},
+                               {"lift_ci_low", number(k.lift_ci_low)},
+                               {"lift_ci_high", number(k.lift_ci_high)},
+                               {"p_value", number(k.p_value)},
+                               {"adjusted_p_value", number(t.adjusted_p_value)},
+                               {"significant", t.significant}});
+      }
+      json values = json::array();
+      for (const VariantEstimate& v : m.variants) values.push_back(number(v.value));
+      metrics.push_back({{"key", m.metric.key}, {"values", std::move(values)}, {"comparisons", std::move(comparisons)}});
+    }
+    out.push_back({{"day", d.day}, {"entities", d.report.entities}, {"metrics", std::move(metrics)}});
+  }
+  return out;
+}
+
+}  // namespace
+
 json analysis_json(const AnalysisContext& c) {
   const AnalysisReport& r = c.report;
   json variants = json::array();
@@ -251,10 +285,47 @@ json analysis_json(const AnalysisContext& c) {
         {"mismatch", r.srm.mismatch},
         {"threshold", k_srm_threshold}}},
       {"metrics", std::move(metrics)},
+      {"by_day", c.days.empty() ? json(nullptr) : days_json(c.days)},
       {"guardrail_breaches", c.breaches},
       {"data_problems", c.data_problems},
       {"auto_stopped", c.auto_stopped}};
 }
+
+namespace {
+
+// Per day, each treatment's cumulative lift, interval and p-value for one metric.
+std::string days_table(const std::vector<DayReport>& days, const std::string& metric, int level) {
+  std::vector<std::string> header{"DAY", "ENTITIES"};
+  const AnalysisReport& last = days.back().report;
+  for (size_t v = 1; v < last.variants.size(); ++v) {
+    const std::string prefix = last.variants.size() > 2 ? last.variants[v] + " " : "";
+    header.push_back(prefix + "LIFT");
+    header.push_back(prefix + fmt::format("{}% CI", level));
+    header.push_back(prefix + "P");
+  }
+  Table table(header);
+  for (const DayReport& d : days) {
+    int64_t entities = 0;
+    for (int64_t n : d.report.entities) entities += n;
+    std::vector<std::string> row{d.day, std::to_string(entities)};
+    for (const MetricResult& m : d.report.metrics) {
+      if (m.metric.key != metric) continue;
+      for (const TreatmentResult& t : m.treatments) {
+        row.push_back(MetricNumbers::lift(t.comparison.lift));
+        row.push_back(MetricNumbers::lift_interval(t.comparison.lift_ci_low, t.comparison.lift_ci_high));
+        row.push_back(show_p(t.comparison.p_value));
+      }
+    }
+    row.resize(header.size(), "-");
+    table.add_row(row);
+  }
+  std::ostringstream out;
+  out << "over time (cumulative, each day's end):\n";
+  table.print(out);
+  return out.str();
+}
+
+}  // namespace
 
 std::string analysis_table(const AnalysisContext& c) {
   const AnalysisReport& r = c.report;
@@ -299,6 +370,7 @@ std::string analysis_table(const AnalysisContext& c) {
                            show_p(t.adjusted_p_value), show_probability(t.bayesian.chance_to_beat), word});
     }
     comparisons.print(out);
+    if (!c.days.empty()) out << days_table(c.days, m.metric.key, level);
   }
   out << "\n"
       << wrapped(fmt::format("better/worse: significant at {}% in the metric's good/bad direction (primary metrics "

@@ -13,8 +13,15 @@
 
 namespace expt {
 
+// The cumulative analysis of the data up to one day's end (`--by day`).
+struct DayReport {
+  std::string day;  // YYYY-MM-DD, UTC
+  AnalysisReport report;
+};
+
 struct AnalysisContext {
   AnalysisReport report;
+  std::vector<DayReport> days;  // --by day, oldest first
   ExposureCounts exposures;
   EventCounts events;
   nlohmann::json source;  // where the data came from (csv, clickhouse, aggregates)

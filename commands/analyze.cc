@@ -57,6 +57,8 @@ Result<void> check_options(const AnalyzeOptions& options) {
     return Error::invalid("--events and --exposures cannot both read stdin");
   }
   if (!options.day.empty() && options.aggregates.empty()) return Error::invalid("--day applies to --aggregates only");
+  if (!options.by.empty() && options.by != "day") return Error::invalid(fmt::format("--by must be day; got '{}'", options.by));
+  if (!options.by.empty() && !options.day.empty()) return Error::invalid("--by day analyses every day; --day picks one: use one of them");
   return {};
 }
 
@@ -165,18 +167,6 @@ Result<PreparedAnalysis> prepare_analysis(const AnalyzeOptions& options, Io& io)
   if (!bound) return std::move(bound).error();
   const std::vector<MetricSpec>& metrics = *bound;
 
-  auto input = !options.source.empty()     ? read_clickhouse_input(options, *state, *experiment, metrics)
-               : !options.aggregates.empty() ? read_aggregates_input(options, *experiment, metrics, io)
-                                             : read_csv_input(options, *state, *experiment, metrics, io);
-  if (!input) return std::move(input).error();
-
-  AnalysisContext& context = prepared.context;
-  context.exposures = input->exposures;
-  context.events = input->events;
-  context.source = input->source;
-  context.data_problems = data_problems(*experiment, metrics, *input, context.exposures, context.events);
-  context.color = io.color_out;
-
   AnalysisOptions analysis;
   analysis.test = TestConfig{options.confidence};
   analysis.correction = *parse_correction(options.correction);
@@ -184,6 +174,27 @@ Result<PreparedAnalysis> prepare_analysis(const AnalyzeOptions& options, Io& io)
   analysis.sequential_tuning = choices.sequential_tuning;
   analysis.cuped_window_days = choices.cuped_window_days;
   analysis.correction_scope = *parse_correction_scope(options.correction_scope);
+
+  // --by day: each day's statistics are analysed as they come, and only the report kept.
+  AnalysisContext& context = prepared.context;
+  DaySink on_day;
+  if (options.by == "day") {
+    on_day = [&](const std::string& day, const std::vector<MetricAggregate>& aggregates, const std::vector<int64_t>& entities) {
+      if (non_finite_metric(aggregates)) return;  // the whole analysis reports it below
+      context.days.push_back(DayReport{day, analyze_experiment(experiment->spec, aggregates, entities, analysis)});
+    };
+  }
+  auto input = !options.source.empty()     ? read_clickhouse_input(options, *state, *experiment, metrics, on_day)
+               : !options.aggregates.empty() ? read_aggregates_input(options, *experiment, metrics, io, on_day)
+                                             : read_csv_input(options, *state, *experiment, metrics, io, on_day);
+  if (!input) return std::move(input).error();
+
+  context.exposures = input->exposures;
+  context.events = input->events;
+  context.source = input->source;
+  context.data_problems = data_problems(*experiment, metrics, *input, context.exposures, context.events);
+  context.color = io.color_out;
+
   if (auto unusable = non_finite_metric(input->aggregates)) return *unusable;
   context.report = analyze_experiment(experiment->spec, input->aggregates, input->entities, analysis);
   context.breaches = describe_breaches(context.report);

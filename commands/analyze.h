@@ -44,6 +44,7 @@ struct AnalyzeOptions {
   bool auto_stop = false;
   bool quiet = false;  // no progress line on the terminal
   bool record = false;  // keep the analysis in the registry (`expt results` lists it)
+  std::string by;       // "day": also the cumulative analysis at the end of each day
   AnalyzeFormat format = AnalyzeFormat::table;
   std::string output;  // file written atomically; empty: stdout
 };

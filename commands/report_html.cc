@@ -10,6 +10,7 @@
 #include <xxhash.h>
 
 #include "commands/analysis_numbers.h"
+#include "commands/report_time_plot.h"
 
 namespace expt {
 
@@ -49,7 +50,7 @@ h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-botto
 table { border-collapse: collapse; margin: 0.5rem 0 1rem; } th, td { padding: 0.2rem 0.7rem; text-align: right; }
 th:first-child, td:first-child { text-align: left; } thead th { border-bottom: 1px solid #999; }
 .problem { color: #D55E00; font-weight: bold; } table.summary td, table.provenance td { text-align: left; } .ok { color: #0072B2; } .muted { color: #666; font-size: 0.9em; }
-svg.forest text { font: 12px system-ui, sans-serif; fill: #1a1a1a; }
+svg.forest text, svg.over-time text { font: 12px system-ui, sans-serif; fill: #1a1a1a; }
 code { font-size: 0.95em; }
 @media print { body { margin: 0; max-width: none; } section.metric { break-before: page; } }
 )";
@@ -138,12 +139,14 @@ std::string forest_plot(const MetricResult& m, const std::string& level, bool se
   return svg + "</svg>\n";
 }
 
-std::string metric_section(const MetricResult& m, const AnalysisReport& r, const std::string& level, bool sequential) {
+std::string metric_section(const MetricResult& m, const AnalysisReport& r, const std::vector<DayReport>& days,
+                           const std::string& level, bool sequential) {
   const MetricNumbers numbers(m);
   std::string html = fmt::format("<section class=\"metric\" id=\"metric-{0}\" data-metric=\"{0}\">\n<h2>{0} <span class=\"muted\">({1}, {2}, {3} is good)</span></h2>\n",
                                  escape(m.metric.key), to_string(m.metric.type), to_string(m.binding.role),
                                  m.good == Direction::increase ? "increase" : "decrease");
   html += forest_plot(m, level, sequential);
+  if (!days.empty() && !m.treatments.empty()) html += lift_over_time_plot(m.metric.key, days, level, sequential);
   if (m.cuped) {
     // The adjusted values are what the plot and tables show; the reader must know.
     html += fmt::format("<p class=\"cuped\" data-theta=\"{}\" data-variance-reduction=\"{}\">{}</p>\n", m.cuped->theta,
@@ -229,7 +232,7 @@ std::string analysis_html(const AnalysisContext& c, const ExperimentRecord& expe
   for (const std::string& problem : c.data_problems) html += "<p class=\"problem\">No data: " + escape(problem) + "</p>\n";
   if (c.auto_stopped) html += "<p class=\"problem\">The experiment was stopped (auto-stop).</p>\n";
   html += "</section>\n";
-  for (const MetricResult& m : r.metrics) html += metric_section(m, r, level, sequential);
+  for (const MetricResult& m : r.metrics) html += metric_section(m, r, c.days, level, sequential);
   // Data summary.
   const ExposureCounts& x = c.exposures;
   const EventCounts& e = c.events;

@@ -7,6 +7,7 @@
 
 #include "core/base/excerpt.h"
 #include "core/base/timestamp.h"
+#include "core/ingest/daily_replay.h"
 
 namespace expt {
 
@@ -123,6 +124,7 @@ Result<void> EventAggregator::ingest(CsvReader& reader, const ColumnMapping& map
       const uint32_t entity = row.entity_index;
       if (entity == EntityIndex::k_absent || m_exposures.exposures[entity].variant == ExposureTable::k_excluded) {
         ++counts.unexposed;
+        if (m_keep_events && entity != EntityIndex::k_absent) keep_conflicting(row.slot, entity, row.fingerprint, row.timestamp, row.value);
         continue;
       }
       auto ts = parse_timestamp_ms(row.timestamp);
@@ -160,6 +162,7 @@ Result<void> EventAggregator::ingest(CsvReader& reader, const ColumnMapping& map
         continue;
       }
       ++counts.counted;
+      if (m_keep_events) m_counted.push_back(CountedEvent{*ts, value, entity, static_cast<uint32_t>(row.slot)});
       if (!counts.first_ms || *ts < *counts.first_ms) counts.first_ms = *ts;
       if (!counts.last_ms || *ts > *counts.last_ms) counts.last_ms = *ts;
       Accumulator& a = slot.entity[entity];
@@ -228,6 +231,23 @@ Result<void> EventAggregator::ingest(CsvReader& reader, const ColumnMapping& map
   return process();
 }
 
+void EventAggregator::keep_conflicting(int slot_index, uint32_t entity, const FingerprintSet::Fingerprint& fingerprint,
+                                       std::string_view timestamp, std::string_view value_text) {
+  auto conflict = m_exposures.conflicts.find(entity);
+  if (conflict == m_exposures.conflicts.end()) return;
+  const ExposureConflict& c = conflict->second;
+  auto ts = parse_timestamp_ms(timestamp);
+  std::optional<double> value = value_text.empty() ? std::optional<double>(1.0) : parse_number(value_text);
+  if (!ts || !value || !m_conflicting_seen.insert(fingerprint)) return;  // the main pass reports bad rows
+  Slot& slot = m_slots[static_cast<size_t>(slot_index)];
+  if (*ts >= c.at_ms && *ts < c.excluded_from_ms) {
+    m_counted.push_back(CountedEvent{*ts, *value, entity, static_cast<uint32_t>(slot_index)});
+  } else if (*ts < c.at_ms && slot.pre.size() > 0 && *ts >= c.at_ms - m_covariates.window_ms) {
+    slot.pre[entity].count += 1;
+    slot.pre[entity].sum += *value;
+  }
+}
+
 double EventAggregator::value_of(const Accumulator& a, Aggregation aggregation) {
   switch (aggregation) {
     case Aggregation::sum: return a.sum;
@@ -291,6 +311,24 @@ std::vector<MetricAggregate> EventAggregator::finish() {
     result.push_back(std::move(a));
   }
   return result;
+}
+
+void EventAggregator::replay_days(const std::function<void(const DailyAggregates&)>& on_day, size_t max_days) {
+  std::vector<ReplayMetric> metrics;
+  for (size_t i = 0; i < m_metrics.size(); ++i) {
+    ReplayMetric r{m_metrics[i], m_metric_slot[i], m_metric_denominator[i], {}};
+    if (m_covariates.metrics[i]) {
+      const Slot& s = m_slots[static_cast<size_t>(m_metric_slot[i])];
+      r.covariate.resize(m_exposures.exposures.size());
+      for (uint32_t e = 0; e < r.covariate.size(); ++e) {
+        r.covariate[e] = m_metrics[i].type == MetricType::conversion ? (s.pre[e].count > 0 ? 1.0 : 0.0)
+                                                                     : value_of(s.pre[e], m_metrics[i].measure.aggregation);
+      }
+    }
+    metrics.push_back(std::move(r));
+  }
+  replay_daily(m_exposures, metrics, m_slots.size(), m_variants, std::move(m_counted), on_day, max_days);
+  m_counted.clear();
 }
 
 }  // namespace expt

@@ -8,6 +8,7 @@
 // rows of event types no metric uses are skipped unparsed. Aggregation only: no inference.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,15 @@ struct EventCounts {
   int64_t counted = 0;
   std::optional<int64_t> first_ms, last_ms;  // the counted events' time range
 };
+
+// An event the analysis counted, kept for a daily replay (core/ingest/daily_replay.h).
+struct CountedEvent {
+  int64_t at_ms = 0;
+  double value = 0;
+  uint32_t entity = 0;
+  uint32_t slot = 0;  // the event type's slot (EventAggregator's numbering)
+};
+struct DailyAggregates;
 
 // Per metric, per variant (index = variant position): the statistics inference needs.
 struct MetricAggregate {
@@ -76,6 +86,11 @@ class EventAggregator {
   // The per-variant statistics; every exposed entity counts, with 0 when it had no events.
   std::vector<MetricAggregate> finish();
 
+  // For a daily view (core/ingest/daily_replay.h): call before ingest to keep every counted
+  // event (24 bytes each), then replay_days after it, in either order with finish().
+  void keep_counted_events() { m_keep_events = true; }
+  void replay_days(const std::function<void(const DailyAggregates&)>& on_day, size_t max_days = 3660);
+
  private:
   struct Accumulator {  // one entity's events of one type; count and sum share a cache line
     double sum = 0;
@@ -90,6 +105,10 @@ class EventAggregator {
   int slot_of(std::string_view event_type) const;
   int add_slot(const std::string& event_type);
   static double value_of(const Accumulator& a, Aggregation aggregation);
+  // An event of an entity excluded for being in two variants, kept for the daily view while it
+  // was still in its first (ExposureConflict), or for its covariate.
+  void keep_conflicting(int slot, uint32_t entity, const FingerprintSet::Fingerprint& fingerprint, std::string_view timestamp,
+                        std::string_view value);
 
   const ExposureTable& m_exposures;
   std::vector<MetricSpec> m_metrics;
@@ -102,6 +121,9 @@ class EventAggregator {
   std::vector<std::vector<QuantileSample>> m_quantile;      // per metric, per variant (global entity ids)
   FingerprintSet m_seen;
   int64_t m_expected_bytes = 0;
+  bool m_keep_events = false;
+  std::vector<CountedEvent> m_counted;
+  FingerprintSet m_conflicting_seen;  // event IDs of those entities, deduplicated apart
 };
 
 }  // namespace expt

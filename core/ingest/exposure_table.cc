@@ -1,6 +1,7 @@
 #include "core/ingest/exposure_table.h"
 
 #include <algorithm>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -36,6 +37,7 @@ Result<ExposureTable> read_exposures(CsvReader& reader, const ColumnMapping& map
   for (const std::string& v : arms.variants) variant_list += (variant_list.empty() ? "" : ", ") + v;
 
   ExposureTable table;
+  std::map<uint32_t, std::map<int32_t, int64_t>> conflict_rows;  // per excluded entity: each variant's earliest row
   table.entities_per_variant.assign(arms.variants.size(), 0);
   for (;;) {
     auto more = reader.next(fields);
@@ -105,14 +107,35 @@ Result<ExposureTable> read_exposures(CsvReader& reader, const ColumnMapping& map
       continue;
     }
     int32_t& known = table.exposures[index].variant;
-    if (known == ExposureTable::k_excluded) continue;
-    if (known != variant) {
-      known = ExposureTable::k_excluded;
-      ++counts.conflicting_entities;
+    if (known == ExposureTable::k_excluded || known != variant) {
+      // Each variant's earliest row, for the view as of an earlier time (ExposureConflict).
+      auto& earliest = conflict_rows[index];
+      if (known != ExposureTable::k_excluded) {
+        earliest[known] = table.exposures[index].at_ms;
+        known = ExposureTable::k_excluded;
+        ++counts.conflicting_entities;
+      }
+      auto [it, fresh] = earliest.emplace(variant, *ts);
+      if (!fresh) it->second = std::min(it->second, *ts);
       continue;
     }
     ++table.exposures[index].rows;
     table.exposures[index].at_ms = std::min(table.exposures[index].at_ms, *ts);
+  }
+  for (const auto& [index, earliest] : conflict_rows) {
+    ExposureConflict c{-1, 0, 0};
+    int64_t second = INT64_MAX;
+    for (const auto& [variant, at] : earliest) {
+      if (c.variant < 0 || at < c.at_ms || (at == c.at_ms && variant < c.variant)) {
+        if (c.variant >= 0) second = std::min(second, c.at_ms);
+        c.variant = variant;
+        c.at_ms = at;
+      } else {
+        second = std::min(second, at);
+      }
+    }
+    c.excluded_from_ms = second;
+    table.conflicts.emplace(index, c);
   }
   // Repeats are counted at the end, over the entities that stayed in one variant, so the count
   // does not depend on row order and a warehouse query (core/warehouse) gives the same number.

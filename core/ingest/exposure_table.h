@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/ingest/column_mapping.h"
@@ -59,11 +60,20 @@ struct Exposure {
   uint32_t rows = 1;    // exposure rows read (in the padding: no memory cost)
 };
 
+// An entity seen in two variants is excluded from the analysis; a view as of an earlier time
+// (`analyze --by day`) still has it in its first variant until the first row of another.
+struct ExposureConflict {
+  int32_t variant = 0;           // the variant of its earliest row
+  int64_t at_ms = 0;             // that variant's earliest row
+  int64_t excluded_from_ms = 0;  // the earliest row of any other variant
+};
+
 struct ExposureTable {
   static constexpr int32_t k_excluded = -1;
   EntityIndex entities;
   std::vector<Exposure> exposures;  // per entity index; one record, so one cache line per lookup
   std::vector<int64_t> entities_per_variant;
+  std::unordered_map<uint32_t, ExposureConflict> conflicts;  // per excluded entity index
 };
 
 // Reads the exposures for `arms.key`. Errors (with file, line and column; or with

@@ -119,6 +119,35 @@ expt analyze effect-test --aggregates "$WORK/daily.csv" --day 2026-11-08 --forma
 expect_rc 0
 /usr/bin/python3 "$COMPARE" "$WORK/to-8th.json" "$OUT" >"$WORK/diff" || { cat "$WORK/diff" >&2; fail "the 2026-11-08 aggregates differ from the CSV path on data to that day"; }
 
+# --by day from every source: one query per day from ClickHouse, the daily table's days from
+# --aggregates, both equal to the CSV path's days.
+expt analyze effect-test --events "$A/effect/events.csv" --exposures "$A/effect/exposures.csv" --by day --format json
+cp "$OUT" "$WORK/days.csv.json"
+expt analyze effect-test --source "clickhouse://127.0.0.1:$PORT/d_effect" --by day --format json
+expect_rc 0
+cp "$OUT" "$WORK/days.ch.json"
+expt analyze effect-test --aggregates "$WORK/daily.csv" --by day --format json
+expect_rc 0
+cp "$OUT" "$WORK/days.agg.json"
+/usr/bin/python3 - "$WORK" <<'EOF' || fail "--by day differs between the CSV path, ClickHouse and the daily table"
+import json, math, sys
+load = lambda name: {d["day"]: d for d in json.load(open(f"{sys.argv[1]}/days.{name}.json"))["by_day"]}
+csv_days, ch_days, agg_days = load("csv"), load("ch"), load("agg")
+def same(a, b, where):
+    assert a["entities"] == b["entities"], (where, a["entities"], b["entities"])
+    for ma, mb in zip(a["metrics"], b["metrics"]):
+        for ca, cb in zip(ma["comparisons"], mb["comparisons"]):
+            for k in ("difference", "lift", "lift_ci_low", "lift_ci_high", "p_value"):
+                x, y = ca[k], cb[k]
+                assert (x is None and y is None) or math.isclose(x, y, rel_tol=1e-8, abs_tol=1e-12), (where, ma["key"], k, x, y)
+common = sorted(set(csv_days) & set(ch_days))
+assert len(common) >= 20, (sorted(csv_days), sorted(ch_days))
+for day in common: same(csv_days[day], ch_days[day], "clickhouse " + day)
+assert sorted(agg_days) == ["2026-11-08", "2026-11-30"], sorted(agg_days)
+same(csv_days["2026-11-08"], agg_days["2026-11-08"], "daily table 2026-11-08")
+same(csv_days[max(csv_days)], agg_days["2026-11-30"], "daily table 2026-11-30")
+EOF
+
 # The query is what export sql prints, and runs as printed.
 expt export sql effect-test --dialect clickhouse
 expect_rc 0

@@ -70,9 +70,10 @@ for t, a, _ in page.elements:
         assert labels and all(l in titles for l in labels), "a plot without its text alternative"
 for m in metrics:
     key = m["key"]
-    groups = [(a, s) for t, a, s in page.elements if t == "g" and inside(s, "section", "data-metric", key)]
+    in_forest = lambda s: inside(s, "section", "data-metric", key) and any(t == "svg" and "forest" in a.get("class", "") for t, a in s)
+    groups = [(a, s) for t, a, s in page.elements if t == "g" and in_forest(s)]
     assert len(groups) == treatments, (key, "comparisons", len(groups))
-    circles = [1 for t, a, s in page.elements if t == "circle" and inside(s, "section", "data-metric", key)]
+    circles = [1 for t, a, s in page.elements if t == "circle" and in_forest(s)]
     assert len(circles) == sum(c["lift"] is not None or c["difference"] is not None for c in m["comparisons"]), (key, "circles")
     for c in m["comparisons"]:
         g = next(a for a, s in groups if a["data-variant"] == c["variant"])
@@ -91,6 +92,24 @@ for m in metrics:
         same(number(cells[3]["data-low"]), v["ci_low"], (key, v["variant"], "ci_low"))
         same(number(cells[3]["data-high"]), v["ci_high"], (key, v["variant"], "ci_high"))
         assert int(cells[1]["data-value"]) == v["n"]
+# --by day: per metric a lift-over-time plot, a line and a band per treatment, a point per day
+# with a lift, each at the JSON's numbers.
+over_time = [a for t, a, _ in page.elements if t == "svg" and "over-time" in a.get("class", "")]
+days = report.get("by_day") or []
+assert len(over_time) == (len(metrics) if days else 0), ("over-time plots", len(over_time))
+for k, m in enumerate(metrics if days else []):
+    key = m["key"]
+    in_plot = lambda s: inside(s, "section", "data-metric", key) and any(t == "svg" and "over-time" in a.get("class", "") for t, a in s)
+    assert sum(1 for t, a, s in page.elements if t == "polyline" and in_plot(s)) == treatments, (key, "lines")
+    assert sum(1 for t, a, s in page.elements if t == "polygon" and in_plot(s)) == treatments, (key, "bands")
+    points = [a for t, a, s in page.elements if t == "circle" and in_plot(s)]
+    expected = [(d["day"], d["metrics"][k]["comparisons"][ti]) for ti in range(treatments) for d in days
+                if d["metrics"][k]["comparisons"][ti]["lift"] is not None and d["metrics"][k]["comparisons"][ti]["lift_ci_low"] is not None]
+    assert len(points) == len(expected), (key, "points", len(points), len(expected))
+    for a, (day, c) in zip(points, expected):
+        assert a["data-day"] == day, (key, a["data-day"], day)
+        same(number(a["data-lift"]), c["lift"], (key, day, "lift"))
+        same(number(a["data-ci-high"]), c["lift_ci_high"], (key, day, "ci_high"))
 for v in report["variants"]:
     cell = [a for t, a, s in page.elements if t == "td" and inside(s, "table", "class", "entities") and inside(s, "tr", "data-variant", v["key"]) and "data-value" in a]
     assert int(cell[0]["data-value"]) == v["entities"]
@@ -103,6 +122,10 @@ check_report three_variants three-way 2
 # Sequential bands: the page says so, and its intervals are the always-valid ones.
 check_report effect effect-test 1 --sequential
 grep -q "always-valid" "$WORK/effect-test.html" || fail "a sequential report does not say always-valid"
+# Results over time: the lift-over-time plots, also with several treatments.
+check_report effect effect-test 1 --by day
+grep -q "Lift over time: cumulative" "$WORK/effect-test.html" || fail "no lift-over-time plot with --by day"
+check_report three_variants three-way 2 --by day
 
 # Provenance: the input files' hashes, the command line, the bundle.
 expt export bundle --output "$WORK/bundles"

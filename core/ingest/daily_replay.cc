@@ -1,0 +1,211 @@
+#include "core/ingest/daily_replay.h"
+
+#include <algorithm>
+#include <map>
+
+#include "core/base/timestamp.h"
+
+namespace expt {
+
+namespace {
+
+constexpr int64_t k_day_ms = 86'400'000;
+
+int64_t day_of(int64_t ms) { return ms >= 0 ? ms / k_day_ms : -((-ms + k_day_ms - 1) / k_day_ms); }
+
+struct Accumulator {
+  double sum = 0;
+  uint32_t count = 0;
+};
+
+double value_of(const Accumulator& a, Aggregation aggregation) {
+  switch (aggregation) {
+    case Aggregation::sum: return a.sum;
+    case Aggregation::count: return a.count;
+    case Aggregation::avg: return a.count > 0 ? a.sum / a.count : 0.0;
+  }
+  return 0;
+}
+
+// Raw running sums per variant: entities come and values change, so the sums are updated by
+// differences (new - old), which Welford's recurrence cannot do.
+struct Sums {
+  int64_t n = 0;
+  double y = 0, yy = 0, x = 0, xx = 0, xy = 0;
+};
+
+}  // namespace
+
+void replay_daily(const ExposureTable& exposures, const std::vector<ReplayMetric>& metrics, size_t slots, size_t variants,
+                  std::vector<CountedEvent> events, const std::function<void(const DailyAggregates&)>& on_day,
+                  size_t max_days) {
+  std::sort(events.begin(), events.end(), [](const CountedEvent& a, const CountedEvent& b) { return a.at_ms < b.at_ms; });
+  // The days with activity, the entities entering on each, and those leaving: an entity seen in
+  // two variants is in its first until the day the second appears.
+  std::map<int64_t, std::vector<uint32_t>> entering, leaving;
+  std::vector<int32_t> variant_of(exposures.exposures.size(), -1);
+  for (uint32_t e = 0; e < exposures.exposures.size(); ++e) {
+    if (exposures.exposures[e].variant >= 0) {
+      variant_of[e] = exposures.exposures[e].variant;
+      entering[day_of(exposures.exposures[e].at_ms)].push_back(e);
+    }
+  }
+  for (const auto& [e, c] : exposures.conflicts) {
+    if (c.excluded_from_ms <= c.at_ms || day_of(c.excluded_from_ms) == day_of(c.at_ms)) continue;  // never in at a day's end
+    variant_of[e] = c.variant;
+    entering[day_of(c.at_ms)].push_back(e);
+    leaving[day_of(c.excluded_from_ms)].push_back(e);
+  }
+  std::vector<int64_t> days;
+  for (const auto& [day, list] : entering) days.push_back(day);
+  for (const auto& [day, list] : leaving) days.push_back(day);
+  for (const CountedEvent& ev : events) days.push_back(day_of(ev.at_ms));
+  std::sort(days.begin(), days.end());
+  days.erase(std::unique(days.begin(), days.end()), days.end());
+  const size_t first_kept = days.size() > max_days ? days.size() - max_days : 0;
+
+  const size_t entities = exposures.exposures.size();
+  std::vector<std::vector<Accumulator>> acc(slots, std::vector<Accumulator>(entities));
+  std::vector<std::vector<size_t>> metrics_of_slot(slots);
+  for (size_t m = 0; m < metrics.size(); ++m) {
+    metrics_of_slot[static_cast<size_t>(metrics[m].slot)].push_back(m);
+    if (metrics[m].denominator_slot >= 0 && metrics[m].denominator_slot != metrics[m].slot) {
+      metrics_of_slot[static_cast<size_t>(metrics[m].denominator_slot)].push_back(m);
+    }
+  }
+  // A metric's per-entity value (y) and, for ratios, denominator (d).
+  auto y_of = [&](size_t m, uint32_t e) {
+    const ReplayMetric& r = metrics[m];
+    const Accumulator& a = acc[static_cast<size_t>(r.slot)][e];
+    return r.metric.type == MetricType::conversion ? (a.count > 0 ? 1.0 : 0.0) : value_of(a, r.metric.measure.aggregation);
+  };
+  auto d_of = [&](size_t m, uint32_t e) {
+    const ReplayMetric& r = metrics[m];
+    return r.denominator_slot < 0 ? 0.0 : value_of(acc[static_cast<size_t>(r.denominator_slot)][e], r.metric.denominator->aggregation);
+  };
+  std::vector<std::vector<Sums>> sums(metrics.size(), std::vector<Sums>(variants));
+  std::vector<std::vector<QuantileSample>> samples(metrics.size(), std::vector<QuantileSample>(variants));
+  std::vector<std::map<uint32_t, uint32_t>> local(metrics.size());  // percentile: entity -> index in its sample
+  std::vector<int64_t> exposed(variants, 0);
+
+  size_t next_event = 0;
+  std::vector<double> old_y(metrics.size()), old_d(metrics.size());
+  // Takes an entity's contributions out again (its second variant has appeared).
+  auto remove_entity = [&](uint32_t e) {
+    const auto v = static_cast<size_t>(variant_of[e]);
+    --exposed[v];
+    for (size_t m = 0; m < metrics.size(); ++m) {
+      Sums& s = sums[m][v];
+      const double y = y_of(m, e), d = d_of(m, e);
+      --s.n;
+      s.y -= y;
+      s.yy -= y * y;
+      if (metrics[m].metric.type == MetricType::ratio) {
+        s.x -= d;
+        s.xx -= d * d;
+        s.xy -= y * d;
+      } else if (!metrics[m].covariate.empty()) {
+        const double x = metrics[m].covariate[e];
+        s.x -= x;
+        s.xx -= x * x;
+        s.xy -= y * x;
+      }
+      auto found = local[m].find(e);
+      if (found == local[m].end()) continue;
+      // Its values leave the percentile sample; later entities move down one index.
+      QuantileSample& sample = samples[m][v];
+      const uint32_t gone = found->second;
+      QuantileSample kept;
+      for (size_t k = 0; k < sample.values.size(); ++k) {
+        if (sample.entity[k] != gone) kept.add(sample.values[k], sample.entity[k] > gone ? sample.entity[k] - 1 : sample.entity[k]);
+      }
+      kept.entities = sample.entities - 1;
+      sample = std::move(kept);
+      local[m].erase(found);
+      for (auto& [other, index] : local[m]) {
+        if (index > gone && static_cast<size_t>(variant_of[other]) == v) --index;
+      }
+    }
+    variant_of[e] = -1;
+  };
+  for (size_t i = 0; i < days.size(); ++i) {
+    const int64_t day = days[i];
+    if (auto it = entering.find(day); it != entering.end()) {
+      for (uint32_t e : it->second) {
+        const auto v = static_cast<size_t>(variant_of[e]);
+        ++exposed[v];
+        for (size_t m = 0; m < metrics.size(); ++m) {
+          Sums& s = sums[m][v];
+          ++s.n;  // with y = 0 and d = 0 until its events come
+          if (!metrics[m].covariate.empty()) {
+            const double x = metrics[m].covariate[e];
+            s.x += x;
+            s.xx += x * x;
+          }
+        }
+      }
+    }
+    const int64_t end = (day + 1) * k_day_ms;
+    for (; next_event < events.size() && events[next_event].at_ms < end; ++next_event) {
+      const CountedEvent& ev = events[next_event];
+      const uint32_t e = ev.entity;
+      if (variant_of[e] < 0) continue;  // an entity that was never in at a day's end
+      const auto v = static_cast<size_t>(variant_of[e]);
+      const std::vector<size_t>& touched = metrics_of_slot[ev.slot];
+      for (size_t m : touched) {
+        old_y[m] = y_of(m, e);
+        old_d[m] = d_of(m, e);
+      }
+      Accumulator& a = acc[ev.slot][e];
+      a.sum += ev.value;
+      a.count += 1;
+      for (size_t m : touched) {
+        const double y = y_of(m, e), d = d_of(m, e);
+        Sums& s = sums[m][v];
+        s.y += y - old_y[m];
+        s.yy += y * y - old_y[m] * old_y[m];
+        if (metrics[m].metric.type == MetricType::ratio) {
+          s.x += d - old_d[m];
+          s.xx += d * d - old_d[m] * old_d[m];
+          s.xy += y * d - old_y[m] * old_d[m];
+        } else if (!metrics[m].covariate.empty()) {
+          s.xy += (y - old_y[m]) * metrics[m].covariate[e];
+        }
+        if (metrics[m].metric.type == MetricType::percentile && static_cast<int>(ev.slot) == metrics[m].slot) {
+          QuantileSample& sample = samples[m][v];
+          auto [it, fresh] = local[m].emplace(e, sample.entities);
+          if (fresh) ++sample.entities;
+          sample.add(ev.value, it->second);
+        }
+      }
+    }
+    if (auto it = leaving.find(day); it != leaving.end()) {
+      for (uint32_t e : it->second) remove_entity(e);
+    }
+    if (i < first_kept) continue;
+    DailyAggregates d;
+    d.day = format_utc(day * k_day_ms).substr(0, 10);
+    d.end_ms = end;
+    d.entities = exposed;
+    for (size_t m = 0; m < metrics.size(); ++m) {
+      MetricAggregate a;
+      a.metric = metrics[m].metric;
+      for (size_t v = 0; v < variants; ++v) {
+        const Sums& s = sums[m][v];
+        switch (a.metric.type) {
+          case MetricType::conversion:
+          case MetricType::mean:
+            a.mean.push_back(MeanStats::from_sums(s.n, s.y, s.yy));
+            if (!metrics[m].covariate.empty()) a.cuped.push_back(RatioStats::from_sums(s.n, s.y, s.x, s.yy, s.xx, s.xy));
+            break;
+          case MetricType::ratio: a.ratio.push_back(RatioStats::from_sums(s.n, s.y, s.x, s.yy, s.xx, s.xy)); break;
+          case MetricType::percentile: a.quantile.push_back(samples[m][v]); break;
+        }
+      }
+      d.metrics.push_back(std::move(a));
+    }
+    on_day(d);
+  }
+}
+
+}  // namespace expt
