@@ -85,7 +85,12 @@ void replay_daily(const ExposureTable& exposures, const std::vector<ReplayMetric
   };
   std::vector<std::vector<Sums>> sums(metrics.size(), std::vector<Sums>(variants));
   std::vector<std::vector<QuantileSample>> samples(metrics.size(), std::vector<QuantileSample>(variants));
-  std::vector<std::map<uint32_t, uint32_t>> local(metrics.size());  // percentile: entity -> index in its sample
+  // Percentile metrics: each entity's index in its variant's sample (k_none until its first value).
+  constexpr uint32_t k_none = UINT32_MAX;
+  std::vector<std::vector<uint32_t>> local(metrics.size());
+  for (size_t m = 0; m < metrics.size(); ++m) {
+    if (metrics[m].metric.type == MetricType::percentile) local[m].assign(entities, k_none);
+  }
   std::vector<int64_t> exposed(variants, 0);
 
   size_t next_event = 0;
@@ -110,20 +115,20 @@ void replay_daily(const ExposureTable& exposures, const std::vector<ReplayMetric
         s.xx -= x * x;
         s.xy -= y * x;
       }
-      auto found = local[m].find(e);
-      if (found == local[m].end()) continue;
+      if (local[m].empty() || local[m][e] == k_none) continue;
       // Its values leave the percentile sample; later entities move down one index.
       QuantileSample& sample = samples[m][v];
-      const uint32_t gone = found->second;
+      const uint32_t gone = local[m][e];
       QuantileSample kept;
       for (size_t k = 0; k < sample.values.size(); ++k) {
         if (sample.entity[k] != gone) kept.add(sample.values[k], sample.entity[k] > gone ? sample.entity[k] - 1 : sample.entity[k]);
       }
       kept.entities = sample.entities - 1;
       sample = std::move(kept);
-      local[m].erase(found);
-      for (auto& [other, index] : local[m]) {
-        if (index > gone && static_cast<size_t>(variant_of[other]) == v) --index;
+      local[m][e] = k_none;
+      for (uint32_t other = 0; other < entities; ++other) {
+        uint32_t& index = local[m][other];
+        if (index != k_none && index > gone && variant_of[other] == static_cast<int32_t>(v)) --index;
       }
     }
     variant_of[e] = -1;
@@ -173,9 +178,9 @@ void replay_daily(const ExposureTable& exposures, const std::vector<ReplayMetric
         }
         if (metrics[m].metric.type == MetricType::percentile && static_cast<int>(ev.slot) == metrics[m].slot) {
           QuantileSample& sample = samples[m][v];
-          auto [it, fresh] = local[m].emplace(e, sample.entities);
-          if (fresh) ++sample.entities;
-          sample.add(ev.value, it->second);
+          uint32_t& index = local[m][e];
+          if (index == k_none) index = sample.entities++;
+          sample.add(ev.value, index);
         }
       }
     }
