@@ -20,6 +20,8 @@
 #include "commands/export_registry.h"
 #include "commands/export_sql.h"
 #include "commands/results.h"
+#include "commands/check.h"
+#include "commands/review.h"
 #include "commands/init.h"
 #include "commands/lifecycle.h"
 #include "commands/lint.h"
@@ -140,7 +142,7 @@ std::function<void(CLI::App&, CliContext&)> setup_transition(Transition transiti
     app.add_option("experiment", o->experiment, "The experiment")->required()->type_name("EXPERIMENT");
     app.add_option("--reason", o->reason, "Why, recorded in the audit log")->type_name("TEXT")->group(kWhat);
     if (transition == Transition::start) {
-      app.add_flag("--force", o->force, "Start even if the plan: block cannot reach its MDE (audited)")->group(kWhat);
+      app.add_flag("--force", o->force, "Start even if a pre-launch check fails (with --reason when approvals or policy fail; audited)")->group(kWhat);
     }
     add_format_option(app, o->format, {F::human, F::json});
     on_run(app, context, o, run_lifecycle);
@@ -188,6 +190,55 @@ void setup_audit(CLI::App& app, CliContext& context) {
   app.add_option("--limit", o->limit, "Only the newest N entries (N >= 1)")->type_name("N")->group(kFilter);
   add_format_option(app, o->format, {F::human, F::json, F::csv});
   on_run(app, context, o, run_audit);
+}
+
+void setup_check(CLI::App& app, CliContext& context) {
+  auto o = std::make_shared<CheckOptions>();
+  app.add_option("experiment", o->experiment, "The experiment to check before launch")->required()->type_name("EXPERIMENT");
+  add_format_option(app, o->format, {F::human, F::json});
+  on_run(app, context, o, run_check);
+}
+
+void setup_review(CLI::App& app, CliContext& context) {
+  app.require_subcommand(1);
+  auto add = [&](const char* name, const char* help, ReviewAction action) -> std::pair<CLI::App*, std::shared_ptr<ReviewOptions>> {
+    CLI::App& sub = *app.add_subcommand(name, help);
+    auto o = std::make_shared<ReviewOptions>();
+    o->action = action;
+    add_format_option(sub, o->format, action == ReviewAction::list ? std::initializer_list<F>{F::human, F::json, F::csv}
+                                                                     : std::initializer_list<F>{F::human, F::json});
+    on_run(sub, context, o, run_review);
+    return {&sub, o};
+  };
+  {
+    auto [sub, o] = add("request", "Ask for review of an experiment's setup before launch", ReviewAction::request);
+    sub->add_option("experiment", o->experiment, "The experiment")->required()->type_name("EXPERIMENT");
+    sub->add_option("--note", o->note, "What reviewers should look at")->type_name("TEXT")->group(kWhat);
+  }
+  for (auto [name, help, action] : {std::tuple{"approve", "Approve an experiment's setup as it is now (not your own request)", ReviewAction::approve},
+                                    std::tuple{"reject", "Reject an experiment's setup, saying why", ReviewAction::reject}}) {
+    auto [sub, o] = add(name, help, action);
+    sub->add_option("experiment", o->experiment, "The experiment")->required()->type_name("EXPERIMENT");
+    sub->add_option("--note", o->note, "What you checked, or what must change (required)")->required()->type_name("TEXT")->group(kWhat);
+    sub->add_option("--team", o->team, "Your team, for policies that name teams (default: $EXPT_TEAM)")->type_name("TEAM")->group(kWhat);
+  }
+  {
+    auto [sub, o] = add("status", "An experiment's review status and history", ReviewAction::status);
+    sub->add_option("experiment", o->experiment, "The experiment")->required()->type_name("EXPERIMENT");
+  }
+  {
+    auto [sub, o] = add("list", "Experiments under review; --pending: those waiting for a decision", ReviewAction::list);
+    sub->add_flag("--pending", o->pending, "Only requests waiting for reviewers")->group(kFilter);
+  }
+  {
+    auto [sub, o] = add("policy", "Show or set how many approvals a namespace (or the registry) needs, and from whom",
+                        ReviewAction::policy);
+    sub->add_option("--namespace", o->namespace_key, "The namespace (default: the registry-wide policy)")->type_name("NAMESPACE")->group(kWhat);
+    sub->add_option("--approvals", o->approvals, "Approvals needed before start (0 to 10)")->type_name("N")->group(kWhat);
+    sub->add_option("--teams", o->teams, "Only reviewers of these teams count (comma-separated; \"\" for any)")->type_name("TEAMS")->group(kWhat);
+    sub->add_flag_callback("--require-guardrail", [o = o] { o->guardrail_required = true; }, "The checklist fails without a guardrail metric")->group(kWhat);
+    sub->add_flag_callback("--no-require-guardrail", [o = o] { o->guardrail_required = false; }, "A guardrail metric is only advised")->group(kWhat);
+  }
 }
 
 void setup_results(CLI::App& app, CliContext& context) {
@@ -442,6 +493,8 @@ const std::vector<SubcommandEntry>& table() {
       {"assign", "Inspect", "Show the experiment, variant and config entities get in each layer", setup_assign},
       {"analyze", "Check and analyse", "Analyse an experiment from CSVs, a warehouse or aggregates: effects, SRM, guardrails", setup_analyze},
       {"report", "Check and analyse", "The analysis as one self-contained HTML page with plots", setup_report},
+      {"check", "Check and analyse", "The pre-launch checklist of an experiment: slots, variants, metrics, power, approvals", setup_check},
+      {"review", "Lifecycle", "Request, approve or reject an experiment's setup before launch; review policies", setup_review},
       {"results", "Check and analyse", "List an experiment's recorded analyses (analyze --record): its results over time", setup_results},
       {"power", "Check and analyse", "Sample size and minimum detectable effect before launch", setup_power},
       {"audit", "Inspect", "Show the audit log: who changed what, and when", setup_audit},

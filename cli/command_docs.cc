@@ -107,6 +107,45 @@ constexpr std::array kAuditExamples{
     CommandExample{"expt audit --limit 20 --format csv", "The newest 20 entries as CSV."},
 };
 
+constexpr std::array kCheckExamples{
+    CommandExample{"expt check checkout-cta-color", "Every pre-launch check, pass, warn or fail, with its reason."},
+    CommandExample{"expt check checkout-cta-color --format json", "The same for scripts; exit 1 when a check fails."},
+};
+constexpr std::array kCheckExits{ExitMeaning{0, "every check passes (warnings allowed)"}, ExitMeaning{1, "a check fails: start would refuse"},
+                                 kBadInput};
+
+constexpr std::array kReviewExamples{
+    CommandExample{"expt review request checkout-cta-color --note \"power checked\"", "Ask for review before launch."},
+    CommandExample{"expt review list --pending", "For reviewers: every request waiting for a decision."},
+};
+constexpr std::array kReviewRequestExamples{
+    CommandExample{"expt review request checkout-cta-color", "Ask for review of the experiment's setup as it is now."},
+    CommandExample{"expt review request checkout-cta-color --note \"MDE 5%, 14 days\"", "With a note for reviewers."},
+};
+constexpr std::array kReviewApproveExamples{
+    CommandExample{"expt review approve checkout-cta-color --note \"power and guardrails ok\"", "Approve (not your own request)."},
+    CommandExample{"EXPT_ACTOR=rita expt review approve checkout-cta-color --team stats --note ok", "As a named reviewer of team stats."},
+};
+constexpr std::array kReviewRejectExamples{
+    CommandExample{"expt review reject checkout-cta-color --note \"add a guardrail on errors\"", "Reject, saying what must change."},
+    CommandExample{"expt review reject checkout-cta-color --team stats --note \"MDE too small\"", "As a reviewer of team stats."},
+};
+constexpr std::array kReviewStatusExamples{
+    CommandExample{"expt review status checkout-cta-color", "The review status and every request and decision."},
+    CommandExample{"expt review status checkout-cta-color --format json", "The same for scripts."},
+};
+constexpr std::array kReviewListExamples{
+    CommandExample{"expt review list --pending", "Requests waiting for reviewers."},
+    CommandExample{"expt review list --format csv", "Every experiment under review, as CSV."},
+};
+constexpr std::array kReviewPolicyExamples{
+    CommandExample{"expt review policy --approvals 1", "Every experiment needs one approval before it starts."},
+    CommandExample{"expt review policy --namespace checkout --approvals 2 --teams stats,checkout --require-guardrail",
+                   "Checkout needs two approvals from those teams, and a guardrail metric."},
+};
+constexpr std::array kReviewExits{kOk, ExitMeaning{2, "bad usage, an unknown experiment, or a review the rules refuse (your own request, "
+                                                      "another team, a changed spec); nothing was written"}};
+
 constexpr std::array kResultsExamples{
     CommandExample{"expt results checkout-cta-color", "Every recorded analysis, oldest first, with each primary metric's lift."},
     CommandExample{"expt results checkout-cta-color --aggregates 3 > day3.csv",
@@ -180,6 +219,14 @@ constexpr std::array kDocs{
     CommandDoc{"assign", kAssignExamples, kReadExits},
     CommandDoc{"analyze", kAnalyzeExamples, kAnalyzeExits},
     CommandDoc{"report", kReportExamples, kAnalyzeExits},
+    CommandDoc{"check", kCheckExamples, kCheckExits},
+    CommandDoc{"review", kReviewExamples, kReviewExits},
+    CommandDoc{"review request", kReviewRequestExamples, kReviewExits},
+    CommandDoc{"review approve", kReviewApproveExamples, kReviewExits},
+    CommandDoc{"review reject", kReviewRejectExamples, kReviewExits},
+    CommandDoc{"review status", kReviewStatusExamples, kReviewExits},
+    CommandDoc{"review list", kReviewListExamples, kReviewExits},
+    CommandDoc{"review policy", kReviewPolicyExamples, kReviewExits},
     CommandDoc{"results", kResultsExamples, kReadExits},
     CommandDoc{"power", kPowerExamples, kPowerExits},
     CommandDoc{"audit", kAuditExamples, kReadExits},

@@ -177,7 +177,32 @@ CREATE TRIGGER analyses_no_delete BEFORE DELETE ON analyses
 BEGIN SELECT RAISE(ABORT, 'recorded analyses are immutable'); END;
 )sql";
 
-constexpr std::array<std::string_view, 5> k_migrations{k_v1, k_v2, k_v3, k_v4, k_v5};
+// Version 6: reviews before launch (`expt review`) and the policies that require them.
+constexpr std::string_view k_v6 = R"sql(
+CREATE TABLE reviews (
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
+  experiment_id INTEGER NOT NULL REFERENCES experiments(id),
+  kind          TEXT NOT NULL CHECK (kind IN ('request', 'approve', 'reject')),
+  actor         TEXT NOT NULL,
+  team          TEXT NOT NULL DEFAULT '',
+  at            TEXT NOT NULL,
+  spec_hash     TEXT NOT NULL,
+  note          TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX reviews_by_experiment ON reviews (experiment_id, id);
+CREATE TRIGGER reviews_no_update BEFORE UPDATE ON reviews
+BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END;
+CREATE TRIGGER reviews_no_delete BEFORE DELETE ON reviews
+BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END;
+CREATE TABLE review_policies (
+  scope              TEXT PRIMARY KEY,
+  approvals          INTEGER NOT NULL CHECK (approvals BETWEEN 0 AND 10),
+  teams              TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(teams)),
+  guardrail_required INTEGER NOT NULL DEFAULT 0 CHECK (guardrail_required IN (0, 1))
+);
+)sql";
+
+constexpr std::array<std::string_view, 6> k_migrations{k_v1, k_v2, k_v3, k_v4, k_v5, k_v6};
 
 }  // namespace
 

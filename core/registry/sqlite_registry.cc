@@ -161,6 +161,29 @@ RegistryState SqliteRegistry::Impl::load_rows() {
     r.updated_at = gh.getColumn(3).getString();
     state.global_holdout = std::move(r);
   }
+  SQLite::Statement rp(db, "SELECT scope, approvals, teams, guardrail_required FROM review_policies ORDER BY scope");
+  while (rp.executeStep()) {
+    row = fmt::format("table 'review_policies', scope '{}'", rp.getColumn(0).getString());
+    ReviewPolicy p;
+    p.scope = rp.getColumn(0).getString();
+    p.approvals = rp.getColumn(1).getInt();
+    const nlohmann::json teams = parse_json_column(rp.getColumn(2), "review teams");
+    if (!teams.is_array()) throw CorruptRegistry{row + ": teams is not a list"};
+    for (const auto& t : teams) {
+      if (!t.is_string()) throw CorruptRegistry{row + ": teams holds a non-string"};
+      p.teams.push_back(t.get<std::string>());
+    }
+    p.guardrail_required = rp.getColumn(3).getInt() != 0;
+    state.review_policies.push_back(std::move(p));
+  }
+  SQLite::Statement rv(db, "SELECT r.id, e.key, r.kind, r.actor, r.team, r.at, r.spec_hash, r.note FROM reviews r "
+                           "JOIN experiments e ON e.id = r.experiment_id ORDER BY r.id");
+  while (rv.executeStep()) {
+    row = fmt::format("table 'reviews', id {}", rv.getColumn(0).getInt64());
+    state.reviews.push_back(ReviewEntry{rv.getColumn(0).getInt64(), rv.getColumn(1).getString(), rv.getColumn(2).getString(),
+                                        rv.getColumn(3).getString(), rv.getColumn(4).getString(), rv.getColumn(5).getString(),
+                                        rv.getColumn(6).getString(), rv.getColumn(7).getString()});
+  }
   SQLite::Statement b(db, "SELECT version, content_hash, created_at FROM bundles ORDER BY version DESC LIMIT 1");
   if (b.executeStep()) {
     state.latest_bundle = BundleInfo{b.getColumn(0).getInt64(), b.getColumn(1).getString(), b.getColumn(2).getString()};
@@ -356,6 +379,27 @@ void SqliteRegistry::Impl::write(const ChangeSet& changes) {
     st.bind(2, changes.bundle->info.content_hash);
     st.bind(3, changes.bundle->info.created_at);
     st.bind(4, changes.bundle->document);
+    st.exec();
+  }
+  for (const ReviewPolicy& p : changes.review_policies) {
+    SQLite::Statement st(db, "INSERT OR REPLACE INTO review_policies (scope, approvals, teams, guardrail_required) VALUES (?, ?, ?, ?)");
+    st.bind(1, p.scope);
+    st.bind(2, p.approvals);
+    st.bind(3, nlohmann::json(p.teams).dump());
+    st.bind(4, p.guardrail_required ? 1 : 0);
+    st.exec();
+  }
+  for (const ReviewEntry& r : changes.reviews) {
+    const int64_t experiment_id = id_of("experiments", r.experiment);
+    if (experiment_id == 0) throw CorruptRegistry{fmt::format("experiment '{}' does not exist", r.experiment)};
+    SQLite::Statement st(db, "INSERT INTO reviews (experiment_id, kind, actor, team, at, spec_hash, note) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    st.bind(1, experiment_id);
+    st.bind(2, r.kind);
+    st.bind(3, r.actor);
+    st.bind(4, r.team);
+    st.bind(5, r.at);
+    st.bind(6, r.spec_hash);
+    st.bind(7, r.note);
     st.exec();
   }
   for (const AnalysisRecord& a : changes.analyses) {

@@ -77,6 +77,29 @@ struct PublishedBundle {
   std::string document;  // bundle_text() of the document
 };
 
+// One step of an experiment's review (`expt review`): a request, an approval or a rejection,
+// with the hash of the experiment's spec it was made on (an approval is void once the spec
+// changes). Append-only.
+struct ReviewEntry {
+  int64_t id = 0;  // assigned by the registry; orders the entries
+  std::string experiment;
+  std::string kind;  // "request", "approve", "reject"
+  std::string actor;
+  std::string team;  // the reviewer's team, as they gave it (approve and reject)
+  std::string at;
+  std::string spec_hash;
+  std::string note;
+};
+
+// How many approvals an experiment needs before it starts, and who may give them: for one
+// namespace, or registry-wide (scope ""); a namespace's policy replaces the registry-wide one.
+struct ReviewPolicy {
+  std::string scope;
+  int approvals = 0;
+  std::vector<std::string> teams;  // empty: any team
+  bool guardrail_required = false;  // the pre-launch checklist fails without a guardrail metric
+};
+
 struct RegistryState {
   HashVersion hash_version = k_current_hash_version;
   std::vector<NamespaceRecord> namespaces;    // sorted by key
@@ -84,6 +107,8 @@ struct RegistryState {
   std::vector<ExperimentRecord> experiments;  // sorted by key
   std::optional<GlobalHoldoutRecord> global_holdout;
   std::optional<BundleInfo> latest_bundle;
+  std::vector<ReviewPolicy> review_policies;  // by scope
+  std::vector<ReviewEntry> reviews;           // every experiment's, oldest first
 
   const NamespaceRecord* find_namespace(std::string_view key) const;
   const MetricRecord* find_metric(std::string_view key) const;
@@ -93,8 +118,6 @@ struct RegistryState {
   std::vector<SlotClaim> claims_in(std::string_view namespace_key, std::string_view except = {}) const;
 };
 
-// Records to insert or replace (matched by key) and audit entries to append. Experiments are
-// written in order, so one change set can release slots and reuse them.
 // One analysis kept by `expt analyze --record`, listed by `expt results`. `summary` holds the
 // per-variant sufficient statistics as aggregate rows (the form `analyze --aggregates` reads, so a
 // recorded analysis can be run again after the raw events are gone) and the report's key numbers
@@ -111,6 +134,8 @@ struct AnalysisRecord {
   nlohmann::json summary = nlohmann::json::object();
 };
 
+// Records to insert or replace (matched by key) and audit entries to append. Experiments are
+// written in order, so one change set can release slots and reuse them.
 struct ChangeSet {
   std::vector<NamespaceRecord> namespaces;
   std::vector<MetricRecord> metrics;
@@ -118,11 +143,13 @@ struct ChangeSet {
   std::vector<ExperimentRecord> experiments;
   std::optional<PublishedBundle> bundle;
   std::vector<AnalysisRecord> analyses;
+  std::vector<ReviewEntry> reviews;          // appended
+  std::vector<ReviewPolicy> review_policies;  // inserted or replaced by scope
   std::vector<AuditEntry> audit;
 
   bool empty() const {
     return namespaces.empty() && metrics.empty() && !global_holdout && experiments.empty() && !bundle &&
-           analyses.empty() && audit.empty();
+           analyses.empty() && reviews.empty() && review_policies.empty() && audit.empty();
   }
 };
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/registry/launch_checks.h"
 #include "core/spec/plan_check.h"
 #include "core/assign/variant_set.h"
 
@@ -46,6 +47,28 @@ Result<TransitionPlan> plan_transition(const RegistryState& state, const Transit
     }
     if (!check->reaches_mde) plan_details["forced"] = true;
   }
+  // The rest of the pre-launch checklist (core/registry/launch_checks.h): review approvals, a
+  // guardrail the policy requires, a spec unchanged since approval. Overriding them takes
+  // --force and a reason, both audited.
+  nlohmann::json overridden = nlohmann::json::array();
+  if (request.transition == Transition::start) {
+    std::vector<std::string> failures;
+    for (const LaunchCheck& c : launch_checks(state, *e)) {
+      if (c.outcome != CheckOutcome::fail || c.name == "plan" || c.name == "slots" || c.name == "variants") continue;
+      failures.push_back(fmt::format("{}: {}", c.name, c.reason));
+      overridden.push_back(c.name);
+    }
+    if (!failures.empty() && !request.force) {
+      return Error::conflict(fmt::format("experiment '{}' cannot start: {}; `expt check {}` lists every check, and "
+                                         "--force --reason TEXT starts it anyway (audited)",
+                                         e->spec.key, fmt::join(failures, "; "), e->spec.key));
+    }
+    if (!failures.empty() && request.reason.empty()) {
+      return Error::invalid(fmt::format("--force over a failed pre-launch check needs --reason: say why experiment '{}' "
+                                        "starts without it",
+                                        e->spec.key));
+    }
+  }
 
   ExperimentRecord record = *e;
   record.status = plan.to;
@@ -59,6 +82,7 @@ Result<TransitionPlan> plan_transition(const RegistryState& state, const Transit
   if (record.slots) details["slots"] = to_string(*record.slots);
   if (!request.reason.empty()) details["reason"] = request.reason;
   if (!plan_details.is_null()) details["plan"] = plan_details;
+  if (!overridden.empty()) details["forced_checks"] = overridden;
   plan.changes.experiments.push_back(std::move(record));
   plan.changes.audit.push_back(AuditEntry{0, stamp.at, stamp.actor, std::string(to_string(request.transition)),
                                           "experiment", e->spec.key, std::move(details)});

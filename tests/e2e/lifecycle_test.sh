@@ -3,10 +3,10 @@
 
 expt init
 expect_rc 0
-expect_stdout_equals "initialised registry $EXPT_REGISTRY (schema version 5)"
+expect_stdout_equals "initialised registry $EXPT_REGISTRY (schema version 6)"
 expt init
 expect_rc 0
-expect_stdout_equals "registry $EXPT_REGISTRY is already initialised (schema version 5); nothing changed"
+expect_stdout_equals "registry $EXPT_REGISTRY is already initialised (schema version 6); nothing changed"
 
 expt create "$FIXTURES/specs"
 expect_rc 0
