@@ -22,6 +22,7 @@
 #include "commands/results.h"
 #include "commands/check.h"
 #include "commands/review.h"
+#include "commands/monitor.h"
 #include "commands/init.h"
 #include "commands/lifecycle.h"
 #include "commands/lint.h"
@@ -239,6 +240,25 @@ void setup_review(CLI::App& app, CliContext& context) {
     sub->add_flag_callback("--require-guardrail", [o = o] { o->guardrail_required = true; }, "The checklist fails without a guardrail metric")->group(kWhat);
     sub->add_flag_callback("--no-require-guardrail", [o = o] { o->guardrail_required = false; }, "A guardrail metric is only advised")->group(kWhat);
   }
+}
+
+void setup_monitor(CLI::App& app, CliContext& context) {
+  auto o = std::make_shared<MonitorOptions>();
+  app.add_option("--data", o->data, "Folder of exports: DIR/EXPERIMENT/{exposures,events}.csv, else DIR/{exposures,events}.csv")
+      ->type_name("DIR")->group(kInput);
+  app.add_option("--source", o->source, "Or a warehouse: clickhouse://[USER@]HOST:PORT/DATABASE")->type_name("URL")->group(kInput);
+  app.add_option("--events-table", o->events_table, "--source: the events table (default events)")->type_name("TABLE")->group(kInput);
+  app.add_option("--exposures-table", o->exposures_table, "--source: the exposures table (default exposures)")->type_name("TABLE")->group(kInput);
+  app.add_option("--events-columns", o->events_columns, "Map fields to columns, e.g. entity_id=user")->type_name("MAP")->group(kInput);
+  app.add_option("--exposures-columns", o->exposures_columns, "Map fields to columns, e.g. entity_id=user")->type_name("MAP")->group(kInput);
+  app.add_option("--confidence", o->confidence, "Confidence level of the guardrail intervals (default 0.95)")->type_name("LEVEL")->group(kStats);
+  app.add_flag("--auto-stop", o->auto_stop, "Stop each experiment with a breached guardrail (audited)")->group(kWhat);
+  app.add_option("--publish", o->publish, "Then publish a bundle into DIR (expt serve pushes it to SDKs)")->type_name("DIR")->group(kWhat);
+  app.add_option("--notify-command", o->notify_command, "Run CMD (by sh) with each finding as JSON on stdin")->type_name("CMD")->group(kWhat);
+  app.add_option("--lock", o->lock, "Lock file for one run at a time (default: REGISTRY.monitor.lock)")->type_name("FILE")->group(kWhat);
+  app.add_option("--timeout", o->timeout_seconds, "Stop analysing after SECONDS (default 600); the rest is reported")->type_name("S")->group(kWhat);
+  add_format_option(app, o->format, {F::human, F::json});
+  on_run(app, context, o, run_monitor);
 }
 
 void setup_results(CLI::App& app, CliContext& context) {
@@ -462,6 +482,7 @@ void setup_watch(CLI::App& app, CliContext& context) {
   app.add_option("--timeout", o->timeout_seconds, "With --until-version: exit 1 after this many seconds")
       ->type_name("SECONDS")
       ->group(kWhat);
+  app.add_option("--entity", o->entities, "Also print this entity's assignment at each version (repeatable)")->type_name("ID")->group(kOutput);
   on_run(app, context, o, run_watch);
 }
 
@@ -495,6 +516,7 @@ const std::vector<SubcommandEntry>& table() {
       {"report", "Check and analyse", "The analysis as one self-contained HTML page with plots", setup_report},
       {"check", "Check and analyse", "The pre-launch checklist of an experiment: slots, variants, metrics, power, approvals", setup_check},
       {"review", "Lifecycle", "Request, approve or reject an experiment's setup before launch; review policies", setup_review},
+      {"monitor", "Check and analyse", "Watch every running experiment's guardrails and SRM; stop, publish and notify (for cron)", setup_monitor},
       {"results", "Check and analyse", "List an experiment's recorded analyses (analyze --record): its results over time", setup_results},
       {"power", "Check and analyse", "Sample size and minimum detectable effect before launch", setup_power},
       {"audit", "Inspect", "Show the audit log: who changed what, and when", setup_audit},

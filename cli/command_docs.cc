@@ -146,6 +146,16 @@ constexpr std::array kReviewPolicyExamples{
 constexpr std::array kReviewExits{kOk, ExitMeaning{2, "bad usage, an unknown experiment, or a review the rules refuse (your own request, "
                                                       "another team, a changed spec); nothing was written"}};
 
+constexpr std::array kMonitorExamples{
+    CommandExample{"expt monitor --data /exports/today", "Report every SRM and guardrail breach of the running experiments."},
+    CommandExample{"expt monitor --data /exports/today --auto-stop --publish /srv/bundles --notify-command \"./post-to-chat\"",
+                   "From cron: stop the breached ones, publish a bundle without them, tell the team."},
+    CommandExample{"expt monitor --source clickhouse://127.0.0.1:8123/analytics --format json", "From the warehouse, for scripts."},
+};
+constexpr std::array kMonitorExits{ExitMeaning{0, "nothing found (or another run holds the lock)"},
+                                   ExitMeaning{1, "a sample ratio mismatch, a guardrail breach, an experiment that could not be analysed, or the timeout"},
+                                   kBadInput};
+
 constexpr std::array kResultsExamples{
     CommandExample{"expt results checkout-cta-color", "Every recorded analysis, oldest first, with each primary metric's lift."},
     CommandExample{"expt results checkout-cta-color --aggregates 3 > day3.csv",
@@ -227,6 +237,7 @@ constexpr std::array kDocs{
     CommandDoc{"review status", kReviewStatusExamples, kReviewExits},
     CommandDoc{"review list", kReviewListExamples, kReviewExits},
     CommandDoc{"review policy", kReviewPolicyExamples, kReviewExits},
+    CommandDoc{"monitor", kMonitorExamples, kMonitorExits},
     CommandDoc{"results", kResultsExamples, kReadExits},
     CommandDoc{"power", kPowerExamples, kPowerExits},
     CommandDoc{"audit", kAuditExamples, kReadExits},

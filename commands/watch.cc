@@ -38,7 +38,18 @@ ExitCode run_watch(const WatchOptions& options, Io& io) {
   client_options.on_update = [&](int64_t version, const std::string& how) {
     {
       std::lock_guard<std::mutex> lock(mutex);
-      io.out << "version " << version << " (" << how << ")\n" << std::flush;
+      io.out << "version " << version << " (" << how << ")\n";
+      for (const std::string& entity : options.entities) {
+        nlohmann::json layers = nlohmann::json::array();
+        for (const EvaluatedLayer& l : evaluator.assign(entity).layers) {
+          layers.push_back({{"namespace", l.namespace_key},
+                            {"experiment", l.experiment},
+                            {"variant", l.variant},
+                            {"config", *l.config}});
+        }
+        io.out << nlohmann::json{{"version", version}, {"entity", entity}, {"layers", std::move(layers)}}.dump() << "\n";
+      }
+      io.out << std::flush;
     }
     if (options.until_version && version >= *options.until_version) finish();
   };

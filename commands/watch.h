@@ -1,10 +1,12 @@
 #pragma once
 // `expt watch --server URL`: a BundleClient that prints each version it moves to, for operators
 // and tests. Runs until SIGTERM or SIGINT (exit 0), or with --until-version until it has that
-// version (exit 0) or --timeout passes first (exit 1).
+// version (exit 0) or --timeout passes first (exit 1). With --entity, each version is followed by
+// those entities' assignments as the SDK evaluates them in-process: one JSON line each.
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "commands/command.h"
 
@@ -17,6 +19,7 @@ struct WatchOptions {
   bool no_stream = false;
   std::optional<long long> until_version;
   double timeout_seconds = 0;  // 0: none
+  std::vector<std::string> entities;  // print their assignments at each version, as JSON lines
 };
 
 ExitCode run_watch(const WatchOptions& options, Io& io);

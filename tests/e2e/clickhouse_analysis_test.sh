@@ -148,6 +148,12 @@ same(csv_days["2026-11-08"], agg_days["2026-11-08"], "daily table 2026-11-08")
 same(csv_days[max(csv_days)], agg_days["2026-11-30"], "daily table 2026-11-30")
 EOF
 
+# The guardrail monitor reads the warehouse too: it finds and stops the breached experiment.
+EXPT_REGISTRY="$WORK/guardrail.db" expt monitor --source "clickhouse://127.0.0.1:$PORT/d_guardrail" --auto-stop --format json
+expect_rc 1
+/usr/bin/python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert [(f["kind"], f["metric"], f["stopped"]) for f in r["findings"]] == [("guardrail_breach", "error_rate", True)], r' "$OUT" \
+  || fail "the monitor over ClickHouse did not find and stop the breach"
+
 # The query is what export sql prints, and runs as printed.
 expt export sql effect-test --dialect clickhouse
 expect_rc 0
