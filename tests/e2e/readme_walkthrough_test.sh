@@ -15,6 +15,7 @@ unset EXPT_REGISTRY
 cd "$WORK/repo"
 run env -u EXPT_REGISTRY bash -e -o pipefail "$WORK/walkthrough.sh"
 expect_rc 0
+cp "$OUT" "$WORK/walkthrough.out"
 
 # Each promise of the walkthrough, checked on what it printed and wrote.
 expect_stdout_has "initialised registry tour/expt.db"
@@ -28,4 +29,8 @@ expect_stdout_has '"experiment": "checkout-cta-color"'
 run build/expt --registry tour/expt.db audit checkout-cta-color --format csv
 expect_stdout_has "archive"
 [ -e tour/tables/experiments.csv ] || fail "export registry wrote no tables"
+grep -qF "experiment effect-test is ready to start" "$WORK/walkthrough.out" || fail "the walkthrough's check did not pass"
+grep -qF "over time (cumulative, each day's end):" "$WORK/walkthrough.out" || fail "the walkthrough's --by day printed no daily view"
+run build/expt --registry tour/expt.db results effect-test --format json
+expect_stdout_has '"experiment": "effect-test"'
 pass
