@@ -37,17 +37,9 @@ json key_numbers(const AnalysisContext& context) {
   for (const MetricResult& m : r.metrics) {
     json comparisons = json::array();
     for (const TreatmentResult& t : m.treatments) {
-      const Comparison& c = t.comparison;
-      comparisons.push_back({{"variant", t.variant},
-                             {"status", to_string(c.status)},
-                             {"difference", number_or_null(c.difference)},
-                             {"lift", number_or_null(c.lift)},
-                             {"lift_ci_low", number_or_null(c.lift_ci_low)},
-                             {"lift_ci_high", number_or_null(c.lift_ci_high)},
-                             {"p_value", number_or_null(c.p_value)},
-                             {"adjusted_p_value", number_or_null(t.adjusted_p_value)},
-                             {"significant", t.significant},
-                             {"guardrail_breached", t.guardrail && t.guardrail->breached}});
+      json c = comparison_summary_json(t);
+      c["guardrail_breached"] = t.guardrail && t.guardrail->breached;
+      comparisons.push_back(std::move(c));
     }
     json values = json::array();
     for (const VariantEstimate& v : m.variants) values.push_back(number_or_null(v.value));

@@ -154,6 +154,21 @@ json cuped_json(const CupedSummary& c, const std::vector<std::string>& variants)
 
 }  // namespace
 
+json comparison_summary_json(const TreatmentResult& t) {
+  const Comparison& k = t.comparison;
+  return json{{"variant", t.variant},
+              {"status", to_string(k.status)},
+              {"difference", number(k.difference)},
+              {"difference_ci_low", number(k.difference_ci_low)},
+              {"difference_ci_high", number(k.difference_ci_high)},
+              {"lift", number(k.lift)},
+              {"lift_ci_low", number(k.lift_ci_low)},
+              {"lift_ci_high", number(k.lift_ci_high)},
+              {"p_value", number(k.p_value)},
+              {"adjusted_p_value", number(t.adjusted_p_value)},
+              {"significant", t.significant}};
+}
+
 std::string cuped_line(const CupedSummary& c, const AnalysisOptions& options) {
   const std::string reduction = c.variance_reduction ? fmt::format("{:.1f}%", -*c.variance_reduction * 100) : "-";
   return fmt::format("CUPED: variance {} (theta {:.4g}, {:g}-day pre-exposure window); values are adjusted", reduction,
@@ -169,20 +184,7 @@ json days_json(const std::vector<DayReport>& days) {
     json metrics = json::array();
     for (const MetricResult& m : d.report.metrics) {
       json comparisons = json::array();
-      for (const TreatmentResult& t : m.treatments) {
-        const Comparison& k = t.comparison;
-        comparisons.push_back({{"variant", t.variant},
-                               {"status", to_string(k.status)},
-                               {"difference", number(k.difference)},
-                               {"difference_ci_low", number(k.difference_ci_low)},
-                               {"difference_ci_high", number(k.difference_ci_high)},
-                               {"lift", number(k.lift)},
-                               {"lift_ci_low", number(k.lift_ci_low)},
-                               {"lift_ci_high", number(k.lift_ci_high)},
-                               {"p_value", number(k.p_value)},
-                               {"adjusted_p_value", number(t.adjusted_p_value)},
-                               {"significant", t.significant}});
-      }
+      for (const TreatmentResult& t : m.treatments) comparisons.push_back(comparison_summary_json(t));
       json values = json::array();
       for (const VariantEstimate& v : m.variants) values.push_back(number(v.value));
       metrics.push_back({{"key", m.metric.key}, {"values", std::move(values)}, {"comparisons", std::move(comparisons)}});

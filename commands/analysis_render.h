@@ -39,6 +39,10 @@ std::string analysis_csv(const AnalysisContext& context);
 // "guardrail page_load_p95 breached in variant green: 7.2% worse (95% CI 5.1% to 9.3%), tolerated 5%"
 std::vector<std::string> describe_breaches(const AnalysisReport& report);
 
+// A comparison's key numbers, as the daily view and recorded analyses keep them: variant,
+// status, difference and lift with their intervals, p and adjusted p, significant.
+nlohmann::json comparison_summary_json(const TreatmentResult& treatment);
+
 // "CUPED: variance -40.5% (theta 0.6428, 14-day pre-exposure window); values are adjusted"
 std::string cuped_line(const CupedSummary& cuped, const AnalysisOptions& options);
 

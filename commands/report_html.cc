@@ -10,25 +10,14 @@
 #include <xxhash.h>
 
 #include "commands/analysis_numbers.h"
+#include "commands/html_text.h"
 #include "commands/report_time_plot.h"
 
 namespace expt {
 
 namespace {
 
-std::string escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string escape(std::string_view text) { return html_escape(text); }
 
 // The full-precision number behind a shown one ("" when absent), for tests and scripts.
 std::string data(const std::optional<double>& v) { return v ? fmt::format("{:.17g}", *v) : ""; }

@@ -147,22 +147,13 @@ std::string string_array(const std::vector<std::string>& items) {
 // A number as a literal that reads back to the same double.
 std::string number(double v) { return fmt::format("toFloat64({:.17g})", v); }
 
-// The per-entity value of `measure` from its event type's count (c<i>) and sum (s<i>).
-std::string entity_value(Aggregation aggregation, size_t slot) {
+// The per-entity value of `measure` from its event type's count (c<i>) and sum (s<i>), or with
+// `prefix` "p" the same over the CUPED window before the exposure (pc<i>, ps<i>).
+std::string entity_value(Aggregation aggregation, size_t slot, std::string_view prefix = "") {
   switch (aggregation) {
-    case Aggregation::sum: return fmt::format("s{}", slot);
-    case Aggregation::count: return fmt::format("toFloat64(c{})", slot);
-    case Aggregation::avg: return fmt::format("if(c{0} > 0, s{0} / c{0}, 0)", slot);
-  }
-  return "0";
-}
-
-// The same over the CUPED window before the exposure (pc<i>, ps<i>).
-std::string pre_value(Aggregation aggregation, size_t slot) {
-  switch (aggregation) {
-    case Aggregation::sum: return fmt::format("ps{}", slot);
-    case Aggregation::count: return fmt::format("toFloat64(pc{})", slot);
-    case Aggregation::avg: return fmt::format("if(pc{0} > 0, ps{0} / pc{0}, 0)", slot);
+    case Aggregation::sum: return fmt::format("{}s{}", prefix, slot);
+    case Aggregation::count: return fmt::format("toFloat64({}c{})", prefix, slot);
+    case Aggregation::avg: return fmt::format("if({0}c{1} > 0, {0}s{1} / {0}c{1}, 0)", prefix, slot);
   }
   return "0";
 }
@@ -347,7 +338,7 @@ Result<std::string> aggregate_query_sql(const AggregateQuery& q, const std::stri
         if (covariate(i)) {
           // The covariate row: n, Σx, Σx², and Σxy as sum_product; its name is the window in days.
           const std::string x = m.type == MetricType::conversion ? fmt::format("if(pc{} > 0, toFloat64(1), toFloat64(0))", slot)
-                                                                 : pre_value(m.measure.aggregation, slot);
+                                                                 : entity_value(m.measure.aggregation, slot, "p");
           value_columns += fmt::format("{} AS xv{}, ", x, i);
           tuples.push_back(row_tuple("covariate", m.key, fmt::format("{:g}", static_cast<double>(q.covariates.window_ms) / 86'400'000.0),
                                      "count()", fmt::format("sum(xv{})", i), fmt::format("sum(xv{0} * xv{0})", i), "0", "0",
