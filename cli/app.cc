@@ -140,7 +140,10 @@ std::function<void(CLI::App&, CliContext&)> setup_transition(Transition transiti
   return [transition](CLI::App& app, CliContext& context) {
     auto o = std::make_shared<LifecycleOptions>();
     o->transition = transition;
-    app.add_option("experiment", o->experiment, "The experiment")->required()->type_name("EXPERIMENT");
+    app.add_option("experiments", o->experiments, "The experiments (all move, or none)")->type_name("EXPERIMENT");
+    app.add_option("--namespace", o->namespace_key, "With --all: the namespace whose experiments to move")
+        ->type_name("NAMESPACE")->group(kFilter);
+    app.add_flag("--all", o->all, "Every experiment (of --namespace, if given) that can make this move, in one transaction")->group(kFilter);
     app.add_option("--reason", o->reason, "Why, recorded in the audit log")->type_name("TEXT")->group(kWhat);
     if (transition == Transition::start) {
       app.add_flag("--force", o->force, "Start even if a pre-launch check fails (with --reason when approvals or policy fail; audited)")->group(kWhat);

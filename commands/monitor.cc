@@ -1,6 +1,7 @@
 #include "commands/monitor.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -55,13 +56,26 @@ bool locate(const std::string& data, const std::string& experiment, AnalyzeOptio
   return false;
 }
 
-// Runs `command` with `text` on its stdin; its exit status, or -1 when it could not start.
-int notify(const std::string& command, const std::string& text) {
-  std::FILE* pipe = ::popen(command.c_str(), "w");
-  if (pipe == nullptr) return -1;
-  std::fwrite(text.data(), 1, text.size(), pipe);
-  const int status = ::pclose(pipe);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+// Runs `command` with `text` on its stdin; its exit status, or -1 when it could not start. A
+// command that exits without reading its input must not take expt down with SIGPIPE: the
+// signal is ignored while writing, and the broken pipe is left to the exit status to tell.
+int notify(const std::string& command, const std::string& text, int64_t seconds_left) {
+  // coreutils' timeout keeps a hung command inside the run's --timeout (killed 5 s after).
+  std::string quoted = "'";
+  for (char c : command) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  quoted += "'";
+  const std::string bounded = fmt::format("timeout -k 5 {} sh -c {}", std::max<int64_t>(1, seconds_left), quoted);
+  struct sigaction ignore {}, previous {};
+  ignore.sa_handler = SIG_IGN;
+  ::sigaction(SIGPIPE, &ignore, &previous);
+  int result = -1;
+  if (std::FILE* pipe = ::popen(bounded.c_str(), "w")) {
+    std::fwrite(text.data(), 1, text.size(), pipe);
+    const int status = ::pclose(pipe);
+    result = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  ::sigaction(SIGPIPE, &previous, nullptr);
+  return result;
 }
 
 }  // namespace
@@ -219,7 +233,8 @@ ExitCode run_monitor(const MonitorOptions& options, Io& io) {
   int notify_failures = 0;
   if (!options.notify_command.empty()) {
     for (const json& f : findings) {
-      const int status = notify(options.notify_command, f.dump() + "\n");
+      const auto left = std::chrono::duration_cast<std::chrono::seconds>(deadline - std::chrono::steady_clock::now()).count();
+      const int status = notify(options.notify_command, f.dump() + "\n", left);
       if (status != 0) {
         ++notify_failures;
         io.err << paint("warning:", Paint::yellow, io.color_err)

@@ -31,7 +31,7 @@ void prepare(testing::CommandHarness& h, const std::string& dataset, const std::
                        OutputFormat::human};
   REQUIRE(run_create(create, h.io) == ExitCode::ok);
   REQUIRE(run_allocate({h.registry, {}, true, false, OutputFormat::human}, h.io) == ExitCode::ok);
-  REQUIRE(run_lifecycle({h.registry, experiment, Transition::start, "", false, OutputFormat::human}, h.io) == ExitCode::ok);
+  REQUIRE(run_lifecycle({h.registry, experiment, Transition::start, "", false, OutputFormat::human, {}, {}, false}, h.io) == ExitCode::ok);
   h.reset();
 }
 

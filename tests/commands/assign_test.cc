@@ -29,7 +29,7 @@ variants: [{key: dark, allocation: 1, config: {theme: dark}}]
 )");
   REQUIRE(run_create({h.registry, {"-"}, false, OutputFormat::human}, h.io) == ExitCode::ok);
   REQUIRE(run_allocate({h.registry, {"dark-mode"}, false, false, OutputFormat::human}, h.io) == ExitCode::ok);
-  REQUIRE(run_lifecycle({h.registry, "dark-mode", Transition::start, "", false, OutputFormat::human}, h.io) == ExitCode::ok);
+  REQUIRE(run_lifecycle({h.registry, "dark-mode", Transition::start, "", false, OutputFormat::human, {}, {}, false}, h.io) == ExitCode::ok);
   h.reset();
 }
 

@@ -108,6 +108,13 @@ expect_rc 1
 expect_stdout_has "metric 'page_load_p95' has no events"
 expect_stderr_has "warning: --notify-command exited 3 for a finding about effect-test"
 
+# A notify command that hangs is ended within the run's --timeout.
+START=$(date +%s)
+expt monitor --data "$D" --notify-command "sleep 60" --timeout 2
+expect_rc 1
+[ $(( $(date +%s) - START )) -lt 30 ] || fail "a hanging notify command held the monitor past its --timeout"
+expect_stderr_has "warning: --notify-command exited 124"
+
 # Usage errors exit 2.
 expt monitor --data "$WORK/nowhere"
 expect_rc 2
