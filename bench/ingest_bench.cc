@@ -69,6 +69,17 @@ std::vector<expt::MetricSpec> metrics() {
   return {conversion, revenue, p95};
 }
 
+// A read-only stream over a string, without the copy std::istringstream makes of it: the reader
+// then does what it does on a file (reads blocks into its buffer), and the benchmark measures
+// the parser rather than a 100 MB memmove per iteration.
+class StringView : public std::streambuf {
+ public:
+  explicit StringView(std::string_view text) {
+    char* begin = const_cast<char*>(text.data());  // never written: the stream only reads
+    setg(begin, begin, begin + text.size());
+  }
+};
+
 expt::ExposureTable exposures() {
   std::istringstream in(data().exposures);
   expt::CsvReader reader(in, "exposures.csv");
@@ -79,7 +90,8 @@ expt::ExposureTable exposures() {
 void BM_csv_reader(benchmark::State& state) {
   const std::string& text = data().events;
   for (auto _ : state) {
-    std::istringstream in(text);
+    StringView view(text);
+    std::istream in(&view);
     expt::CsvReader reader(in, "events.csv");
     std::vector<std::string_view> fields;
     size_t rows = 0;
@@ -102,7 +114,8 @@ void BM_aggregate_events(benchmark::State& state) {
   for (auto _ : state) {
     expt::EventAggregator aggregator(table, metrics(), 2);
     aggregator.expect_input_bytes(static_cast<int64_t>(text.size()));
-    std::istringstream in(text);
+    StringView view(text);
+    std::istream in(&view);
     expt::CsvReader reader(in, "events.csv");
     expt::EventCounts counts;
     if (!aggregator.ingest(reader, {}, {}, counts)) state.SkipWithError("ingest failed");
