@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/base/csv_field.h"
 #include "core/base/excerpt.h"
 #include "core/ingest/csv_reader.h"
 
@@ -159,13 +160,6 @@ Result<int64_t> count_of(const AggregateRow& row, double v, std::string_view col
   return static_cast<int64_t>(v);
 }
 
-std::string csv_text(std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
-  std::string out = "\"";
-  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
 }  // namespace
 
 nlohmann::json aggregate_rows_json(const std::vector<AggregateRow>& rows) {
@@ -190,7 +184,10 @@ std::string aggregate_rows_csv(const std::vector<AggregateRow>& rows) {
   for (const NumberColumn& c : k_numbers) out += std::string(c.name) + ",";
   out.back() = '\n';
   for (const AggregateRow& row : rows) {
-    for (const TextColumn& c : k_texts) out += csv_text(row.*c.field) + ",";
+    for (const TextColumn& c : k_texts) {
+      append_csv_field(out, row.*c.field);
+      out += ',';
+    }
     for (const NumberColumn& c : k_numbers) {
       const double v = row.*c.field;
       out += (present(v) ? fmt::format("{:.17g}", v) : std::string()) + ",";
