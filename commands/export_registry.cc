@@ -43,16 +43,17 @@ std::map<std::string, Table> registry_tables(const RegistryState& state) {
                      std::string(to_string(m.spec.direction)), m.spec.description});
   }
   Table experiments({"key", "namespace", "type", "status", "owner_team", "slot_start", "slot_end", "slots",
-                     "holds_slots", "traffic", "description", "created_at", "started_at", "stopped_at", "archived_at"});
+                     "holds_slots", "traffic", "description", "created_at", "started_at", "stopped_at", "archived_at",
+                     "analysis"});
   Table variants({"experiment", "position", "key", "allocation", "allocation_bps", "config"});
-  Table bindings({"experiment", "metric", "role", "direction", "threshold", "threshold_type"});
+  Table bindings({"experiment", "metric", "role", "direction", "threshold", "threshold_type", "cuped"});
   for (const ExperimentRecord& e : state.experiments) {
     experiments.add_row({e.spec.key, e.spec.namespace_key, std::string(to_string(e.spec.type)),
                          std::string(to_string(e.status)), e.spec.owner_team,
                          e.slots ? std::to_string(e.slots->start) : "", e.slots ? std::to_string(e.slots->end) : "",
                          e.slots ? std::to_string(e.slots->size()) : "", e.claims_slots() ? "true" : "false",
                          to_json(e.spec.traffic).dump(), e.spec.description, e.created_at, e.started_at, e.stopped_at,
-                         e.archived_at});
+                         e.archived_at, e.spec.analysis ? to_json(*e.spec.analysis).dump() : ""});
     for (size_t i = 0; i < e.spec.variants.size(); ++i) {
       const VariantSpec& v = e.spec.variants[i];
       variants.add_row({e.spec.key, std::to_string(i), v.key, json(bps_to_fraction(v.allocation_bps)).dump(),
@@ -61,7 +62,8 @@ std::map<std::string, Table> registry_tables(const RegistryState& state) {
     for (const MetricBinding& b : e.spec.metrics) {
       bindings.add_row({e.spec.key, b.metric, std::string(to_string(b.role)),
                         b.direction ? std::string(to_string(*b.direction)) : "",
-                        b.threshold ? json(*b.threshold).dump() : "", b.threshold ? std::string(to_string(b.threshold_type)) : ""});
+                        b.threshold ? json(*b.threshold).dump() : "", b.threshold ? std::string(to_string(b.threshold_type)) : "",
+                        b.cuped ? "true" : "false"});
     }
   }
   tables.emplace("namespaces", std::move(namespaces));

@@ -21,7 +21,7 @@ expt::MetricSpec metric(const char* key, expt::MetricType type) {
   return m;
 }
 
-void analyse(const expt::Result<std::vector<expt::AggregateRow>>& rows) {
+void analyse(const expt::Result<std::vector<expt::AggregateRow>>& rows, bool cuped) {
   if (!rows) return;
   static const std::vector<expt::MetricSpec> metrics = {metric("conv", expt::MetricType::conversion),
                                                          metric("rev", expt::MetricType::mean),
@@ -37,7 +37,10 @@ void analyse(const expt::Result<std::vector<expt::AggregateRow>>& rows) {
     e.metrics.back().threshold = 0.1;
     return e;
   }();
-  auto assembled = expt::assemble_aggregates(*rows, "exp", {"control", "treatment"}, metrics, 0.95, {}, "fuzz");
+  // With `cuped`, `covariate` rows are assembled and the two mean metrics adjusted too.
+  const expt::CovariateWindows covariates{cuped ? std::vector<bool>{true, true, false, false} : std::vector<bool>{},
+                                          14 * 86'400'000LL};
+  auto assembled = expt::assemble_aggregates(*rows, "exp", {"control", "treatment"}, metrics, 0.95, {}, "fuzz", covariates);
   if (!assembled || expt::non_finite_metric(assembled->metrics)) return;
   (void)expt::analyze_experiment(experiment, assembled->metrics, assembled->entities, expt::AnalysisOptions{});
 }
@@ -47,7 +50,8 @@ void analyse(const expt::Result<std::vector<expt::AggregateRow>>& rows) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
   std::istringstream in(text);
-  analyse(expt::read_aggregate_rows_csv(in, "fuzz.csv"));
-  analyse(expt::read_aggregate_rows_json(text, "fuzz.json"));
+  const bool cuped = size > 0 && (data[0] & 1);  // about half the inputs as CUPED analyses
+  analyse(expt::read_aggregate_rows_csv(in, "fuzz.csv"), cuped);
+  analyse(expt::read_aggregate_rows_json(text, "fuzz.json"), cuped);
   return 0;
 }

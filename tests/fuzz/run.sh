@@ -46,8 +46,14 @@ printf '{"entity_id":"user-7","namespaces":["checkout","search-ranking"]}' >"$wo
 printf '{"requests":[{"entity_id":"a"},{"entity_id":"b","namespaces":["pricing"]}]}' >"$work/remote_assign/batch"
 printf '[{"entity_id":"a"},{"entity_id":7}]' >"$work/remote_assign/array"
 printf '{"entity_id":"x","namespaces":["checkot"]}' >"$work/remote_assign/unknown-namespace"
-# Aggregates: ClickHouse's answers over the effect fixture, as CSV and JSON.
+# Aggregates: ClickHouse's answers over the effect fixture, as CSV and JSON, and rows with the
+# harness's own metrics, CUPED covariates included (a first byte that is odd, as in `k`, asks for CUPED).
 cp "$root"/fixtures/warehouse/*-aggregates.* "$work/aggregates/"
+printf '%s\n' 'kind,metric,variant,name,n,sum,sum_squares,sum_product' \
+  'metric,conv,control,,100,20,20,0' 'metric,conv,treatment,,100,30,30,0' \
+  'covariate,conv,control,14,100,25,25,15' 'covariate,conv,treatment,14,100,24,24,18' \
+  'metric,rev,control,,100,500,9000,0' 'metric,rev,treatment,,100,650,11000,0' \
+  'covariate,rev,control,14,100,480,8000,7000' 'covariate,rev,treatment,14,100,470,7900,8100' >"$work/aggregates/covariates.csv"
 # Past findings, so each stays fixed (fixtures/fuzz/<harness>/).
 for harness in spec_parser csv_ingest bundle_loader diff_apply remote_assign aggregates; do
   if [ -d "$root/fixtures/fuzz/$harness" ]; then cp "$root/fixtures/fuzz/$harness"/* "$work/$harness/"; fi
