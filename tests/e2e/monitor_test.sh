@@ -72,7 +72,7 @@ REACHED=$(date +%s.%N)
 grep -q '"experiment":"","namespace":"guardrail","variant":""}],"version":2' "$WORK/watch.out" \
   || fail "at version 2 $ENTITY is still in an experiment: $(cat "$WORK/watch.out")"
 tail -1 "$WORK/watch.out" | grep -q '"config":{"checkout_flow":"classic"}' || fail "at version 2 $ENTITY does not get the default config"
-echo "monitor to client: $(echo "$REACHED - $MONITOR_DONE" | bc) s (until the watch process exited)"
+echo "monitor to client: $(awk -v a="$MONITOR_DONE" -v b="$REACHED" 'BEGIN { printf "%.3f", b - a }') s (until the watch process exited)"
 
 # Again, from cron: nothing new to stop or publish, nothing to notify.
 cp "$WORK/notes.jsonl" "$WORK/notes.before"
