@@ -136,8 +136,8 @@ Result<std::vector<MetricSpec>> bound_metrics(const RegistryState& state, const 
 }
 
 Result<AnalysisInput> read_csv_input(const AnalyzeOptions& options, const RegistryState& state,
-                                     const ExperimentRecord& experiment, const std::vector<MetricSpec>& metrics, Io& io,
-                                     const DaySink& on_day) {
+                                     const ExperimentRecord& experiment, const std::vector<MetricSpec>& metrics,
+                                     const CovariateWindows& covariates, Io& io, const DaySink& on_day) {
   auto event_columns = parse_column_mapping(options.events_columns, k_event_fields, "--events-columns");
   if (!event_columns) return std::move(event_columns).error();
   auto exposure_columns = parse_column_mapping(options.exposures_columns, k_exposure_fields, "--exposures-columns");
@@ -162,8 +162,7 @@ Result<AnalysisInput> read_csv_input(const AnalyzeOptions& options, const Regist
                                   input.exposures);
   if (!exposures) return std::move(exposures).error();
 
-  EventAggregator aggregator(*exposures, metrics, arms.variants.size(),
-                             analysis_choices(options, experiment.spec, metrics).covariates);
+  EventAggregator aggregator(*exposures, metrics, arms.variants.size(), covariates);
   const int64_t event_bytes = input_size(options.events);
   if (event_bytes > 0) aggregator.expect_input_bytes(event_bytes);
   if (on_day) aggregator.keep_counted_events();
@@ -213,7 +212,8 @@ Result<AggregateQuery> warehouse_query(const WarehouseQueryOptions& options, con
 
 Result<AnalysisInput> read_clickhouse_input(const AnalyzeOptions& options, const RegistryState& state,
                                             const ExperimentRecord& experiment,
-                                            const std::vector<MetricSpec>& metrics, const DaySink& on_day) {
+                                            const std::vector<MetricSpec>& metrics, const CovariateWindows& covariates,
+                                            const DaySink& on_day) {
   const char* env_password = std::getenv("EXPT_CLICKHOUSE_PASSWORD");
   auto source = parse_clickhouse_url(options.source, env_password ? env_password : "");
   if (!source) return std::move(source).error();
@@ -228,7 +228,6 @@ Result<AnalysisInput> read_clickhouse_input(const AnalyzeOptions& options, const
                            options.confidence, {}};
   auto query = warehouse_query(wq, experiment, metrics);
   if (!query) return std::move(query).error();
-  const CovariateWindows covariates = analysis_choices(options, experiment.spec, metrics).covariates;
   query->covariates = covariates;
   auto event_types = client.columns(options.events_table);
   if (!event_types) return std::move(event_types).error();
@@ -291,7 +290,8 @@ Result<AnalysisInput> read_clickhouse_input(const AnalyzeOptions& options, const
 }
 
 Result<AnalysisInput> read_aggregates_input(const AnalyzeOptions& options, const ExperimentRecord& experiment,
-                                            const std::vector<MetricSpec>& metrics, Io& io, const DaySink& on_day) {
+                                            const std::vector<MetricSpec>& metrics, const CovariateWindows& covariates,
+                                            Io& io, const DaySink& on_day) {
   auto in = open_input(options.aggregates, io.in);
   if (!in) return std::move(in).error();
   std::string text((std::istreambuf_iterator<char>(*in->stream)), std::istreambuf_iterator<char>());
@@ -304,7 +304,6 @@ Result<AnalysisInput> read_aggregates_input(const AnalyzeOptions& options, const
     rows = read_aggregate_rows_csv(stream, options.aggregates);
   }
   if (!rows) return std::move(rows).error();
-  const CovariateWindows covariates = analysis_choices(options, experiment.spec, metrics).covariates;
   auto assembled = assemble_aggregates(*rows, experiment.spec.key, variant_keys(experiment), metrics, options.confidence,
                                        options.day, options.aggregates, covariates);
   if (!assembled) return std::move(assembled).error();

@@ -38,17 +38,21 @@ using DaySink = std::function<void(const std::string& day, const std::vector<Met
 // The metrics bound to `experiment`, in binding order. Error: a binding names an unknown metric.
 Result<std::vector<MetricSpec>> bound_metrics(const RegistryState& state, const ExperimentRecord& experiment);
 
-// Each with a `on_day` sink (--by day) gives it every day's cumulative statistics too: the CSV
+// Each reads CUPED covariates for the metrics `covariates` names (analysis_choices in
+// commands/analyze.h decides them once). With an `on_day` sink (--by day) each gives it every
+// day's cumulative statistics too: the CSV
 // path from one pass over the events, ClickHouse with one query per day, the aggregates from
 // the days their rows have.
 Result<AnalysisInput> read_csv_input(const AnalyzeOptions& options, const RegistryState& state,
-                                     const ExperimentRecord& experiment, const std::vector<MetricSpec>& metrics, Io& io,
-                                     const DaySink& on_day = {});
+                                     const ExperimentRecord& experiment, const std::vector<MetricSpec>& metrics,
+                                     const CovariateWindows& covariates, Io& io, const DaySink& on_day = {});
 Result<AnalysisInput> read_clickhouse_input(const AnalyzeOptions& options, const RegistryState& state,
                                             const ExperimentRecord& experiment,
-                                            const std::vector<MetricSpec>& metrics, const DaySink& on_day = {});
+                                            const std::vector<MetricSpec>& metrics, const CovariateWindows& covariates,
+                                            const DaySink& on_day = {});
 Result<AnalysisInput> read_aggregates_input(const AnalyzeOptions& options, const ExperimentRecord& experiment,
-                                            const std::vector<MetricSpec>& metrics, Io& io, const DaySink& on_day = {});
+                                            const std::vector<MetricSpec>& metrics, const CovariateWindows& covariates,
+                                            Io& io, const DaySink& on_day = {});
 
 // The query `analyze --source` runs, for `expt export sql`. Column types are the server's when
 // `types` are given, else those of `expt export sql --schema`.

@@ -184,9 +184,10 @@ Result<PreparedAnalysis> prepare_analysis(const AnalyzeOptions& options, Io& io)
       context.days.push_back(DayReport{day, analyze_experiment(experiment->spec, aggregates, entities, analysis)});
     };
   }
-  auto input = !options.source.empty()     ? read_clickhouse_input(options, *state, *experiment, metrics, on_day)
-               : !options.aggregates.empty() ? read_aggregates_input(options, *experiment, metrics, io, on_day)
-                                             : read_csv_input(options, *state, *experiment, metrics, io, on_day);
+  const CovariateWindows& covariates = choices.covariates;
+  auto input = !options.source.empty()     ? read_clickhouse_input(options, *state, *experiment, metrics, covariates, on_day)
+               : !options.aggregates.empty() ? read_aggregates_input(options, *experiment, metrics, covariates, io, on_day)
+                                             : read_csv_input(options, *state, *experiment, metrics, covariates, io, on_day);
   if (!input) return std::move(input).error();
 
   context.exposures = input->exposures;
