@@ -26,6 +26,11 @@ std::string closest_match(std::string_view word, std::span<const std::string_vie
   size_t best = limit + 1;
   std::string_view best_candidate;
   for (std::string_view candidate : candidates) {
+    // The distance is at least the difference in length: a long mistyped key (a fuzzer's, or a
+    // pasted value) costs nothing instead of a quadratic table per candidate.
+    size_t length_gap = word.size() > candidate.size() ? word.size() - candidate.size()
+                                                       : candidate.size() - word.size();
+    if (length_gap >= best) continue;
     size_t d = edit_distance(word, candidate);
     if (d < best) {
       best = d;

@@ -7,6 +7,8 @@
 # EXPT_FUZZ_HARNESSES="a b" runs only those (spec_parser csv_ingest bundle_loader diff_apply
 # remote_assign aggregates).
 # EXPT_FUZZ_MAX_LEN caps the input size (default 65536).
+# EXPT_FUZZ_CORPUS=DIR keeps each harness's corpus in DIR/<harness> (seeded on first use), so a
+# campaign longer than one sitting resumes where it stopped instead of starting from the seeds.
 # EXPT_FUZZ_TIMEOUT sets the per-input limit in seconds (default 1) and EXPT_FUZZ_NICE the
 # harnesses' niceness: a long run that shares the machine raises both, since libFuzzer measures
 # wall-clock time and a starved input is not a slow one.
@@ -62,10 +64,16 @@ export EXPT_FUZZ_BASE_BUNDLE="$work/bundles/bundle-1.json"
 
 status=0
 for harness in ${EXPT_FUZZ_HARNESSES:-spec_parser csv_ingest bundle_loader diff_apply remote_assign aggregates}; do
+  corpus="$work/$harness"
+  if [ -n "${EXPT_FUZZ_CORPUS:-}" ]; then
+    corpus="$EXPT_FUZZ_CORPUS/$harness"
+    mkdir -p "$corpus"
+    cp -n "$work/$harness"/* "$corpus/"
+  fi
   mkdir -p "$build/fuzz-findings/$harness"
   log="$build/fuzz-findings/$harness.log"  # kept: a long run's statistics outlive it
   if nice -n "${EXPT_FUZZ_NICE:-0}" "$fuzz_build/${harness}_fuzz" -max_total_time="$seconds" -timeout="${EXPT_FUZZ_TIMEOUT:-1}" -rss_limit_mb=2048 -max_len="${EXPT_FUZZ_MAX_LEN:-65536}" \
-       -artifact_prefix="$build/fuzz-findings/$harness/" -print_final_stats=1 ${EXPT_FUZZ_RUNS:+-runs=$EXPT_FUZZ_RUNS} "$work/$harness" >"$log" 2>&1; then
+       -artifact_prefix="$build/fuzz-findings/$harness/" -print_final_stats=1 ${EXPT_FUZZ_RUNS:+-runs=$EXPT_FUZZ_RUNS} "$corpus" >"$log" 2>&1; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     peak=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log")
     took=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log")
