@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/assign/experiment_type.h"
+#include "core/assign/fast_modulo.h"
 #include "core/assign/hash.h"
 #include "core/assign/slot_range.h"
 
@@ -42,6 +44,7 @@ struct SnapshotLayer {
   uint32_t total_slots = 0;
   nlohmann::json default_config = nlohmann::json::object();
   std::vector<int32_t> slot_owner;  // per slot: index into AssignmentSnapshot::experiments, or -1
+  FastModulo slots;  // total_slots as a multiplier, set by finish_snapshot()
 };
 
 struct SnapshotHoldout {
@@ -60,7 +63,8 @@ struct AssignmentSnapshot {
 };
 
 // Completes a snapshot built by hand or from a bundle: merges each variant's config over its
-// layer's default_config once, so evaluation hands out references instead of merging per call.
+// layer's default_config once, so evaluation hands out references instead of merging per call,
+// and turns each slot count into a multiplier (assignment falls back to division without it).
 void finish_snapshot(AssignmentSnapshot& snapshot);
 
 struct LayerAssignment {
@@ -79,6 +83,11 @@ bool in_global_holdout(const AssignmentSnapshot& snapshot, std::string_view enti
 // experiment with variant -1. Past a rollout's fraction it is in no experiment.
 LayerAssignment assign_in_layer(const AssignmentSnapshot& snapshot, size_t layer, std::string_view entity_id,
                                 bool held_out) noexcept;
+
+// assign_in_layer() for layers first .. first + out.size() - 1 at once, into `out`: the same
+// results, computed stage by stage across the layers so their hashes overlap.
+void assign_in_layers(const AssignmentSnapshot& snapshot, size_t first, std::string_view entity_id, bool held_out,
+                      std::span<LayerAssignment> out) noexcept;
 
 // The experiment key, or "" when none.
 std::string_view experiment_key(const AssignmentSnapshot& snapshot, const LayerAssignment& a);

@@ -1,5 +1,7 @@
 #include "core/assign/evaluator.h"
 
+#include <algorithm>
+#include <array>
 #include <exception>
 #include <new>
 
@@ -75,18 +77,49 @@ Result<std::shared_ptr<const BundleSnapshot>> BundleSnapshot::apply_diff(std::st
   });
 }
 
+void evaluate_into(std::shared_ptr<const BundleSnapshot> snapshot, std::string_view entity_id, Evaluation& out) {
+  out.snapshot = std::move(snapshot);
+  if (!out.snapshot) {
+    out.layers.clear();
+    return;
+  }
+  const AssignmentSnapshot& s = out.snapshot->assignment();
+  const bool held = in_global_holdout(s, entity_id);
+  // Every element is overwritten in place: a reused Evaluation neither allocates nor builds a
+  // temporary per layer.
+  out.layers.resize(s.layers.size());
+  constexpr size_t k_batch = 32;
+  std::array<LayerAssignment, k_batch> batch;
+  for (size_t first = 0; first < s.layers.size(); first += k_batch) {
+    const size_t count = std::min(k_batch, s.layers.size() - first);
+    assign_in_layers(s, first, entity_id, held, std::span(batch.data(), count));
+    for (size_t i = 0; i < count; ++i) {
+      const LayerAssignment& a = batch[i];
+      const size_t layer = first + i;
+      EvaluatedLayer& e = out.layers[layer];
+      e.namespace_key = s.layers[layer].key;
+      e.slot = a.slot;
+      e.in_global_holdout = a.in_global_holdout;
+      e.experiment = {};
+      e.variant = {};
+      e.config = &s.layers[layer].default_config;
+      if (a.experiment < 0) continue;
+      const SnapshotExperiment& x = s.experiments[static_cast<size_t>(a.experiment)];
+      e.experiment = x.key;
+      if (a.variant >= 0) {
+        const SnapshotVariant& v = x.variants[static_cast<size_t>(a.variant)];
+        e.variant = v.key;
+        e.config = &v.merged_config;
+      } else if (x.type == ExperimentType::holdout) {
+        e.variant = k_holdout_variant;
+      }
+    }
+  }
+}
+
 Evaluation evaluate(std::shared_ptr<const BundleSnapshot> snapshot, std::string_view entity_id) {
   Evaluation result;
-  result.snapshot = std::move(snapshot);
-  if (!result.snapshot) return result;
-  const AssignmentSnapshot& s = result.snapshot->assignment();
-  const bool held = in_global_holdout(s, entity_id);
-  result.layers.reserve(s.layers.size());
-  for (size_t layer = 0; layer < s.layers.size(); ++layer) {
-    LayerAssignment a = assign_in_layer(s, layer, entity_id, held);
-    result.layers.push_back(EvaluatedLayer{s.layers[layer].key, experiment_key(s, a), variant_key(s, a), a.slot,
-                                           a.in_global_holdout, &merged_config(s, layer, a)});
-  }
+  evaluate_into(std::move(snapshot), entity_id, result);
   return result;
 }
 
@@ -102,6 +135,10 @@ std::shared_ptr<const BundleSnapshot> Evaluator::snapshot() const {
 }
 
 Evaluation Evaluator::assign(std::string_view entity_id) const { return evaluate(snapshot(), entity_id); }
+
+void Evaluator::assign_into(std::string_view entity_id, Evaluation& out) const {
+  evaluate_into(snapshot(), entity_id, out);
+}
 
 Result<void> Evaluator::load_string(std::string_view text, const std::string& name) {
   std::lock_guard<std::mutex> writer(m_writer_mutex);

@@ -72,6 +72,8 @@ struct Evaluation {
 
 // Evaluates `entity_id` in every layer of `snapshot`.
 Evaluation evaluate(std::shared_ptr<const BundleSnapshot> snapshot, std::string_view entity_id);
+// The same into `out`, reusing its storage: no allocation once `out` has held as many layers.
+void evaluate_into(std::shared_ptr<const BundleSnapshot> snapshot, std::string_view entity_id, Evaluation& out);
 
 class Evaluator {
  public:
@@ -89,6 +91,9 @@ class Evaluator {
   std::shared_ptr<const BundleSnapshot> snapshot() const;
   // The entity's layers in the current snapshot; no layers before the first load.
   Evaluation assign(std::string_view entity_id) const;
+  // The same into `out`, reusing its storage: a loop over entities with one Evaluation
+  // allocates nothing per entity (the hot path of a service).
+  void assign_into(std::string_view entity_id, Evaluation& out) const;
 
  private:
   void swap_in(std::shared_ptr<const BundleSnapshot> next);

@@ -130,6 +130,33 @@ TEST_CASE("the slot and the variant of one layer are independent", "[assignment]
   CHECK(chi_square_p_value(chi2, 9) > 0.001);
 }
 
+TEST_CASE("assigning many layers at once equals assigning them one by one", "[assignment]") {
+  Builder b;
+  for (int n = 0; n < 40; ++n) {  // more layers than one batch of the SDK, every experiment type
+    size_t layer = b.layer(fmt::format("layer-{}", n), 100 + 37 * static_cast<uint32_t>(n));
+    b.experiment(layer, fmt::format("ab-{}", n), ExperimentType::ab, {0, 29}, {{"control", 5000}, {"treatment", 5000}});
+    b.experiment(layer, fmt::format("hold-{}", n), ExperimentType::holdout, {30, 39}, {});
+    b.experiment(layer, fmt::format("roll-{}", n), ExperimentType::rollout, {40, 79}, {{"on", 2500}});
+  }
+  b.snapshot.global_holdout = SnapshotHoldout{"global", 500};
+  std::array<LayerAssignment, 40> batch;
+  for (int entity = 0; entity < 5000; ++entity) {
+    const std::string id = fmt::format("user-{}", entity);
+    const bool held = in_global_holdout(b.snapshot, id);
+    for (size_t first : {size_t{0}, size_t{7}}) {
+      assign_in_layers(b.snapshot, first, id, held, std::span(batch.data(), batch.size() - first));
+      for (size_t i = 0; i + first < batch.size(); ++i) {
+        const LayerAssignment one = assign_in_layer(b.snapshot, first + i, id, held);
+        INFO("entity " << id << ", layer " << first + i);
+        REQUIRE(batch[i].slot == one.slot);
+        REQUIRE(batch[i].experiment == one.experiment);
+        REQUIRE(batch[i].variant == one.variant);
+        REQUIRE(batch[i].in_global_holdout == one.in_global_holdout);
+      }
+    }
+  }
+}
+
 TEST_CASE("raising a rollout's fraction only ever adds entities", "[assignment]") {
   Builder low, high;
   size_t l1 = low.layer("pricing", 1000);

@@ -1,5 +1,6 @@
 #include "core/assign/hash.h"
 
+#include <random>
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -62,9 +63,25 @@ TEST_CASE("assignment reproduces the variant and holdout of every test vector", 
   }
 }
 
-TEST_CASE("long keys take the streaming path and hash the same bytes", "[hash]") {
-  for (size_t length : {0u, 1u, 254u, 255u, 256u, 300u, 5000u}) {
-    std::string id(length, 'i');
+// hash_v1 reads salt and ID in place instead of joining them; it must equal the library's XXH64
+// of the joined bytes for every split of every length, including bytes above 0x7f.
+TEST_CASE("hash v1 equals XXH64 of the joined key for every salt and ID length", "[hash]") {
+  std::mt19937_64 random(2026);
+  auto bytes = [&](size_t n) {
+    std::string text(n, '\0');
+    for (char& c : text) c = static_cast<char>(random());
+    return text;
+  };
+  for (size_t salt_length = 0; salt_length <= 80; ++salt_length) {
+    for (size_t id_length = 0; id_length <= 80; ++id_length) {
+      std::string salt = bytes(salt_length), id = bytes(id_length);
+      std::string joined = salt + ":" + id;
+      INFO("salt length " << salt_length << ", id length " << id_length);
+      REQUIRE(hash_v1(salt, id) == XXH64(joined.data(), joined.size(), 0));
+    }
+  }
+  for (size_t length : {254u, 255u, 256u, 300u, 5000u}) {
+    std::string id = bytes(length);
     std::string joined = "layer:" + id;
     INFO("id length " << length);
     CHECK(hash_v1("layer", id) == XXH64(joined.data(), joined.size(), 0));
