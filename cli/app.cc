@@ -178,6 +178,8 @@ void setup_assign(CLI::App& app, CliContext& context) {
       ->type_name("FILE")->group(kInput);
   app.add_option("--column", o->column, "With --input: read IDs from this CSV column (the file has a header)")
       ->type_name("NAME")->group(kInput);
+  app.add_option("--threads", o->threads, "With --input of one ID per line: worker threads (default: one per core; the output is the same)")
+      ->type_name("N")->check(CLI::Range(1u, 256u))->group(kInput);
   app.add_option("--bundle", o->bundle, "Evaluate an exported bundle file instead of the registry")->type_name("FILE")->group(kInput);
   add_format_option(app, o->format, {F::human, F::json, F::csv, F::jsonl});
   CLI::Option* format = app.get_option("--format");
@@ -292,6 +294,8 @@ void setup_export(CLI::App& app, CliContext& context) {
         ->required()
         ->type_name("FILE")->group(kInput);
     sub.add_option("--column", o->column, "Read IDs from this CSV column (the file has a header)")->type_name("NAME")->group(kInput);
+    sub.add_option("--threads", o->threads, "For one ID per line: worker threads (default: one per core; the output is the same)")
+        ->type_name("N")->check(CLI::Range(1u, 256u))->group(kInput);
     sub.add_option("--namespace", o->namespaces, "Only these layers (repeatable)")->type_name("NAMESPACE")->group(kFilter);
     sub.add_option("--bundle", o->bundle, "Evaluate an exported bundle file instead of the registry")
         ->type_name("FILE")->group(kInput);

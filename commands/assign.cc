@@ -2,6 +2,7 @@
 
 #include <ostream>
 
+#include "commands/assignment_rows.h"
 #include "commands/assignment_stream.h"
 #include "commands/render.h"
 #include "core/assign/assignment_json.h"
@@ -15,12 +16,11 @@ void print_entities(const AssignOptions& options, const AssignmentSnapshot& snap
   if (options.format == OutputFormat::csv || options.format == OutputFormat::jsonl) {
     std::string out;
     if (options.format == OutputFormat::csv) out += k_assignment_csv_header;
+    AssignmentRowWriter rows(snapshot, options.format);
     for (const std::string& entity : options.entities) {
       bool held = in_global_holdout(snapshot, entity);
-      for (size_t layer : layers) {
-        append_assignment_row(out, snapshot, layer, entity, assign_in_layer(snapshot, layer, entity, held),
-                              options.format);
-      }
+      rows.set_entity(entity);
+      for (size_t layer : layers) rows.append(out, layer, assign_in_layer(snapshot, layer, entity, held));
     }
     io.out << out;
     return;
@@ -77,7 +77,7 @@ ExitCode run_assign(const AssignOptions& options, Io& io) {
     io.out.write(block.data(), static_cast<std::streamsize>(block.size()));
     return {};
   };
-  auto streamed = stream_assignments({options.input, options.column, options.format}, **snapshot, *layers, to_stdout,
+  auto streamed = stream_assignments({options.input, options.column, options.format, options.threads}, **snapshot, *layers, to_stdout,
                                      io.in);
   if (!streamed) return report(io, streamed.error());
   return ExitCode::ok;

@@ -19,6 +19,7 @@ struct AssignOptions {
   std::vector<std::string> namespaces;  // empty: every layer
   std::string input;                    // file or "-"; empty: use `entities`
   std::string column;                   // CSV column holding the IDs; empty: one ID per line
+  unsigned threads = 0;  // workers for one ID per line; 0: one per core
   OutputFormat format = OutputFormat::human;  // --input: csv (default) or jsonl
   bool format_given = false;  // --format was on the command line (with --input only csv and jsonl exist)
 };

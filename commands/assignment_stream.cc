@@ -1,9 +1,13 @@
 #include "commands/assignment_stream.h"
 
-#include <charconv>
+#include <algorithm>
+#include <deque>
+#include <future>
+#include <thread>
 
 #include <fmt/format.h>
 
+#include "commands/assignment_rows.h"
 #include "commands/input_stream.h"
 #include "commands/render.h"
 #include "core/ingest/csv_reader.h"
@@ -16,34 +20,65 @@ namespace expt {
 namespace {
 
 constexpr size_t k_block = 1 << 20;
+constexpr size_t k_input_chunk = 256 << 10;
 
-void append_number(std::string& out, uint32_t value) {
-  char digits[16];
-  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, value);
-  out.append(digits, end);
+// The rows of every ID in `chunk` (whole lines), one ID per line: a trailing CR is dropped and
+// blank lines are skipped, as std::getline with those two rules would.
+std::string rows_of_lines(std::string_view chunk, const AssignmentSnapshot& snapshot,
+                          const std::vector<size_t>& layers, AssignmentRowWriter rows) {
+  std::string out;
+  out.reserve(chunk.size() * layers.size() * 4);
+  while (!chunk.empty()) {
+    const size_t end = chunk.find('\n');
+    std::string_view line = chunk.substr(0, end);
+    chunk.remove_prefix(end == std::string_view::npos ? chunk.size() : end + 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty()) continue;
+    const bool held = in_global_holdout(snapshot, line);
+    rows.set_entity(line);
+    for (size_t layer : layers) rows.append(out, layer, assign_in_layer(snapshot, layer, line, held));
+  }
+  return out;
 }
 
-void append_json_string(std::string& out, std::string_view s) {
-  bool plain = true;
-  for (unsigned char c : s) plain = plain && c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
-  if (plain) {
-    out += '"';
-    out += s;
-    out += '"';
-    return;
+// One ID per line, in chunks of whole lines handed to up to `threads` workers; their rows are
+// written in input order, so the output is the same for any number of threads.
+Result<void> stream_lines(std::istream& in, const AssignmentSnapshot& snapshot, const std::vector<size_t>& layers,
+                          const AssignmentRowWriter& rows, const ByteSink& sink, unsigned threads) {
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  std::deque<std::future<std::string>> in_flight;
+  Result<void> written;
+  auto write_oldest = [&] {
+    std::string block = in_flight.front().get();
+    in_flight.pop_front();
+    if (written && !block.empty()) written = sink(block);
+  };
+  std::string carry;  // the start of a line cut by the previous read
+  std::vector<char> buffer(k_input_chunk);
+  while (written && in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    const size_t got = static_cast<size_t>(in.gcount());
+    std::string_view data(buffer.data(), got);
+    const size_t last_newline = in ? data.rfind('\n') : got - 1;  // at the end, everything
+    if (in && last_newline == std::string_view::npos) {
+      carry.append(data);  // a line longer than a read: keep reading
+      continue;
+    }
+    std::string chunk = std::move(carry);
+    chunk.append(data.substr(0, last_newline + 1));
+    carry.assign(data.substr(last_newline + 1));
+    if (chunk.empty()) continue;
+    if (threads == 1) {
+      written = sink(rows_of_lines(chunk, snapshot, layers, rows));
+      continue;
+    }
+    in_flight.push_back(std::async(std::launch::async, [chunk = std::move(chunk), &snapshot, &layers, rows] {
+      return rows_of_lines(chunk, snapshot, layers, rows);
+    }));
+    if (in_flight.size() >= 2 * threads) write_oldest();
   }
-  out += nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-// Keys never need escaping; an empty one is "no experiment" and is written as null.
-void append_key_or_null(std::string& out, std::string_view key) {
-  if (key.empty()) {
-    out += "null";
-    return;
-  }
-  out += '"';
-  out += key;
-  out += '"';
+  while (!in_flight.empty()) write_oldest();  // also after an error: workers must finish first
+  return written;
 }
 
 }  // namespace
@@ -66,37 +101,6 @@ Result<std::shared_ptr<const AssignmentSnapshot>> load_assignment_snapshot(const
   return std::shared_ptr<const AssignmentSnapshot>(std::make_shared<AssignmentSnapshot>(snapshot_from_registry(*state)));
 }
 
-
-void append_assignment_row(std::string& out, const AssignmentSnapshot& snapshot, size_t layer,
-                           std::string_view entity, const LayerAssignment& a, OutputFormat format) {
-  std::string_view experiment = experiment_key(snapshot, a);
-  std::string_view variant = variant_key(snapshot, a);
-  if (format == OutputFormat::jsonl) {
-    out += "{\"entity_id\":";
-    append_json_string(out, entity);
-    out += ",\"namespace\":\"";
-    out += snapshot.layers[layer].key;
-    out += "\",\"experiment\":";
-    append_key_or_null(out, experiment);
-    out += ",\"variant\":";
-    append_key_or_null(out, variant);
-    out += ",\"slot\":";
-    append_number(out, a.slot);
-    out += a.in_global_holdout ? ",\"in_holdout\":true}\n" : ",\"in_holdout\":false}\n";
-    return;
-  }
-  append_csv_field(out, entity);
-  out += ',';
-  out += snapshot.layers[layer].key;  // keys never need quoting
-  out += ',';
-  out += experiment;
-  out += ',';
-  out += variant;
-  out += ',';
-  append_number(out, a.slot);
-  out += a.in_global_holdout ? ",true\n" : ",false\n";
-}
-
 Result<void> stream_assignments(const AssignmentStream& request, const AssignmentSnapshot& snapshot,
                                 const std::vector<size_t>& layers, const ByteSink& sink, std::istream& stdin_stream) {
   const std::string& name = request.input;
@@ -108,11 +112,11 @@ Result<void> stream_assignments(const AssignmentStream& request, const Assignmen
   buffer.reserve(k_block + 4096);
   if (format == OutputFormat::csv) buffer += k_assignment_csv_header;
 
+  AssignmentRowWriter rows(snapshot, format);
   auto emit = [&](std::string_view entity) -> Result<void> {
     const bool held = in_global_holdout(snapshot, entity);
-    for (size_t layer : layers) {
-      append_assignment_row(buffer, snapshot, layer, entity, assign_in_layer(snapshot, layer, entity, held), format);
-    }
+    rows.set_entity(entity);
+    for (size_t layer : layers) rows.append(buffer, layer, assign_in_layer(snapshot, layer, entity, held));
     if (buffer.size() < k_block) return {};
     auto written = sink(buffer);
     buffer.clear();
@@ -121,13 +125,8 @@ Result<void> stream_assignments(const AssignmentStream& request, const Assignmen
   auto finish = [&]() -> Result<void> { return buffer.empty() ? Result<void>() : sink(buffer); };
 
   if (request.column.empty()) {
-    std::string line;
-    while (std::getline(*in, line)) {
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (line.empty()) continue;
-      if (auto r = emit(line); !r) return r;
-    }
-    return finish();
+    if (auto r = finish(); !r) return r;  // the header
+    return stream_lines(*in, snapshot, layers, rows, sink, request.threads);
   }
 
   CsvReader reader(*in, name);

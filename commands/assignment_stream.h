@@ -29,6 +29,7 @@ struct AssignmentStream {
   std::string input;   // a file, or "-" for the command's stdin
   std::string column;  // CSV column holding IDs; empty: one ID per line
   OutputFormat format = OutputFormat::csv;  // csv or jsonl
+  unsigned threads = 0;  // workers for one-ID-per-line input; 0: one per core. Output is the same.
 };
 
 // Reads IDs from `request.input` and writes one row per ID and layer to `sink`: the header
@@ -36,11 +37,5 @@ struct AssignmentStream {
 // input file, line and column.
 Result<void> stream_assignments(const AssignmentStream& request, const AssignmentSnapshot& snapshot,
                                 const std::vector<size_t>& layers, const ByteSink& sink, std::istream& stdin_stream);
-
-// Appends one row for `entity` in `layer` in `format` (csv or jsonl).
-void append_assignment_row(std::string& out, const AssignmentSnapshot& snapshot, size_t layer,
-                           std::string_view entity, const LayerAssignment& a, OutputFormat format);
-
-inline constexpr std::string_view k_assignment_csv_header = "entity_id,namespace,experiment,variant,slot,in_holdout\n";
 
 }  // namespace expt

@@ -12,7 +12,7 @@ ExitCode run_export_assignments(const ExportAssignmentsOptions& options, Io& io)
   if (!snapshot) return report(io, snapshot.error());
   auto layers = select_layers(**snapshot, options.namespaces);
   if (!layers) return report(io, layers.error());
-  const AssignmentStream request{options.input, options.column, options.format};
+  const AssignmentStream request{options.input, options.column, options.format, options.threads};
 
   if (options.output.empty()) {
     auto to_stdout = [&io](std::string_view block) -> Result<void> {

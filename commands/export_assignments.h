@@ -16,6 +16,7 @@ struct ExportAssignmentsOptions {
   std::string bundle;  // evaluate this bundle file instead of the registry
   std::string input;   // file or "-"
   std::string column;  // CSV column holding the IDs; empty: one ID per line
+  unsigned threads = 0;  // workers for one ID per line; 0: one per core
   std::vector<std::string> namespaces;
   std::string output;  // file; empty: stdout
   OutputFormat format = OutputFormat::csv;

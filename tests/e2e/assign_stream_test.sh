@@ -62,4 +62,45 @@ expt assign --input "$WORK/missing.txt"
 expect_rc 2
 expect_stderr_equals "$WORK/missing.txt: error: cannot read '$WORK/missing.txt'"
 
+# Against the independent reference (python3-xxhash, none of expt's code): 4,000 IDs of every
+# length from 1 to 80 bytes, non-ASCII and CSV-special ones among them, so the hash sees every
+# split of salt and ID and the writer every kind of row.
+/usr/bin/python3 - "$WORK/many.txt" <<'PY'
+import random, sys
+random.seed(5)
+alphabet = "abcxyz0189-_.:,\" é€"
+ids = {f"user-{i}" for i in range(2000)}
+while len(ids) < 4000:
+    ids.add("".join(random.choice(alphabet) for _ in range(random.randint(1, 80))).strip() or "x")
+with open(sys.argv[1], "w", encoding="utf-8") as f:
+    f.write("\n".join(sorted(ids)) + "\n")
+PY
+expt assign --input "$WORK/many.txt"
+expect_rc 0
+mapfile -t many <"$WORK/many.txt"
+/usr/bin/python3 "$(dirname "$0")/expected_assignments.py" --stopped onboarding-product-tour \
+  --stopped pricing-payment-api-v2 --stopped search-snippets --stopped search-holdout \
+  --stopped checkout-holdout-q4 "${many[@]}" >"$WORK/many-expected.csv"
+diff -q "$WORK/many-expected.csv" "$OUT" >/dev/null || fail "streamed CSV differs from expected_assignments.py"
+
+# Worker threads change nothing: chunks of whole lines, written in input order. The input has
+# CRLF and blank lines, an ID longer than a read chunk (256 KiB), and no final newline.
+{
+  cat "$WORK/many.txt"
+  printf 'crlf-1\r\n\n\r\n'
+  head -c 300000 /dev/zero | tr '\0' 'L'
+  printf '\n'
+  seq -f 'bulk-%.0f' 1 60000
+  printf 'last-without-newline'
+} >"$WORK/threads.txt"
+expt assign --input "$WORK/threads.txt" --threads 1 --format jsonl
+expect_rc 0
+cp "$OUT" "$WORK/threads-1.jsonl"
+expect_stdout_lines $(( (4000 + 1 + 1 + 60000 + 1) * 4 ))
+expt assign --input "$WORK/threads.txt" --threads 7 --format jsonl
+expect_rc 0
+cmp -s "$WORK/threads-1.jsonl" "$OUT" || fail "--threads 7 differs from --threads 1"
+expt assign --input "$WORK/threads.txt" --threads 0
+expect_rc 2
+
 pass
