@@ -1,9 +1,11 @@
 #include "commands/analysis_inputs.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -148,6 +150,7 @@ Result<AnalysisInput> read_csv_input(const AnalyzeOptions& options, const Regist
   VariantOracle oracle;
   if (oracle_state) oracle = [&oracle_state](std::string_view entity) { return (*oracle_state)(entity); };
   IngestOptions ingest{options.skip_bad_rows, {}};
+  ingest.threads = options.threads != 0 ? options.threads : std::min(2u, std::max(1u, std::thread::hardware_concurrency()));
   ProgressLine progress(io.err, io.err_is_terminal && !options.quiet);
 
   AnalysisInput input;

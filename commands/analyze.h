@@ -41,6 +41,7 @@ struct AnalyzeOptions {
   std::optional<bool> cuped;                // true: every mean and conversion metric; false: none
   std::optional<double> cuped_window_days;  // the covariate's window before exposure (default 14)
   bool skip_bad_rows = false;
+  unsigned threads = 0;  // 1: one thread; 2: events parsed on a second; 0: 2 when there are two cores
   bool auto_stop = false;
   bool quiet = false;  // no progress line on the terminal
   bool record = false;  // keep the analysis in the registry (`expt results` lists it)

@@ -55,6 +55,10 @@ class CsvReader {
   // Parses the record starting at `from` by the quoting rules into m_spans, without changing the
   // buffer, so an incomplete record can be scanned again after fill().
   Scan scan_quoted(size_t from, bool at_eof);
+  // The fast path for records without quotes: one pass from `from` that finds the record's end
+  // and its commas (into m_commas) together, 16 bytes at a time where SSE2 exists.
+  enum class Plain { record, quoted, incomplete };  // record: `end` is the newline
+  Plain scan_plain(size_t from, size_t& end);
   static std::string describe_byte(char c);
   std::optional<Error> check_record_size() const;  // the unconsumed tail within k_max_record_bytes
 
@@ -70,6 +74,7 @@ class CsvReader {
   int64_t m_bytes_consumed = 0;
   std::vector<int> m_columns;
   std::vector<Span> m_spans;
+  std::vector<size_t> m_commas;
   bool m_bom_checked = false;
 };
 

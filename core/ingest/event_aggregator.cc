@@ -2,6 +2,11 @@
 
 #include <algorithm>
 #include <charconv>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -71,13 +76,14 @@ int EventAggregator::add_slot(const std::string& event_type) {
 
 namespace {
 
-// A row waiting in the pipeline: the fields it needs, copied out of the reader's buffer (IDs and
-// timestamps fit the small-string buffer, so no allocation), and the hashes computed for it.
+// A row between the two stages: the fields it needs, copied out of the reader's buffer (IDs and
+// timestamps fit the small-string buffer, so a reused row allocates nothing), and what the parse
+// stage worked out for it.
 struct PendingRow {
   std::string entity;
   std::string event_id;
   std::string timestamp;
-  std::string value;
+  std::string value_text;
   int64_t line = 0;
   int timestamp_column = 0;
   int value_column = 0;
@@ -85,9 +91,69 @@ struct PendingRow {
   uint64_t entity_hash = 0;
   FingerprintSet::Fingerprint fingerprint;
   uint32_t entity_index = 0;
+  std::optional<int64_t> at_ms;  // nullopt: not a timestamp
+  std::optional<double> value;   // nullopt: not a number (1 when the field is empty)
 };
 
-constexpr size_t k_batch = 32;
+// Rows in input order, up to a short row, a read error or the end of the input.
+struct RowBatch {
+  enum class End { full, short_row, error, input };
+  std::vector<PendingRow> rows = std::vector<PendingRow>(8192);
+  size_t count = 0;
+  End end = End::full;
+  int64_t short_row_line = 0;
+  size_t short_row_fields = 0;
+  std::optional<Error> error;
+  size_t reserve_seen = 0;  // when not 0: size the duplicate detector first
+};
+
+constexpr size_t k_group = 32;  // rows whose memory accesses overlap
+
+// Batches handed from the parse stage's thread to the apply stage, in order; a fixed set of
+// batches circulates, so memory stays bounded and rows are reused.
+class BatchQueue {
+ public:
+  explicit BatchQueue(size_t batches) : m_batches(batches) {
+    for (RowBatch& b : m_batches) m_free.push_back(&b);
+  }
+  RowBatch* take_free() {
+    std::unique_lock lock(m_mutex);
+    m_changed.wait(lock, [&] { return m_stopped || !m_free.empty(); });
+    if (m_stopped) return nullptr;
+    RowBatch* b = m_free.front();
+    m_free.pop_front();
+    return b;
+  }
+  void put_ready(RowBatch* b) {
+    std::lock_guard lock(m_mutex);
+    m_ready.push_back(b);
+    m_changed.notify_all();
+  }
+  RowBatch* take_ready() {
+    std::unique_lock lock(m_mutex);
+    m_changed.wait(lock, [&] { return !m_ready.empty(); });
+    RowBatch* b = m_ready.front();
+    m_ready.pop_front();
+    return b;
+  }
+  void put_free(RowBatch* b) {
+    std::lock_guard lock(m_mutex);
+    m_free.push_back(b);
+    m_changed.notify_all();
+  }
+  void stop() {  // the apply stage ended early: the parse stage stops at its next batch
+    std::lock_guard lock(m_mutex);
+    m_stopped = true;
+    m_changed.notify_all();
+  }
+
+ private:
+  std::vector<RowBatch> m_batches;
+  std::mutex m_mutex;
+  std::condition_variable m_changed;
+  std::deque<RowBatch*> m_free, m_ready;
+  bool m_stopped = false;
+};
 
 }  // namespace
 
@@ -95,140 +161,220 @@ Result<void> EventAggregator::ingest(CsvReader& reader, const ColumnMapping& map
                                      EventCounts& counts) {
   auto header = read_header(reader, k_fields, mapping);
   if (!header) return std::move(header).error();
-  const std::vector<int>& col = header->index;
+  const std::vector<int> col = header->index;
   const size_t needed = header->needed;
-  std::vector<std::string_view> fields;
-  auto at = [&](int field) { return fields[static_cast<size_t>(col[static_cast<size_t>(field)])]; };
   auto bad = [&](int64_t line, int column, int field, std::string message) {
     return bad_row(options, counts.bad_rows, SourceLocation{reader.file(), static_cast<int>(line), column},
                    field >= 0 ? k_fields[field].name : std::string_view(), std::move(message));
   };
 
-  // Rows go through three stages so that the random memory accesses of many rows overlap instead
-  // of waiting one by one: (1) parse, hash, prefetch the entity's and the event ID's table slots;
-  // (2) resolve the entity, prefetch its exposure and accumulator; (3) apply the rules in row
-  // order, exactly as a row-at-a-time loop would.
-  std::vector<PendingRow> batch(k_batch);
-  size_t pending = 0;
-  auto process = [&]() -> Result<void> {
-    for (size_t i = 0; i < pending; ++i) {
-      PendingRow& row = batch[i];
+  // Two stages. Parse: read and split rows, skip other event types, copy the fields, hash and
+  // look up the entity (the exposure table is read-only here), parse timestamp and value.
+  // Apply: the rules and the accumulators, in row order, exactly as a row-at-a-time loop would,
+  // so one thread or two give the same bits. With two threads the stages overlap; within each,
+  // groups of rows are hashed and prefetched together so their cache misses overlap too.
+  constexpr int64_t k_sample_rows = 4096;
+  int64_t sample_relevant = 0;
+  const int64_t rows_before = counts.rows;
+  std::vector<std::string_view> fields;
+  auto resolve = [&](RowBatch& b, size_t from) {
+    for (size_t i = from; i < b.count; ++i) {
+      PendingRow& row = b.rows[i];
       row.entity_index = m_exposures.entities.find(row.entity, row.entity_hash);
-      if (row.entity_index != EntityIndex::k_absent) {
-        __builtin_prefetch(&m_exposures.exposures[row.entity_index]);
-        __builtin_prefetch(&m_slots[static_cast<size_t>(row.slot)].entity[row.entity_index], 1);
+      if (row.entity_index == EntityIndex::k_absent) continue;
+      row.at_ms = parse_timestamp_ms(row.timestamp);
+      row.value = row.value_text.empty() ? std::optional<double>(1.0) : parse_number(row.value_text);
+    }
+  };
+  auto parse = [&](RowBatch& b) {
+    b.count = 0;
+    b.end = RowBatch::End::full;
+    b.error.reset();
+    b.reserve_seen = 0;
+    size_t group = 0;
+    while (b.count < b.rows.size()) {
+      auto more = reader.next(fields);
+      if (!more) {
+        b.end = RowBatch::End::error;
+        b.error = std::move(more).error();
+        break;
+      }
+      if (!*more) {
+        b.end = RowBatch::End::input;
+        if (options.progress) options.progress(reader.bytes_read(), counts.rows - rows_before);
+        break;
+      }
+      ++counts.rows;
+      if (options.progress && (counts.rows - rows_before) % IngestOptions::k_progress_rows == 0) {
+        options.progress(reader.bytes_read(), counts.rows - rows_before);
+      }
+      if (counts.rows - rows_before == k_sample_rows && m_expected_bytes > 0) {
+        // Project the relevant rows of the whole input from the sample, with 5% to spare.
+        const double rows = static_cast<double>(m_expected_bytes) * k_sample_rows / static_cast<double>(reader.bytes_read());
+        b.reserve_seen = static_cast<size_t>(rows * static_cast<double>(sample_relevant) / k_sample_rows * 1.05);
+      }
+      if (fields.size() < needed) {
+        b.end = RowBatch::End::short_row;
+        b.short_row_line = reader.line();
+        b.short_row_fields = fields.size();
+        break;
+      }
+      auto at = [&](int field) { return fields[static_cast<size_t>(col[static_cast<size_t>(field)])]; };
+      const int slot = slot_of(at(k_type));
+      if (slot < 0) {
+        ++counts.other_event_types;
+        counts.other_event_type_names.add(at(k_type));
+        continue;
+      }
+      ++sample_relevant;
+      ++m_slots[static_cast<size_t>(slot)].rows;
+      PendingRow& row = b.rows[b.count++];
+      row.entity.assign(at(k_entity));
+      row.event_id.assign(at(k_event_id));
+      row.timestamp.assign(at(k_timestamp));
+      row.value_text.assign(col[k_value] >= 0 ? at(k_value) : std::string_view());
+      row.line = reader.line();
+      row.timestamp_column = reader.column(static_cast<size_t>(col[k_timestamp]));
+      row.value_column = col[k_value] >= 0 ? reader.column(static_cast<size_t>(col[k_value])) : 0;
+      row.slot = slot;
+      row.entity_hash = EntityIndex::hash(row.entity);
+      row.fingerprint = FingerprintSet::fingerprint(row.event_id);
+      m_exposures.entities.prefetch(row.entity_hash);
+      if (b.count - group == k_group) {
+        resolve(b, group);
+        group = b.count;
       }
     }
-    for (size_t i = 0; i < pending; ++i) {
-      const PendingRow& row = batch[i];
-      const uint32_t entity = row.entity_index;
-      if (entity == EntityIndex::k_absent || m_exposures.exposures[entity].variant == ExposureTable::k_excluded) {
-        ++counts.unexposed;
-        if (m_keep_events && entity != EntityIndex::k_absent) keep_conflicting(row.slot, entity, row.fingerprint, row.timestamp, row.value);
-        continue;
+    resolve(b, group);
+  };
+
+  auto apply_rows = [&](RowBatch& b) -> Result<void> {
+    if (b.reserve_seen > 0) m_seen.reserve(b.reserve_seen);
+    for (size_t group = 0; group < b.count; group += k_group) {
+      const size_t group_end = std::min(b.count, group + k_group);
+      for (size_t i = group; i < group_end; ++i) {
+        const PendingRow& row = b.rows[i];
+        if (row.entity_index == EntityIndex::k_absent) continue;
+        __builtin_prefetch(&m_exposures.exposures[row.entity_index]);
+        __builtin_prefetch(&m_slots[static_cast<size_t>(row.slot)].entity[row.entity_index], 1);
+        m_seen.prefetch(row.fingerprint);
       }
-      auto ts = parse_timestamp_ms(row.timestamp);
-      if (!ts) {
-        if (auto e = bad(row.line, row.timestamp_column, k_timestamp,
-                         fmt::format("timestamp '{}' is neither ISO-8601 nor epoch seconds or milliseconds", excerpt(row.timestamp)))) {
-          return *e;
+      for (size_t i = group; i < group_end; ++i) {
+        const PendingRow& row = b.rows[i];
+        const uint32_t entity = row.entity_index;
+        if (entity == EntityIndex::k_absent || m_exposures.exposures[entity].variant == ExposureTable::k_excluded) {
+          ++counts.unexposed;
+          if (m_keep_events && entity != EntityIndex::k_absent) keep_conflicting(row.slot, entity, row.fingerprint, row.timestamp, row.value_text);
+          continue;
         }
-        continue;
-      }
-      double value = 1;
-      if (!row.value.empty()) {
-        auto parsed = parse_number(row.value);
-        if (!parsed) {
-          if (auto e = bad(row.line, row.value_column, k_value, fmt::format("value '{}' is not a number", excerpt(row.value)))) {
+        if (!row.at_ms) {
+          if (auto e = bad(row.line, row.timestamp_column, k_timestamp,
+                           fmt::format("timestamp '{}' is neither ISO-8601 nor epoch seconds or milliseconds", excerpt(row.timestamp)))) {
             return *e;
           }
           continue;
         }
-        value = *parsed;
-      }
-      if (!m_seen.insert(row.fingerprint)) {
-        ++counts.duplicates;
-        continue;
-      }
-      const Exposure& exposure = m_exposures.exposures[entity];
-      Slot& slot = m_slots[static_cast<size_t>(row.slot)];
-      if (*ts < exposure.at_ms) {
-        ++counts.before_exposure;
-        if (slot.pre.size() > 0 && *ts >= exposure.at_ms - m_covariates.window_ms) {
-          ++counts.covariate;
-          slot.pre[entity].count += 1;
-          slot.pre[entity].sum += value;
+        if (!row.value) {
+          if (auto e = bad(row.line, row.value_column, k_value, fmt::format("value '{}' is not a number", excerpt(row.value_text)))) {
+            return *e;
+          }
+          continue;
         }
-        continue;
-      }
-      ++counts.counted;
-      if (m_keep_events) m_counted.push_back(CountedEvent{*ts, value, entity, static_cast<uint32_t>(row.slot)});
-      if (!counts.first_ms || *ts < *counts.first_ms) counts.first_ms = *ts;
-      if (!counts.last_ms || *ts > *counts.last_ms) counts.last_ms = *ts;
-      Accumulator& a = slot.entity[entity];
-      a.count += 1;
-      a.sum += value;
-      for (int metric : m_quantile_metrics_of_slot[static_cast<size_t>(row.slot)]) {
-        m_quantile[static_cast<size_t>(metric)][static_cast<size_t>(exposure.variant)].add(value, entity);
+        const int64_t ts = *row.at_ms;
+        const double value = *row.value;
+        if (!m_seen.insert(row.fingerprint)) {
+          ++counts.duplicates;
+          continue;
+        }
+        const Exposure& exposure = m_exposures.exposures[entity];
+        Slot& slot = m_slots[static_cast<size_t>(row.slot)];
+        if (ts < exposure.at_ms) {
+          ++counts.before_exposure;
+          if (slot.pre.size() > 0 && ts >= exposure.at_ms - m_covariates.window_ms) {
+            ++counts.covariate;
+            slot.pre[entity].count += 1;
+            slot.pre[entity].sum += value;
+          }
+          continue;
+        }
+        ++counts.counted;
+        if (m_keep_events) m_counted.push_back(CountedEvent{ts, value, entity, static_cast<uint32_t>(row.slot)});
+        if (!counts.first_ms || ts < *counts.first_ms) counts.first_ms = ts;
+        if (!counts.last_ms || ts > *counts.last_ms) counts.last_ms = ts;
+        Accumulator& a = slot.entity[entity];
+        a.count += 1;
+        a.sum += value;
+        for (int metric : m_quantile_metrics_of_slot[static_cast<size_t>(row.slot)]) {
+          m_quantile[static_cast<size_t>(metric)][static_cast<size_t>(exposure.variant)].add(value, entity);
+        }
       }
     }
-    pending = 0;
+    return {};
+  };
+  // The rows, then what ended the batch; true in `done` when nothing follows.
+  auto apply = [&](RowBatch& b, bool& done) -> Result<void> {
+    done = b.end == RowBatch::End::input || b.end == RowBatch::End::error;
+    if (auto r = apply_rows(b); !r) {
+      done = true;
+      return r;
+    }
+    if (b.end == RowBatch::End::error) return std::move(*b.error);
+    if (b.end == RowBatch::End::short_row) {
+      if (auto e = bad(b.short_row_line, 1, -1,
+                       fmt::format("row has {} fields, expected at least {}", b.short_row_fields, needed))) {
+        done = true;
+        return *e;
+      }
+    }
     return {};
   };
 
-  constexpr int64_t k_sample_rows = 4096;
-  int64_t sample_relevant = 0;
-  const int64_t rows_before = counts.rows;
-  for (;;) {
-    auto more = reader.next(fields);
-    if (!more) {
-      if (auto flushed = process(); !flushed) return flushed;
-      return std::move(more).error();
+  if (options.threads <= 1) {
+    RowBatch batch;
+    for (bool done = false; !done;) {
+      parse(batch);
+      if (auto r = apply(batch, done); !r) return r;
     }
-    if (!*more) break;
-    ++counts.rows;
-    if (options.progress && (counts.rows - rows_before) % IngestOptions::k_progress_rows == 0) {
-      options.progress(reader.bytes_read(), counts.rows - rows_before);
-    }
-    if (counts.rows - rows_before == k_sample_rows && m_expected_bytes > 0) {
-      // Project the relevant rows of the whole input from the sample, with 5% to spare.
-      const double rows = static_cast<double>(m_expected_bytes) * k_sample_rows / static_cast<double>(reader.bytes_read());
-      m_seen.reserve(static_cast<size_t>(rows * static_cast<double>(sample_relevant) / k_sample_rows * 1.05));
-    }
-    if (fields.size() < needed) {
-      if (auto flushed = process(); !flushed) return flushed;
-      if (auto e = bad(reader.line(), 1, -1, fmt::format("row has {} fields, expected at least {}", fields.size(), needed))) {
-        return *e;
-      }
-      continue;
-    }
-    const int slot = slot_of(at(k_type));
-    if (slot < 0) {
-      ++counts.other_event_types;
-      counts.other_event_type_names.add(at(k_type));
-      continue;
-    }
-    ++sample_relevant;
-    ++m_slots[static_cast<size_t>(slot)].rows;
-    PendingRow& row = batch[pending++];
-    row.entity.assign(at(k_entity));
-    row.event_id.assign(at(k_event_id));
-    row.timestamp.assign(at(k_timestamp));
-    row.value.assign(col[k_value] >= 0 ? at(k_value) : std::string_view());
-    row.line = reader.line();
-    row.timestamp_column = reader.column(static_cast<size_t>(col[k_timestamp]));
-    row.value_column = col[k_value] >= 0 ? reader.column(static_cast<size_t>(col[k_value])) : 0;
-    row.slot = slot;
-    row.entity_hash = EntityIndex::hash(row.entity);
-    row.fingerprint = FingerprintSet::fingerprint(row.event_id);
-    m_exposures.entities.prefetch(row.entity_hash);
-    m_seen.prefetch(row.fingerprint);
-    if (pending == k_batch) {
-      if (auto flushed = process(); !flushed) return flushed;
-    }
+    return {};
   }
-  if (options.progress) options.progress(reader.bytes_read(), counts.rows - rows_before);
-  return process();
+  BatchQueue queue(4);
+  std::exception_ptr parse_failure;
+  std::thread parser([&] {
+    try {
+      for (;;) {
+        RowBatch* b = queue.take_free();
+        if (b == nullptr) return;
+        parse(*b);
+        const bool last = b->end == RowBatch::End::input || b->end == RowBatch::End::error;
+        queue.put_ready(b);
+        if (last) return;
+      }
+    } catch (...) {
+      parse_failure = std::current_exception();
+      RowBatch* b = queue.take_free();  // tell the apply stage, which is waiting for a batch
+      if (b == nullptr) return;
+      b->count = 0;
+      b->end = RowBatch::End::error;
+      b->error = Error::io("reading the events failed: out of memory", reader.file());
+      queue.put_ready(b);
+    }
+  });
+  Result<void> result;
+  try {
+    for (bool done = false; !done;) {
+      RowBatch* b = queue.take_ready();
+      result = apply(*b, done);
+      queue.put_free(b);
+    }
+  } catch (...) {  // out of memory in the apply stage: the parse stage must end before we leave
+    queue.stop();
+    parser.join();
+    throw;
+  }
+  queue.stop();
+  parser.join();
+  if (parse_failure) std::rethrow_exception(parse_failure);
+  return result;
 }
 
 void EventAggregator::keep_conflicting(int slot_index, uint32_t entity, const FingerprintSet::Fingerprint& fingerprint,

@@ -32,6 +32,9 @@ struct IngestOptions {
   // read so far from that file (a progress display; ingest never writes to a terminal itself).
   std::function<void(int64_t bytes, int64_t rows)> progress;
   static constexpr int64_t k_progress_rows = 16384;
+  // Events are parsed on a second thread when this is 2 or more (the results are the same bits);
+  // `progress` is then called from that thread.
+  unsigned threads = 1;
 };
 
 // The Error for a malformed row at `at`; or, with skip_bad_rows, nullopt after counting the row
