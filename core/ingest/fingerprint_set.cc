@@ -1,23 +1,25 @@
 #include "core/ingest/fingerprint_set.h"
 
+#include <algorithm>
+
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
 namespace expt {
 
 void FingerprintSet::reserve(size_t count) {
-  size_t capacity = m_table.empty() ? 4096 : m_table.size();
-  while (count * 4 > capacity * 3) capacity *= 2;
+  // Exactly the room for load 3/4: a power of two would leave the table between 3/8 and 3/4
+  // full, up to twice the memory (1.07 GB instead of 0.65 GB for 30 M events).
+  const size_t capacity = std::max<size_t>(4096, count / 3 * 4 + 4);
   if (capacity > m_table.size()) grow(capacity);
 }
 
 void FingerprintSet::grow(size_t capacity) {
   ZeroedArray<Fingerprint> table(capacity);
-  const size_t mask = table.size() - 1;
   for (const Fingerprint& e : m_table) {
     if (e.low == 0 && e.high == 0) continue;
-    size_t slot = e.low & mask;
-    while (table[slot].low != 0 || table[slot].high != 0) slot = (slot + 1) & mask;
+    size_t slot = home(e, table.size());
+    while (table[slot].low != 0 || table[slot].high != 0) slot = slot + 1 == table.size() ? 0 : slot + 1;
     table[slot] = e;
   }
   m_table = std::move(table);
@@ -32,8 +34,7 @@ FingerprintSet::Fingerprint FingerprintSet::fingerprint(std::string_view id) {
 
 bool FingerprintSet::insert(Fingerprint key) {
   if ((m_size + 1) * 4 > m_table.size() * 3) grow(m_table.empty() ? 4096 : m_table.size() * 2);  // load <= 3/4
-  const size_t mask = m_table.size() - 1;
-  size_t slot = key.low & mask;
+  size_t slot = home(key, m_table.size());
   for (;;) {
     Fingerprint& e = m_table[slot];
     if (e.low == 0 && e.high == 0) {
@@ -42,7 +43,7 @@ bool FingerprintSet::insert(Fingerprint key) {
       return true;
     }
     if (e.low == key.low && e.high == key.high) return false;
-    slot = (slot + 1) & mask;
+    slot = slot + 1 == m_table.size() ? 0 : slot + 1;
   }
 }
 

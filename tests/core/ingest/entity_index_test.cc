@@ -50,5 +50,18 @@ TEST_CASE("the fingerprint set reports repeats, before and after it grows", "[in
   CHECK_FALSE(reserved.insert("a"));
 }
 
+TEST_CASE("a fingerprint set of any size wraps its probes at the end of the table", "[ingest]") {
+  for (size_t count : {size_t{3000}, size_t{4099}, size_t{50001}}) {
+    FingerprintSet seen;
+    seen.reserve(count);  // not a power of two
+    // Fingerprints whose home is the last slot: every probe after the first wraps to slot 0.
+    for (uint64_t i = 0; i < 40; ++i) REQUIRE(seen.insert(FingerprintSet::Fingerprint{UINT64_MAX, i + 1}));
+    for (uint64_t i = 0; i < 40; ++i) REQUIRE_FALSE(seen.insert(FingerprintSet::Fingerprint{UINT64_MAX, i + 1}));
+    for (size_t i = 0; i < count; ++i) REQUIRE(seen.insert(fmt::format("ev-{}", i)));
+    for (size_t i = 0; i < count; i += 3) REQUIRE_FALSE(seen.insert(fmt::format("ev-{}", i)));
+    CHECK(seen.size() == count + 40);
+  }
+}
+
 }  // namespace
 }  // namespace expt
