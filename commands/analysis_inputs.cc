@@ -150,7 +150,6 @@ Result<AnalysisInput> read_csv_input(const AnalyzeOptions& options, const Regist
   VariantOracle oracle;
   if (oracle_state) oracle = [&oracle_state](std::string_view entity) { return (*oracle_state)(entity); };
   IngestOptions ingest{options.skip_bad_rows, {}};
-  ingest.threads = options.threads != 0 ? options.threads : std::min(2u, std::max(1u, std::thread::hardware_concurrency()));
   ProgressLine progress(io.err, io.err_is_terminal && !options.quiet);
 
   AnalysisInput input;
@@ -168,6 +167,11 @@ Result<AnalysisInput> read_csv_input(const AnalyzeOptions& options, const Regist
   EventAggregator aggregator(*exposures, metrics, arms.variants.size(), covariates);
   const int64_t event_bytes = input_size(options.events);
   if (event_bytes > 0) aggregator.expect_input_bytes(event_bytes);
+  // Two threads pay off from about 100 MB of events (0.54 s against 0.83 s at 159 MB); below,
+  // the hand-over costs more than it saves (0.33 s against 0.26 s at 53 MB). A pipe counts as big.
+  constexpr int64_t k_two_thread_bytes = int64_t{96} << 20;
+  const bool big = event_bytes == 0 || event_bytes >= k_two_thread_bytes;  // 0: unknown size
+  ingest.threads = options.threads != 0 ? options.threads : big && std::thread::hardware_concurrency() >= 2 ? 2 : 1;
   if (on_day) aggregator.keep_counted_events();
   auto events_in = open_input(options.events, io.in);
   if (!events_in) return std::move(events_in).error();

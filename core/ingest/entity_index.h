@@ -2,8 +2,8 @@
 // Interns entity IDs into dense indexes 0, 1, 2, ... so per-entity data can live in flat arrays.
 // IDs are opaque byte strings ("007" and "7" differ). Open addressing over XXH3 hashes; a slot
 // holds the full hash, the index and the ID itself when it fits in 16 bytes (else its place in
-// an arena), so a lookup usually touches one cache line. About 64 bytes per entity (two 32-byte
-// slots at load factor 1/2). Not thread-safe.
+// an arena), so a lookup usually touches one cache line. 43 to 85 bytes per entity (32-byte
+// slots at load factor 3/8 to 3/4). Not thread-safe.
 
 #include <cstdint>
 #include <cstring>
