@@ -118,13 +118,16 @@ void BM_aggregate_events(benchmark::State& state) {
     std::istream in(&view);
     expt::CsvReader reader(in, "events.csv");
     expt::EventCounts counts;
-    if (!aggregator.ingest(reader, {}, {}, counts)) state.SkipWithError("ingest failed");
+    expt::IngestOptions options;
+    options.threads = static_cast<unsigned>(state.range(0));
+    if (!aggregator.ingest(reader, {}, options, counts)) state.SkipWithError("ingest failed");
     benchmark::DoNotOptimize(aggregator.finish());
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * k_events));
 }
-BENCHMARK(BM_aggregate_events)->Unit(benchmark::kMillisecond);
+// The argument is IngestOptions::threads: 1, or 2 with the parse stage on its own thread.
+BENCHMARK(BM_aggregate_events)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_inference(benchmark::State& state) {
   const expt::ExposureTable table = exposures();
