@@ -65,7 +65,7 @@ ExitCode run_assign(const AssignOptions& options, Io& io) {
   if (!options.column.empty() && options.input.empty()) {
     return report(io, Error::invalid("--column needs --input"));
   }
-  auto snapshot = load_assignment_snapshot(options.registry, options.bundle, io);
+  auto snapshot = load_assignment_snapshot(options.registry, options.bundle, io, options.namespaces);
   if (!snapshot) return report(io, snapshot.error());
   auto layers = select_layers(**snapshot, options.namespaces);
   if (!layers) return report(io, layers.error());

@@ -85,7 +85,8 @@ Result<void> stream_lines(std::istream& in, const AssignmentSnapshot& snapshot, 
 
 Result<std::shared_ptr<const AssignmentSnapshot>> load_assignment_snapshot(const RegistryOptions& registry,
                                                                           const std::string& bundle_path,
-                                                                          const Io& io) {
+                                                                          const Io& io,
+                                                                          const std::vector<std::string>& namespaces) {
   if (!bundle_path.empty()) {
     Evaluator evaluator;
     auto loaded = evaluator.load_file(bundle_path);
@@ -96,7 +97,7 @@ Result<std::shared_ptr<const AssignmentSnapshot>> load_assignment_snapshot(const
   }
   auto opened = open_registry(registry, OpenMode::must_exist, io);
   if (!opened) return std::move(opened).error();
-  auto state = (*opened)->read();
+  auto state = (*opened)->read(ReadScope{{}, namespaces});  // only the layers asked for
   if (!state) return std::move(state).error();
   return std::shared_ptr<const AssignmentSnapshot>(std::make_shared<AssignmentSnapshot>(snapshot_from_registry(*state)));
 }

@@ -18,9 +18,12 @@ namespace expt {
 
 // The snapshot from `bundle_path` when it is not empty (no registry is opened), else from the
 // registry. Errors: the registry or bundle cannot be read, or the bundle does not verify.
+// With `namespaces`, only those layers' experiments are read from the registry (the other layers
+// are in the snapshot, empty): callers select exactly those layers.
 Result<std::shared_ptr<const AssignmentSnapshot>> load_assignment_snapshot(const RegistryOptions& registry,
                                                                           const std::string& bundle_path,
-                                                                          const Io& io);
+                                                                          const Io& io,
+                                                                          const std::vector<std::string>& namespaces = {});
 
 // Receives output in large blocks; returns an Error to stop the stream.
 using ByteSink = std::function<Result<void>(std::string_view)>;

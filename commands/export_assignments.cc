@@ -8,7 +8,7 @@
 namespace expt {
 
 ExitCode run_export_assignments(const ExportAssignmentsOptions& options, Io& io) {
-  auto snapshot = load_assignment_snapshot(options.registry, options.bundle, io);
+  auto snapshot = load_assignment_snapshot(options.registry, options.bundle, io, options.namespaces);
   if (!snapshot) return report(io, snapshot.error());
   auto layers = select_layers(**snapshot, options.namespaces);
   if (!layers) return report(io, layers.error());

@@ -50,6 +50,13 @@ ExitCode run_lifecycle(const LifecycleOptions& options, Io& io) {
   if (!registry) return report(io, registry.error());
   std::vector<TransitionPlan> plans;
   const AuditStamp stamp = io.stamp();
+  // Named experiments, or one namespace's --all: only their namespaces' experiments are read.
+  ReadScope scope;
+  if (options.all) {
+    if (!options.namespace_key.empty()) scope.namespaces = {options.namespace_key};
+  } else {
+    scope.experiments = keys;
+  }
   Result<void> done = (*registry)->update([&](const RegistryState& state) -> Result<ChangeSet> {
     plans.clear();
     if (options.all) {
@@ -75,7 +82,7 @@ ExitCode run_lifecycle(const LifecycleOptions& options, Io& io) {
       plans.push_back(std::move(*planned));
     }
     return all;
-  });
+  }, scope);
   if (!done) return report(io, done.error());
 
   const bool many = options.all || keys.size() > 1;

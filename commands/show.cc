@@ -46,7 +46,7 @@ std::string slot_map(uint32_t total, const std::vector<Row>& rows, const std::ve
 ExitCode run_show(const ShowOptions& options, Io& io) {
   auto registry = open_registry(options.registry, OpenMode::must_exist, io);
   if (!registry) return report(io, registry.error());
-  auto state = (*registry)->read();
+  auto state = (*registry)->read(ReadScope{{}, {options.namespace_key}});  // one layer: its experiments only
   if (!state) return report(io, state.error());
   const NamespaceRecord* ns = state->find_namespace(options.namespace_key);
   if (ns == nullptr) return report(io, unknown_namespace(*state, options.namespace_key));

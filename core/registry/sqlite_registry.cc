@@ -175,14 +175,14 @@ Result<std::unique_ptr<SqliteRegistry>> SqliteRegistry::open(const std::string& 
   });
 }
 
-Result<RegistryState> SqliteRegistry::read() {
+Result<RegistryState> SqliteRegistry::read(const ReadScope& scope) {
   return guarded(m_path, [&]() -> Result<RegistryState> {
     SQLite::Transaction tx(m_impl->db, SQLite::TransactionBehavior::DEFERRED);
-    return m_impl->load();
+    return m_impl->load(scope);
   });
 }
 
-Result<void> SqliteRegistry::update(const Planner& plan) {
+Result<void> SqliteRegistry::update(const Planner& plan, const ReadScope& scope) {
   if (!m_impl->read_only_reason.empty()) {
     return Error::io(fmt::format("registry '{}' is read-only ({}); this command changes it", m_path,
                                  m_impl->read_only_reason),
@@ -190,7 +190,7 @@ Result<void> SqliteRegistry::update(const Planner& plan) {
   }
   return guarded(m_path, [&]() -> Result<void> {
     SQLite::Transaction tx(m_impl->db, SQLite::TransactionBehavior::IMMEDIATE);
-    RegistryState state = m_impl->load();
+    RegistryState state = m_impl->load(scope);
     Result<ChangeSet> changes = plan(state);
     if (!changes) return std::move(changes).error();
     if (changes->empty()) return {};

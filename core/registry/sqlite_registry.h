@@ -28,8 +28,8 @@ class SqliteRegistry final : public Registry {
                                                       const AuditStamp& stamp);
   ~SqliteRegistry() override;
 
-  Result<RegistryState> read() override;
-  Result<void> update(const Planner& plan) override;
+  Result<RegistryState> read(const ReadScope& scope = {}) override;
+  Result<void> update(const Planner& plan, const ReadScope& scope = {}) override;
   Result<std::vector<AuditEntry>> audit_log(const AuditQuery& query) override;
   Result<std::optional<std::string>> bundle_document(int64_t version) override;
   Result<std::vector<AnalysisRecord>> analyses(const std::string& experiment, size_t limit) override;

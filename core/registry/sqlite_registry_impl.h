@@ -82,8 +82,8 @@ struct SqliteRegistry::Impl {
   explicit Impl(const std::string& path, int flags) : db(path, flags, sqlite_detail::k_busy_timeout_ms) {}
   SQLite::Database db;
 
-  RegistryState load();
-  RegistryState load_rows();
+  RegistryState load(const ReadScope& scope = {});
+  RegistryState load_rows(const ReadScope& scope);
   void write(const ChangeSet& changes);
   std::string row;  // the row being read, for messages about damaged data
   std::string read_only_reason;  // why the file was opened read-only; empty when writable
@@ -91,7 +91,10 @@ struct SqliteRegistry::Impl {
  private:
   void load_namespaces(RegistryState& state);
   void load_metrics(RegistryState& state);
-  void load_experiments(RegistryState& state);
+  // The SQL condition on experiments `e` that keeps `scope`'s, or "" for all of them (also when
+  // a named key does not exist).
+  std::string scope_filter(const ReadScope& scope);
+  void load_experiments(RegistryState& state, const std::string& filter);
   void write_experiment(const ExperimentRecord& record);
   int64_t id_of(const char* table, const std::string& key);
 };

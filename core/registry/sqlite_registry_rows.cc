@@ -2,17 +2,20 @@
 // (core/registry/sqlite_registry.h).
 
 #include "core/registry/sqlite_registry_impl.h"
+
+#include <set>
+
 #include "core/spec/json_form.h"
 
 namespace expt {
 
 using namespace sqlite_detail;
 
-RegistryState SqliteRegistry::Impl::load() {
+RegistryState SqliteRegistry::Impl::load(const ReadScope& scope) {
   // A damaged value anywhere (a bad number, truncated JSON, a dangling reference) is reported
   // with the table and row it was read from.
   try {
-    return load_rows();
+    return load_rows(scope);
   } catch (const CorruptRegistry& e) {
     throw CorruptRegistry{row.empty() ? e.message : row + ": " + e.message};
   } catch (const SQLite::Exception&) {
@@ -23,8 +26,31 @@ RegistryState SqliteRegistry::Impl::load() {
   }
 }
 
-RegistryState SqliteRegistry::Impl::load_rows() {
+std::string SqliteRegistry::Impl::scope_filter(const ReadScope& scope) {
+  if (scope.whole()) return "";
+  std::set<int64_t> namespace_ids;
+  auto collect = [&](const char* sql, const std::string& key) {
+    SQLite::Statement st(db, sql);
+    st.bind(1, key);
+    if (!st.executeStep()) return false;
+    namespace_ids.insert(st.getColumn(0).getInt64());
+    return true;
+  };
+  for (const std::string& key : scope.experiments) {
+    if (!collect("SELECT namespace_id FROM experiments WHERE key = ?", key)) return "";
+  }
+  for (const std::string& key : scope.namespaces) {
+    if (!collect("SELECT id FROM namespaces WHERE key = ?", key)) return "";
+  }
+  std::string ids;
+  for (int64_t id : namespace_ids) ids += (ids.empty() ? "" : ", ") + std::to_string(id);
+  return "e.namespace_id IN (" + ids + ")";  // integers read from the registry itself
+}
+
+RegistryState SqliteRegistry::Impl::load_rows(const ReadScope& scope) {
   RegistryState state;
+  const std::string filter = scope_filter(scope);
+  state.partial = !filter.empty();
   row = "table 'settings', key 'hash_version'";
   auto version = hash_version_from_number(
       std::stoll(db.execAndGet("SELECT value FROM settings WHERE key = 'hash_version'").getString()));
@@ -32,7 +58,7 @@ RegistryState SqliteRegistry::Impl::load_rows() {
   state.hash_version = *version;
   load_namespaces(state);
   load_metrics(state);
-  load_experiments(state);
+  load_experiments(state, filter);
   SQLite::Statement gh(db, "SELECT key, percent_bps, description, updated_at FROM global_holdout WHERE id = 1");
   if (gh.executeStep()) {
     row = "table 'global_holdout'";
@@ -59,7 +85,8 @@ RegistryState SqliteRegistry::Impl::load_rows() {
     state.review_policies.push_back(std::move(p));
   }
   SQLite::Statement rv(db, "SELECT r.id, e.key, r.kind, r.actor, r.team, r.at, r.spec_hash, r.note FROM reviews r "
-                           "JOIN experiments e ON e.id = r.experiment_id ORDER BY r.id");
+                           "JOIN experiments e ON e.id = r.experiment_id " +
+                               (filter.empty() ? std::string() : "WHERE " + filter + " ") + "ORDER BY r.id");
   while (rv.executeStep()) {
     row = fmt::format("table 'reviews', id {}", rv.getColumn(0).getInt64());
     state.reviews.push_back(ReviewEntry{rv.getColumn(0).getInt64(), rv.getColumn(1).getString(), rv.getColumn(2).getString(),
@@ -121,13 +148,17 @@ void SqliteRegistry::Impl::load_metrics(RegistryState& state) {
   }
 }
 
-void SqliteRegistry::Impl::load_experiments(RegistryState& state) {
+void SqliteRegistry::Impl::load_experiments(RegistryState& state, const std::string& filter) {
   std::map<int64_t, size_t> index_by_id;
+  const std::string where = filter.empty() ? std::string() : "WHERE " + filter + " ";
+  // Rows of the scope's experiments only: the children's experiment ids must all resolve.
+  const std::string of_scope =
+      filter.empty() ? std::string() : "WHERE experiment_id IN (SELECT e.id FROM experiments e " + where + ") ";
   SQLite::Statement st(db,
                        "SELECT e.id, e.key, n.key, e.type, e.owner_team, e.description, e.traffic, e.plan, "
                        "e.slot_start, e.slot_end, e.status, e.created_at, e.updated_at, e.started_at, "
-                       "e.stopped_at, e.archived_at, e.analysis FROM experiments e JOIN namespaces n ON n.id = e.namespace_id "
-                       "ORDER BY e.key");
+                       "e.stopped_at, e.archived_at, e.analysis FROM experiments e JOIN namespaces n ON n.id = e.namespace_id " +
+                           where + "ORDER BY e.key");
   while (st.executeStep()) {
     row = describe_row("experiments", st.getColumn(1));
     ExperimentRecord r;
@@ -165,8 +196,8 @@ void SqliteRegistry::Impl::load_experiments(RegistryState& state) {
   }
 
   SQLite::Statement vs(db,
-                       "SELECT experiment_id, key, allocation_bps, config FROM variants "
-                       "ORDER BY experiment_id, position");
+                       "SELECT experiment_id, key, allocation_bps, config FROM variants " + of_scope +
+                           "ORDER BY experiment_id, position");
   while (vs.executeStep()) {
     row = describe_row("variants", vs.getColumn(1), vs.getColumn(0));
     VariantSpec v;
@@ -178,8 +209,10 @@ void SqliteRegistry::Impl::load_experiments(RegistryState& state) {
 
   SQLite::Statement bs(db,
                        "SELECT b.experiment_id, m.key, b.role, b.direction, b.threshold, b.threshold_type, b.cuped "
-                       "FROM experiment_metrics b JOIN metrics m ON m.id = b.metric_id "
-                       "ORDER BY b.experiment_id, b.position");
+                       "FROM experiment_metrics b JOIN metrics m ON m.id = b.metric_id " +
+                           (filter.empty() ? std::string()
+                                           : "WHERE b.experiment_id IN (SELECT e.id FROM experiments e " + where + ") ") +
+                           "ORDER BY b.experiment_id, b.position");
   while (bs.executeStep()) {
     row = describe_row("experiment_metrics", bs.getColumn(1), bs.getColumn(0));
     MetricBinding b;

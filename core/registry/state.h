@@ -109,6 +109,9 @@ struct RegistryState {
   std::optional<BundleInfo> latest_bundle;
   std::vector<ReviewPolicy> review_policies;  // by scope
   std::vector<ReviewEntry> reviews;           // every experiment's, oldest first
+  // True when read with a ReadScope: `experiments` and `reviews` hold only the scope's, so
+  // nothing that must see every experiment (a bundle, --all) may be computed from it.
+  bool partial = false;
 
   const NamespaceRecord* find_namespace(std::string_view key) const;
   const MetricRecord* find_metric(std::string_view key) const;

@@ -1,6 +1,7 @@
 #include "core/registry/sqlite_registry.h"
 
 #include <algorithm>
+#include <set>
 #include <thread>
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -141,6 +142,45 @@ TEST_CASE("everything written reads back identically", "[registry]") {
   for (const NamespaceSpec& n : specs.namespaces) CHECK(to_json(state->find_namespace(n.key)->spec) == to_json(n));
   REQUIRE(state->global_holdout.has_value());
   CHECK(to_json(state->global_holdout->spec) == to_json(specs.global_holdouts[0]));
+}
+
+TEST_CASE("a scoped read holds exactly its namespaces' experiments, as a whole read has them", "[registry]") {
+  testing::TempDir dir;
+  auto registry = open_new(dir / "expt.db");
+  REQUIRE(load(*registry, fixture_specs()));
+  auto whole = registry->read();
+  REQUIRE(whole);
+  CHECK_FALSE(whole->partial);
+  auto same_as_whole = [&](const RegistryState& scoped, const std::set<std::string>& namespaces) {
+    CHECK(scoped.partial);
+    CHECK(scoped.namespaces.size() == whole->namespaces.size());  // always whole
+    CHECK(scoped.metrics.size() == whole->metrics.size());
+    size_t expected = 0;
+    for (const ExperimentRecord& e : whole->experiments) {
+      if (namespaces.count(e.spec.namespace_key) == 0) {
+        CHECK(scoped.find_experiment(e.spec.key) == nullptr);
+        continue;
+      }
+      ++expected;
+      const ExperimentRecord* r = scoped.find_experiment(e.spec.key);
+      REQUIRE(r != nullptr);
+      CHECK(to_json(r->spec) == to_json(e.spec));  // variants and metric bindings included
+      CHECK(r->status == e.status);
+    }
+    CHECK(scoped.experiments.size() == expected);
+  };
+  auto by_experiment = registry->read(ReadScope{{"checkout-cta-color"}, {}});
+  REQUIRE(by_experiment);
+  same_as_whole(*by_experiment, {"checkout"});
+  auto by_namespaces = registry->read(ReadScope{{}, {"pricing", "search-ranking"}});
+  REQUIRE(by_namespaces);
+  same_as_whole(*by_namespaces, {"pricing", "search-ranking"});
+
+  // A key that does not exist: everything, so the error can suggest the closest key.
+  auto unknown = registry->read(ReadScope{{"checkout-cta-colour"}, {}});
+  REQUIRE(unknown);
+  CHECK_FALSE(unknown->partial);
+  CHECK(unknown->experiments.size() == whole->experiments.size());
 }
 
 TEST_CASE("a failed plan or write leaves the registry untouched", "[registry]") {
