@@ -154,7 +154,7 @@ Result<PreparedAnalysis> prepare_analysis(const AnalyzeOptions& options, Io& io)
   auto registry = open_registry(options.registry, OpenMode::must_exist, io);
   if (!registry) return std::move(registry).error();
   prepared.registry = std::move(*registry);
-  auto state = prepared.registry->read();
+  auto state = prepared.registry->read(ReadScope{{options.experiment}, {}});  // its namespace's experiments only
   if (!state) return std::move(state).error();
   const ExperimentRecord* experiment = state->find_experiment(options.experiment);
   if (experiment == nullptr) return unknown_experiment(*state, options.experiment);
@@ -254,7 +254,7 @@ ExitCode run_analyze(const AnalyzeOptions& options, Io& io) {
         changes.analyses.push_back(std::move(record));
       }
       return changes;
-    });
+    }, ReadScope{{options.experiment}, {}});
     if (!written) return report(io, written.error());
   }
   if (report_file) {

@@ -31,7 +31,7 @@ ExitCode run_export_sql(const ExportSqlOptions& options, Io& io) {
   }
   auto registry = open_registry(options.registry, OpenMode::must_exist, io);
   if (!registry) return report(io, registry.error());
-  auto state = (*registry)->read();
+  auto state = (*registry)->read(ReadScope{{options.experiment}, {}});  // its namespace's experiments only
   if (!state) return report(io, state.error());
   const ExperimentRecord* experiment = state->find_experiment(options.experiment);
   if (experiment == nullptr) return report(io, unknown_experiment(*state, options.experiment));

@@ -15,7 +15,7 @@ namespace {
 ExitCode run_plan_check(const PowerOptions& options, Io& io) {
   auto registry = open_registry(options.registry, OpenMode::must_exist, io);
   if (!registry) return report(io, registry.error());
-  auto state = (*registry)->read();
+  auto state = (*registry)->read(ReadScope{{options.experiment}, {}});  // its namespace's experiments only
   if (!state) return report(io, state.error());
   const ExperimentRecord* e = state->find_experiment(options.experiment);
   if (e == nullptr) return report(io, unknown_experiment(*state, options.experiment));

@@ -53,7 +53,7 @@ ExitCode run_results(const ResultsOptions& options, Io& io) {
   }
   auto registry = open_registry(options.registry, OpenMode::must_exist, io);
   if (!registry) return report(io, registry.error());
-  auto state = (*registry)->read();
+  auto state = (*registry)->read(ReadScope{{options.experiment}, {}});  // its namespace's experiments only
   if (!state) return report(io, state.error());
   if (state->find_experiment(options.experiment) == nullptr) return report(io, unknown_experiment(*state, options.experiment));
   auto records = (*registry)->analyses(options.experiment, options.aggregates ? 0 : static_cast<size_t>(options.limit.value_or(0)));
