@@ -105,6 +105,7 @@ struct RowBatch {
   size_t short_row_fields = 0;
   std::optional<Error> error;
   size_t reserve_seen = 0;  // when not 0: size the duplicate detector first
+  std::vector<double> projected_rows;  // with reserve_seen: rows of each event type expected
 };
 
 constexpr size_t k_group = 32;  // rows whose memory accesses overlap
@@ -191,6 +192,7 @@ Result<void> EventAggregator::ingest(CsvReader& reader, const ColumnMapping& map
     b.end = RowBatch::End::full;
     b.error.reset();
     b.reserve_seen = 0;
+    b.projected_rows.clear();
     size_t group = 0;
     while (b.count < b.rows.size()) {
       auto more = reader.next(fields);
@@ -212,6 +214,7 @@ Result<void> EventAggregator::ingest(CsvReader& reader, const ColumnMapping& map
         // Project the relevant rows of the whole input from the sample, with 5% to spare.
         const double rows = static_cast<double>(m_expected_bytes) * k_sample_rows / static_cast<double>(reader.bytes_read());
         b.reserve_seen = static_cast<size_t>(rows * static_cast<double>(sample_relevant) / k_sample_rows * 1.05);
+        for (const Slot& slot : m_slots) b.projected_rows.push_back(rows * static_cast<double>(slot.rows) / k_sample_rows);
       }
       if (fields.size() < needed) {
         b.end = RowBatch::End::short_row;
@@ -249,7 +252,10 @@ Result<void> EventAggregator::ingest(CsvReader& reader, const ColumnMapping& map
   };
 
   auto apply_rows = [&](RowBatch& b) -> Result<void> {
-    if (b.reserve_seen > 0) m_seen.reserve(b.reserve_seen);
+    if (b.reserve_seen > 0) {
+      m_seen.reserve(b.reserve_seen);
+      reserve_quantile_values(b.projected_rows);
+    }
     for (size_t group = 0; group < b.count; group += k_group) {
       const size_t group_end = std::min(b.count, group + k_group);
       for (size_t i = group; i < group_end; ++i) {
@@ -375,6 +381,23 @@ Result<void> EventAggregator::ingest(CsvReader& reader, const ColumnMapping& map
   parser.join();
   if (parse_failure) std::rethrow_exception(parse_failure);
   return result;
+}
+
+void EventAggregator::reserve_quantile_values(const std::vector<double>& projected_rows) {
+  // Room for each variant's share of its event type's projected rows, and a quarter more: a
+  // vector that doubles copies everything it holds and briefly needs three times the room,
+  // while capacity never written costs no memory (the pages are not touched).
+  int64_t exposed = 0;
+  for (int64_t n : m_exposures.entities_per_variant) exposed += n;
+  if (exposed == 0) return;
+  for (size_t metric = 0; metric < m_quantile.size(); ++metric) {
+    for (size_t v = 0; v < m_quantile[metric].size() && v < m_exposures.entities_per_variant.size(); ++v) {
+      const double share = static_cast<double>(m_exposures.entities_per_variant[v]) / static_cast<double>(exposed);
+      const auto room = static_cast<size_t>(projected_rows[static_cast<size_t>(m_metric_slot[metric])] * share * 1.25);
+      m_quantile[metric][v].values.reserve(room);
+      m_quantile[metric][v].entity.reserve(room);
+    }
+  }
 }
 
 void EventAggregator::keep_conflicting(int slot_index, uint32_t entity, const FingerprintSet::Fingerprint& fingerprint,

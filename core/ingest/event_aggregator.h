@@ -105,6 +105,8 @@ class EventAggregator {
   int slot_of(std::string_view event_type) const;
   int add_slot(const std::string& event_type);
   static double value_of(const Accumulator& a, Aggregation aggregation);
+  // Sizes percentile metrics' value lists from the rows each event type is expected to have.
+  void reserve_quantile_values(const std::vector<double>& projected_rows);
   // An event of an entity excluded for being in two variants, kept for the daily view while it
   // was still in its first (ExposureConflict), or for its covariate.
   void keep_conflicting(int slot, uint32_t entity, const FingerprintSet::Fingerprint& fingerprint, std::string_view timestamp,
