@@ -3,7 +3,7 @@
 // sufficient statistics for each metric, in one streaming pass. Events are deduplicated by
 // event_id; only events of exposed entities at or after their exposure time (full timestamp
 // precision) count; every other row is counted by why it was dropped. Memory grows with
-// entities (per-entity accumulators), plus 16-byte fingerprints of counted event IDs and, for
+// entities (per-entity accumulators), plus 12-byte fingerprints of counted event IDs and, for
 // percentile metrics, the counted values. Rows are validated as far as the analysis reads them:
 // rows of event types no metric uses are skipped unparsed. Aggregation only: no inference.
 

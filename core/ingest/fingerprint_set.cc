@@ -15,11 +15,11 @@ void FingerprintSet::reserve(size_t count) {
 }
 
 void FingerprintSet::grow(size_t capacity) {
-  ZeroedArray<Fingerprint> table(capacity);
-  for (const Fingerprint& e : m_table) {
-    if (e.low == 0 && e.high == 0) continue;
-    size_t slot = home(e, table.size());
-    while (table[slot].low != 0 || table[slot].high != 0) slot = slot + 1 == table.size() ? 0 : slot + 1;
+  ZeroedArray<Slot> table(capacity);
+  for (const Slot& e : m_table) {
+    if (e.empty()) continue;
+    size_t slot = home(e.low(), table.size());
+    while (!table[slot].empty()) slot = slot + 1 == table.size() ? 0 : slot + 1;
     table[slot] = e;
   }
   m_table = std::move(table);
@@ -28,21 +28,22 @@ void FingerprintSet::grow(size_t capacity) {
 FingerprintSet::Fingerprint FingerprintSet::fingerprint(std::string_view id) {
   XXH128_hash_t h = XXH3_128bits(id.data(), id.size());
   Fingerprint key{h.low64, h.high64};
-  if (key.low == 0 && key.high == 0) key.high = 1;  // keep the empty marker free
+  if (key.low == 0 && static_cast<uint32_t>(key.high) == 0) key.high |= 1;  // keep the empty marker free
   return key;
 }
 
 bool FingerprintSet::insert(Fingerprint key) {
   if ((m_size + 1) * 4 > m_table.size() * 3) grow(m_table.empty() ? 4096 : m_table.size() * 2);  // load <= 3/4
+  if (key.low == 0 && static_cast<uint32_t>(key.high) == 0) key.high |= 1;  // as fingerprint() does
   size_t slot = home(key, m_table.size());
   for (;;) {
-    Fingerprint& e = m_table[slot];
-    if (e.low == 0 && e.high == 0) {
-      e = key;
+    Slot& e = m_table[slot];
+    if (e.empty()) {
+      e = Slot::of(key);
       ++m_size;
       return true;
     }
-    if (e.low == key.low && e.high == key.high) return false;
+    if (e.holds(key)) return false;
     slot = slot + 1 == m_table.size() ? 0 : slot + 1;
   }
 }
