@@ -10,13 +10,11 @@
 namespace expt {
 
 ExitCode run_check(const CheckOptions& options, Io& io) {
-  auto registry = open_registry(options.registry, OpenMode::must_exist, io);
-  if (!registry) return report(io, registry.error());
-  auto state = (*registry)->read(ReadScope{{options.experiment}, {}});  // its namespace's experiments only
-  if (!state) return report(io, state.error());
-  const ExperimentRecord* e = state->find_experiment(options.experiment);
-  if (e == nullptr) return report(io, unknown_experiment(*state, options.experiment));
-  const std::vector<LaunchCheck> checks = launch_checks(*state, *e);
+  auto context = read_experiment(options.registry, options.experiment, io);
+  if (!context) return report(io, context.error());
+  const RegistryState& state = context->state;
+  const ExperimentRecord* e = &context->experiment();
+  const std::vector<LaunchCheck> checks = launch_checks(state, *e);
   const bool failed = any_failed(checks);
   if (options.format == OutputFormat::json) {
     nlohmann::json list = nlohmann::json::array();

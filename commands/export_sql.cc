@@ -29,13 +29,11 @@ ExitCode run_export_sql(const ExportSqlOptions& options, Io& io) {
   if (!(options.query.confidence > 0 && options.query.confidence < 1)) {
     return report(io, Error::invalid(fmt::format("--confidence must be in (0, 1), got {}", options.query.confidence)));
   }
-  auto registry = open_registry(options.registry, OpenMode::must_exist, io);
-  if (!registry) return report(io, registry.error());
-  auto state = (*registry)->read(ReadScope{{options.experiment}, {}});  // its namespace's experiments only
-  if (!state) return report(io, state.error());
-  const ExperimentRecord* experiment = state->find_experiment(options.experiment);
-  if (experiment == nullptr) return report(io, unknown_experiment(*state, options.experiment));
-  auto metrics = bound_metrics(*state, *experiment);
+  auto context = read_experiment(options.registry, options.experiment, io);
+  if (!context) return report(io, context.error());
+  const RegistryState& state = context->state;
+  const ExperimentRecord* experiment = &context->experiment();
+  auto metrics = bound_metrics(state, *experiment);
   if (!metrics) return report(io, metrics.error());
   auto query = warehouse_query(options.query, *experiment, *metrics);
   if (!query) return report(io, query.error());

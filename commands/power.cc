@@ -13,19 +13,17 @@ namespace expt {
 namespace {
 
 ExitCode run_plan_check(const PowerOptions& options, Io& io) {
-  auto registry = open_registry(options.registry, OpenMode::must_exist, io);
-  if (!registry) return report(io, registry.error());
-  auto state = (*registry)->read(ReadScope{{options.experiment}, {}});  // its namespace's experiments only
-  if (!state) return report(io, state.error());
-  const ExperimentRecord* e = state->find_experiment(options.experiment);
-  if (e == nullptr) return report(io, unknown_experiment(*state, options.experiment));
+  auto context = read_experiment(options.registry, options.experiment, io);
+  if (!context) return report(io, context.error());
+  const RegistryState& state = context->state;
+  const ExperimentRecord* e = &context->experiment();
   if (!e->spec.plan) return report(io, Error::invalid(fmt::format("experiment '{}' has no plan: block", e->spec.key)));
-  const MetricRecord* metric = state->find_metric(e->spec.plan->metric);
-  const NamespaceRecord* ns = state->find_namespace(e->spec.namespace_key);
+  const MetricRecord* metric = state.find_metric(e->spec.plan->metric);
+  const NamespaceRecord* ns = state.find_namespace(e->spec.namespace_key);
   if (metric == nullptr || ns == nullptr) return report(io, Error::not_found("the plan's metric or namespace is missing"));
   auto slots = requested_slot_count(e->spec.traffic, ns->spec.total_slots);
   if (e->slots) slots = e->slots->size();
-  const uint32_t holdout = state->global_holdout ? state->global_holdout->spec.percent_bps : 0;
+  const uint32_t holdout = state.global_holdout ? state.global_holdout->spec.percent_bps : 0;
   auto check = check_plan(e->spec, metric->spec, slots.value_or(0), ns->spec.total_slots, holdout);
   if (!check) return report(io, check.error());
   if (options.format == OutputFormat::json) {

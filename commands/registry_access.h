@@ -19,6 +19,19 @@ struct RegistryOptions {
 // Opens the registry; in OpenMode::must_exist a missing file is an error that says how to create one.
 Result<std::unique_ptr<SqliteRegistry>> open_registry(const RegistryOptions& options, OpenMode mode, const Io& io);
 
+// What a command about one experiment reads: the open registry, the state around the experiment
+// (its namespace's experiments: ReadScope) and the experiment itself.
+struct ExperimentContext {
+  std::unique_ptr<SqliteRegistry> registry;
+  RegistryState state;
+  std::string key;
+  const ExperimentRecord& experiment() const { return *state.find_experiment(key); }
+};
+
+// Opens the registry and reads experiment `key`. Errors: the registry cannot be opened or read,
+// or there is no such experiment (the message suggests the closest key).
+Result<ExperimentContext> read_experiment(const RegistryOptions& options, const std::string& key, const Io& io);
+
 enum class DryRun { no, yes };
 
 // Runs `planner` inside Registry::update, or with DryRun::yes against a read snapshot without

@@ -51,12 +51,9 @@ ExitCode run_results(const ResultsOptions& options, Io& io) {
   if (options.limit && *options.limit < 1) {
     return report(io, Error::invalid(fmt::format("--limit must be a whole number of at least 1, got {}", *options.limit)));
   }
-  auto registry = open_registry(options.registry, OpenMode::must_exist, io);
-  if (!registry) return report(io, registry.error());
-  auto state = (*registry)->read(ReadScope{{options.experiment}, {}});  // its namespace's experiments only
-  if (!state) return report(io, state.error());
-  if (state->find_experiment(options.experiment) == nullptr) return report(io, unknown_experiment(*state, options.experiment));
-  auto records = (*registry)->analyses(options.experiment, options.aggregates ? 0 : static_cast<size_t>(options.limit.value_or(0)));
+  auto context = read_experiment(options.registry, options.experiment, io);
+  if (!context) return report(io, context.error());
+  auto records = context->registry->analyses(options.experiment, options.aggregates ? 0 : static_cast<size_t>(options.limit.value_or(0)));
   if (!records) return report(io, records.error());
 
   if (options.aggregates) {
