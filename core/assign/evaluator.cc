@@ -96,23 +96,8 @@ void evaluate_into(std::shared_ptr<const BundleSnapshot> snapshot, std::string_v
     for (size_t i = 0; i < count; ++i) {
       const LayerAssignment& a = batch[i];
       const size_t layer = first + i;
-      EvaluatedLayer& e = out.layers[layer];
-      e.namespace_key = s.layers[layer].key;
-      e.slot = a.slot;
-      e.in_global_holdout = a.in_global_holdout;
-      e.experiment = {};
-      e.variant = {};
-      e.config = &s.layers[layer].default_config;
-      if (a.experiment < 0) continue;
-      const SnapshotExperiment& x = s.experiments[static_cast<size_t>(a.experiment)];
-      e.experiment = x.key;
-      if (a.variant >= 0) {
-        const SnapshotVariant& v = x.variants[static_cast<size_t>(a.variant)];
-        e.variant = v.key;
-        e.config = &v.merged_config;
-      } else if (x.type == ExperimentType::holdout) {
-        e.variant = k_holdout_variant;
-      }
+      out.layers[layer] = EvaluatedLayer{s.layers[layer].key, experiment_key(s, a), variant_key(s, a), a.slot,
+                                         a.in_global_holdout, &merged_config(s, layer, a)};
     }
   }
 }
