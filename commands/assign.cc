@@ -18,9 +18,7 @@ void print_entities(const AssignOptions& options, const AssignmentSnapshot& snap
     if (options.format == OutputFormat::csv) out += k_assignment_csv_header;
     AssignmentRowWriter rows(snapshot, options.format);
     for (const std::string& entity : options.entities) {
-      bool held = in_global_holdout(snapshot, entity);
-      rows.set_entity(entity);
-      for (size_t layer : layers) rows.append(out, layer, assign_in_layer(snapshot, layer, entity, held));
+      rows.append_entity(out, entity, layers);
     }
     io.out << out;
     return;

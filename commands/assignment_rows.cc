@@ -39,6 +39,12 @@ AssignmentRowWriter::AssignmentRowWriter(const AssignmentSnapshot& snapshot, Out
   }
 }
 
+void AssignmentRowWriter::append_entity(std::string& out, std::string_view entity, const std::vector<size_t>& layers) {
+  const bool held = in_global_holdout(m_snapshot, entity);
+  set_entity(entity);
+  for (size_t layer : layers) append(out, layer, assign_in_layer(m_snapshot, layer, entity, held));
+}
+
 void AssignmentRowWriter::set_entity(std::string_view entity) {
   m_entity.clear();
   if (m_format == OutputFormat::jsonl) {

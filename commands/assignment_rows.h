@@ -20,13 +20,15 @@ class AssignmentRowWriter {
   // `format` is csv or jsonl; `snapshot` must outlive the writer.
   AssignmentRowWriter(const AssignmentSnapshot& snapshot, OutputFormat format);
 
-  // The entity's field, escaped once for all its rows. Call before append() for a new entity.
-  void set_entity(std::string_view entity);
-
-  // Appends the current entity's row in `layer` with assignment `a` to `out`.
-  void append(std::string& out, size_t layer, const LayerAssignment& a) const;
+  // Assigns `entity` in each of `layers` (indexes into the snapshot's layers) and appends its
+  // rows to `out`.
+  void append_entity(std::string& out, std::string_view entity, const std::vector<size_t>& layers);
 
  private:
+  // The entity's field, escaped once for all its rows.
+  void set_entity(std::string_view entity);
+  // Appends the current entity's row in `layer` with assignment `a` to `out`.
+  void append(std::string& out, size_t layer, const LayerAssignment& a) const;
   const std::string& middle(size_t layer, const LayerAssignment& a) const;
 
   const AssignmentSnapshot& m_snapshot;

@@ -24,8 +24,7 @@ constexpr size_t k_input_chunk = 256 << 10;
 
 // The rows of every ID in `chunk` (whole lines), one ID per line: a trailing CR is dropped and
 // blank lines are skipped, as std::getline with those two rules would.
-std::string rows_of_lines(std::string_view chunk, const AssignmentSnapshot& snapshot,
-                          const std::vector<size_t>& layers, AssignmentRowWriter rows) {
+std::string rows_of_lines(std::string_view chunk, const std::vector<size_t>& layers, AssignmentRowWriter rows) {
   std::string out;
   out.reserve(chunk.size() * layers.size() * 4);
   while (!chunk.empty()) {
@@ -34,16 +33,14 @@ std::string rows_of_lines(std::string_view chunk, const AssignmentSnapshot& snap
     chunk.remove_prefix(end == std::string_view::npos ? chunk.size() : end + 1);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty()) continue;
-    const bool held = in_global_holdout(snapshot, line);
-    rows.set_entity(line);
-    for (size_t layer : layers) rows.append(out, layer, assign_in_layer(snapshot, layer, line, held));
+    rows.append_entity(out, line, layers);
   }
   return out;
 }
 
 // One ID per line, in chunks of whole lines handed to up to `threads` workers; their rows are
 // written in input order, so the output is the same for any number of threads.
-Result<void> stream_lines(std::istream& in, const AssignmentSnapshot& snapshot, const std::vector<size_t>& layers,
+Result<void> stream_lines(std::istream& in, const std::vector<size_t>& layers,
                           const AssignmentRowWriter& rows, const ByteSink& sink, unsigned threads) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   std::deque<std::future<std::string>> in_flight;
@@ -69,11 +66,11 @@ Result<void> stream_lines(std::istream& in, const AssignmentSnapshot& snapshot, 
     carry.assign(data.substr(last_newline + 1));
     if (chunk.empty()) continue;
     if (threads == 1) {
-      written = sink(rows_of_lines(chunk, snapshot, layers, rows));
+      written = sink(rows_of_lines(chunk, layers, rows));
       continue;
     }
-    in_flight.push_back(std::async(std::launch::async, [chunk = std::move(chunk), &snapshot, &layers, rows] {
-      return rows_of_lines(chunk, snapshot, layers, rows);
+    in_flight.push_back(std::async(std::launch::async, [chunk = std::move(chunk), &layers, rows] {
+      return rows_of_lines(chunk, layers, rows);
     }));
     if (in_flight.size() >= 2 * threads) write_oldest();
   }
@@ -115,9 +112,7 @@ Result<void> stream_assignments(const AssignmentStream& request, const Assignmen
 
   AssignmentRowWriter rows(snapshot, format);
   auto emit = [&](std::string_view entity) -> Result<void> {
-    const bool held = in_global_holdout(snapshot, entity);
-    rows.set_entity(entity);
-    for (size_t layer : layers) rows.append(buffer, layer, assign_in_layer(snapshot, layer, entity, held));
+    rows.append_entity(buffer, entity, layers);
     if (buffer.size() < k_block) return {};
     auto written = sink(buffer);
     buffer.clear();
@@ -127,7 +122,7 @@ Result<void> stream_assignments(const AssignmentStream& request, const Assignmen
 
   if (request.column.empty()) {
     if (auto r = finish(); !r) return r;  // the header
-    return stream_lines(*in, snapshot, layers, rows, sink, request.threads);
+    return stream_lines(*in, layers, rows, sink, request.threads);
   }
 
   CsvReader reader(*in, name);
