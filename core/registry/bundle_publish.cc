@@ -1,5 +1,7 @@
 #include "core/registry/bundle_publish.h"
 
+#include <stdexcept>
+
 #include "core/assign/bundle.h"
 
 namespace expt {
@@ -36,6 +38,8 @@ json bundle_content(const RegistryState& state) {
 }
 
 PublishPlan plan_bundle_publish(const RegistryState& state, const AuditStamp& stamp) {
+  // A scoped read lacks other namespaces' experiments: its bundle would silently drop them.
+  if (state.partial) throw std::logic_error("a bundle cannot be planned from a partial registry read (ReadScope)");
   PublishPlan plan;
   json content = bundle_content(state);
   std::string hash = content_hash(content);

@@ -15,7 +15,7 @@ nlohmann::json bundle_content(const RegistryState& state);
 
 // Plans publishing the bundle of `state`: a new version (max + 1) when the content differs from
 // the latest published bundle, otherwise nothing. `current` describes the bundle that is
-// current afterwards either way.
+// current afterwards either way. `state` must be a whole read (not RegistryState::partial).
 struct PublishPlan {
   bool is_new = false;
   BundleInfo current;

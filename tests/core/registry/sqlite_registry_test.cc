@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/registry/allocation_plan.h"
+#include "core/registry/bundle_publish.h"
 #include "core/registry/schema.h"
 #include "core/spec/json_form.h"
 #include "core/registry/spec_sync.h"
@@ -175,6 +176,10 @@ TEST_CASE("a scoped read holds exactly its namespaces' experiments, as a whole r
   auto by_namespaces = registry->read(ReadScope{{}, {"pricing", "search-ranking"}});
   REQUIRE(by_namespaces);
   same_as_whole(*by_namespaces, {"pricing", "search-ranking"});
+
+  // Nothing that must see every experiment may be planned from it.
+  CHECK_THROWS_AS(plan_bundle_publish(*by_namespaces, k_stamp), std::logic_error);
+  CHECK_NOTHROW(plan_bundle_publish(*whole, k_stamp));
 
   // A key that does not exist: everything, so the error can suggest the closest key.
   auto unknown = registry->read(ReadScope{{"checkout-cta-colour"}, {}});
