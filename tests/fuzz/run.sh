@@ -9,6 +9,9 @@
 # EXPT_FUZZ_MAX_LEN caps the input size (default 65536).
 # EXPT_FUZZ_CORPUS=DIR keeps each harness's corpus in DIR/<harness> (seeded on first use), so a
 # campaign longer than one sitting resumes where it stopped instead of starting from the seeds.
+# EXPT_FUZZ_JOBS=N runs N processes of each harness on the one corpus directory (libFuzzer's
+# -reload picks up what the others found), each stopping after EXPT_FUZZ_RUNS/N executions: a
+# long campaign on all cores. Their logs are <harness>.log.1 .. .N; the report sums them.
 # EXPT_FUZZ_TIMEOUT sets the per-input limit in seconds (default 1) and EXPT_FUZZ_NICE the
 # harnesses' niceness: a long run that shares the machine raises both, since libFuzzer measures
 # wall-clock time and a starved input is not a slow one.
@@ -72,20 +75,43 @@ for harness in ${EXPT_FUZZ_HARNESSES:-spec_parser csv_ingest bundle_loader diff_
   fi
   mkdir -p "$build/fuzz-findings/$harness"
   log="$build/fuzz-findings/$harness.log"  # kept: a long run's statistics outlive it
-  if nice -n "${EXPT_FUZZ_NICE:-0}" "$fuzz_build/${harness}_fuzz" -max_total_time="$seconds" -timeout="${EXPT_FUZZ_TIMEOUT:-1}" -rss_limit_mb=2048 -max_len="${EXPT_FUZZ_MAX_LEN:-65536}" \
-       -artifact_prefix="$build/fuzz-findings/$harness/" -print_final_stats=1 ${EXPT_FUZZ_RUNS:+-runs=$EXPT_FUZZ_RUNS} "$corpus" >"$log" 2>&1; then
-    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
-    peak=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log")
-    took=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log")
-    echo "fuzz $harness: $runs executions in ${took:-$seconds} s, peak RSS ${peak} MB, no crash, leak or timeout"
-  elif grep -q 'libFuzzer: run interrupted' "$log"; then
-    runs=$(grep -o '^#[0-9]*' "$log" | tail -1)
-    echo "fuzz $harness: interrupted after ${runs#\#} executions, no crash, leak or timeout until then (log: $log)"
+  jobs=${EXPT_FUZZ_JOBS:-1}
+  runs_each=${EXPT_FUZZ_RUNS:+$((EXPT_FUZZ_RUNS / jobs))}
+  if [ "$jobs" -gt 1 ] && [ -z "${EXPT_FUZZ_CORPUS:-}" ]; then
+    echo "EXPT_FUZZ_JOBS needs EXPT_FUZZ_CORPUS (the workers share a corpus directory)" >&2; exit 2
+  fi
+  pids=()
+  for ((job = 1; job <= jobs; job++)); do
+    job_log=$log; [ "$jobs" -gt 1 ] && job_log="$log.$job"
+    nice -n "${EXPT_FUZZ_NICE:-0}" "$fuzz_build/${harness}_fuzz" -max_total_time="$seconds" -timeout="${EXPT_FUZZ_TIMEOUT:-1}" -rss_limit_mb=2048 -max_len="${EXPT_FUZZ_MAX_LEN:-65536}" \
+      -artifact_prefix="$build/fuzz-findings/$harness/" -print_final_stats=1 ${runs_each:+-runs=$runs_each} "$corpus" >"$job_log" 2>&1 &
+    pids+=($!)
+  done
+  total=0 finding=0 interrupted=0 peak=0 took=0
+  for ((job = 1; job <= jobs; job++)); do
+    job_log=$log; [ "$jobs" -gt 1 ] && job_log="$log.$job"
+    if wait "${pids[$((job - 1))]}"; then
+      runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$job_log")
+      rss=$(sed -n 's/^stat::peak_rss_mb: *//p' "$job_log")
+      secs=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$job_log")
+      total=$((total + runs)); [ "${rss:-0}" -gt "$peak" ] && peak=$rss
+      [ "${secs:-$seconds}" -gt "$took" ] && took=${secs:-$seconds}
+    elif grep -q 'libFuzzer: run interrupted' "$job_log"; then
+      runs=$(grep -o '^#[0-9]*' "$job_log" | tail -1)
+      total=$((total + ${runs#\#})); interrupted=1
+    else
+      echo "fuzz $harness: FINDING (input kept in $build/fuzz-findings/$harness/, log $job_log)"
+      grep -E 'ERROR|SUMMARY|runtime error|Test unit written' "$job_log" | head -20
+      finding=1
+    fi
+  done
+  if [ "$finding" = 1 ]; then
+    status=1
+  elif [ "$interrupted" = 1 ]; then
+    echo "fuzz $harness: interrupted after $total executions ($jobs process(es)), no crash, leak or timeout until then (log: $log)"
     status=1
   else
-    echo "fuzz $harness: FINDING (input kept in $build/fuzz-findings/$harness/)"
-    grep -E 'ERROR|SUMMARY|runtime error|Test unit written' "$log" | head -20
-    status=1
+    echo "fuzz $harness: $total executions in $took s ($jobs process(es)), peak RSS ${peak} MB, no crash, leak or timeout"
   fi
 done
 exit $status
