@@ -402,6 +402,9 @@ void add_analysis_options(CLI::App& app, AnalyzeOptions* o) {
   app.add_flag("--skip-bad-rows", o->skip_bad_rows, "Skip and count malformed rows instead of failing")->group(kStats);
   app.add_option("--threads", o->threads, "Threads for the CSV events: 1, or 2 to parse on a second core (default: 2 when there are two cores; the results are the same bits)")
       ->type_name("N")->check(CLI::Range(1u, 2u))->group(kInput);
+  app.add_option("--memory-limit", o->memory_limit,
+                 "Memory for the CSV events, e.g. 4G: above it, duplicate detection takes extra passes (default: 3/4 of RAM)")
+      ->type_name("SIZE")->group(kInput);
 }
 
 void setup_analyze(CLI::App& app, CliContext& context) {

@@ -160,6 +160,25 @@ class BatchQueue {
 
 Result<void> EventAggregator::ingest(CsvReader& reader, const ColumnMapping& mapping, const IngestOptions& options,
                                      EventCounts& counts) {
+  return read_events(reader, mapping, options, counts, Pass::count, 0);
+}
+
+Result<void> EventAggregator::mark_duplicates(CsvReader& reader, const ColumnMapping& mapping, const IngestOptions& options,
+                                              int partition, int partitions) {
+  m_partitions = std::max(partitions, 1);
+  if (partition == 0) m_duplicate_rows.clear();
+  // A marking pass reads the same rows as ingest will: what it would count is counted there.
+  EventCounts unused;
+  std::vector<int64_t> slot_rows;
+  for (const Slot& slot : m_slots) slot_rows.push_back(slot.rows);
+  auto marked = read_events(reader, mapping, options, unused, Pass::mark_duplicates, partition);
+  for (size_t i = 0; i < m_slots.size(); ++i) m_slots[i].rows = slot_rows[i];
+  m_seen = FingerprintSet();  // this partition's IDs are done with: free them before the next pass
+  return marked;
+}
+
+Result<void> EventAggregator::read_events(CsvReader& reader, const ColumnMapping& mapping, const IngestOptions& options,
+                                          EventCounts& counts, Pass pass, int partition) {
   auto header = read_header(reader, k_fields, mapping);
   if (!header) return std::move(header).error();
   const std::vector<int> col = header->index;
@@ -177,6 +196,7 @@ Result<void> EventAggregator::ingest(CsvReader& reader, const ColumnMapping& map
   constexpr int64_t k_sample_rows = 4096;
   int64_t sample_relevant = 0;
   const int64_t rows_before = counts.rows;
+  m_row_ordinal = 0;
   std::vector<std::string_view> fields;
   auto resolve = [&](RowBatch& b, size_t from) {
     for (size_t i = from; i < b.count; ++i) {
@@ -251,9 +271,56 @@ Result<void> EventAggregator::ingest(CsvReader& reader, const ColumnMapping& map
     resolve(b, group);
   };
 
+  auto is_marked = [&](int64_t ordinal) {
+    const auto word = static_cast<size_t>(ordinal >> 6);
+    return word < m_duplicate_rows.size() && (m_duplicate_rows[word] >> (ordinal & 63) & 1) != 0;
+  };
+  auto mark = [&](int64_t ordinal) {
+    const auto word = static_cast<size_t>(ordinal >> 6);
+    if (word >= m_duplicate_rows.size()) m_duplicate_rows.resize(std::max(word + 1, m_duplicate_rows.size() * 2), 0);
+    m_duplicate_rows[word] |= uint64_t{1} << (ordinal & 63);
+  };
+  // A marking pass: of the rows ingest would deduplicate, those in this partition.
+  auto mark_rows = [&](RowBatch& b) -> Result<void> {
+    if (b.reserve_seen > 0) m_seen.reserve(b.reserve_seen / static_cast<size_t>(m_partitions) * 21 / 20);
+    for (size_t group = 0; group < b.count; group += k_group) {
+      const size_t group_end = std::min(b.count, group + k_group);
+      for (size_t i = group; i < group_end; ++i) {
+        const PendingRow& row = b.rows[i];
+        if (row.entity_index == EntityIndex::k_absent) continue;
+        __builtin_prefetch(&m_exposures.exposures[row.entity_index]);
+        m_seen.prefetch(row.fingerprint);
+      }
+      for (size_t i = group; i < group_end; ++i) {
+        const PendingRow& row = b.rows[i];
+        const uint32_t entity = row.entity_index;
+        if (entity == EntityIndex::k_absent || m_exposures.exposures[entity].variant == ExposureTable::k_excluded) continue;
+        if (!row.at_ms) {
+          if (auto e = bad(row.line, row.timestamp_column, k_timestamp,
+                           fmt::format("timestamp '{}' is neither ISO-8601 nor epoch seconds or milliseconds", excerpt(row.timestamp)))) {
+            return *e;
+          }
+          continue;
+        }
+        if (!row.value) {
+          if (auto e = bad(row.line, row.value_column, k_value, fmt::format("value '{}' is not a number", excerpt(row.value_text)))) {
+            return *e;
+          }
+          continue;
+        }
+        if (FingerprintSet::partition(row.fingerprint, m_partitions) != partition) continue;
+        if (!m_seen.insert(row.fingerprint)) mark(m_row_ordinal + static_cast<int64_t>(i));
+      }
+    }
+    m_row_ordinal += static_cast<int64_t>(b.count);
+    return {};
+  };
+
   auto apply_rows = [&](RowBatch& b) -> Result<void> {
+    if (pass == Pass::mark_duplicates) return mark_rows(b);
+    const bool partitioned = m_partitions > 1;
     if (b.reserve_seen > 0) {
-      m_seen.reserve(b.reserve_seen);
+      if (!partitioned) m_seen.reserve(b.reserve_seen);
       reserve_quantile_values(b.projected_rows);
     }
     for (size_t group = 0; group < b.count; group += k_group) {
@@ -288,7 +355,7 @@ Result<void> EventAggregator::ingest(CsvReader& reader, const ColumnMapping& map
         }
         const int64_t ts = *row.at_ms;
         const double value = *row.value;
-        if (!m_seen.insert(row.fingerprint)) {
+        if (partitioned ? is_marked(m_row_ordinal + static_cast<int64_t>(i)) : !m_seen.insert(row.fingerprint)) {
           ++counts.duplicates;
           continue;
         }
@@ -315,6 +382,7 @@ Result<void> EventAggregator::ingest(CsvReader& reader, const ColumnMapping& map
         }
       }
     }
+    m_row_ordinal += static_cast<int64_t>(b.count);
     return {};
   };
   // The rows, then what ended the batch; true in `done` when nothing follows.
@@ -381,6 +449,44 @@ Result<void> EventAggregator::ingest(CsvReader& reader, const ColumnMapping& map
   parser.join();
   if (parse_failure) std::rethrow_exception(parse_failure);
   return result;
+}
+
+Result<MemoryNeeds> EventAggregator::project_needs(CsvReader& sample, const ColumnMapping& mapping, int64_t input_bytes,
+                                                   bool daily) const {
+  MemoryNeeds needs;
+  size_t accumulators = 0;
+  for (const Slot& slot : m_slots) accumulators += slot.entity.size() + slot.pre.size();
+  needs.entity_tables = static_cast<int64_t>(accumulators * sizeof(Accumulator));
+  auto header = read_header(sample, k_fields, mapping);
+  if (!header) return std::move(header).error();
+  constexpr int64_t k_sample_rows = 16384;
+  std::vector<int64_t> slot_rows(m_slots.size(), 0);
+  std::vector<std::string_view> fields;
+  int64_t rows = 0;
+  bool whole = false;
+  while (rows < k_sample_rows) {
+    auto more = sample.next(fields);
+    if (!more) return std::move(more).error();
+    if (!*more) {
+      whole = true;
+      break;
+    }
+    ++rows;
+    if (fields.size() < header->needed) continue;
+    const int slot = slot_of(fields[static_cast<size_t>(header->index[k_type])]);
+    if (slot >= 0) ++slot_rows[static_cast<size_t>(slot)];
+  }
+  // The sample's share of each event type, scaled to the input's size, with 5% to spare.
+  const double scale = whole || sample.bytes_read() == 0
+                           ? 1.0
+                           : 1.05 * static_cast<double>(input_bytes) / static_cast<double>(sample.bytes_read());
+  auto projected = [&](int slot) { return static_cast<int64_t>(static_cast<double>(slot_rows[static_cast<size_t>(slot)]) * scale); };
+  for (size_t slot = 0; slot < m_slots.size(); ++slot) needs.event_rows += projected(static_cast<int>(slot));
+  for (size_t metric = 0; metric < m_metrics.size(); ++metric) {
+    if (m_metrics[metric].type == MetricType::percentile) needs.quantile_values += projected(m_metric_slot[metric]);
+  }
+  if (daily) needs.kept_events = needs.event_rows;
+  return needs;
 }
 
 void EventAggregator::reserve_quantile_values(const std::vector<double>& projected_rows) {

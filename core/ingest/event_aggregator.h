@@ -17,6 +17,7 @@
 #include "core/ingest/csv_reader.h"
 #include "core/ingest/exposure_table.h"
 #include "core/ingest/fingerprint_set.h"
+#include "core/ingest/memory_budget.h"
 #include "core/spec/spec.h"
 #include "core/stats/sufficient_stats.h"
 #include "core/ingest/zeroed_array.h"
@@ -79,6 +80,20 @@ class EventAggregator {
   Result<void> ingest(CsvReader& reader, const ColumnMapping& mapping, const IngestOptions& options,
                       EventCounts& counts);
 
+  // A bounded-memory alternative to holding every event ID (core/ingest/memory_budget.h): call
+  // for each partition 0..partitions-1, each over the whole events input, before ingest. Pass p
+  // remembers the event IDs whose fingerprint falls in partition p and marks the rows that repeat
+  // one, one bit per row of the metrics' event types; ingest then reads the marks. The rows
+  // counted, and so every result, are the same bits as without partitions. Counts nothing;
+  // returns the error ingest would (the first bad row, unless options skip them).
+  Result<void> mark_duplicates(CsvReader& reader, const ColumnMapping& mapping, const IngestOptions& options,
+                               int partition, int partitions);
+
+  // What ingest will need in memory beyond what is resident now, projected from the first rows
+  // of `sample` (a separate reader over the start of the events) and the input's size in bytes;
+  // `daily`: counted events are kept for a daily view.
+  Result<MemoryNeeds> project_needs(CsvReader& sample, const ColumnMapping& mapping, int64_t input_bytes, bool daily) const;
+
   // Rows read of `event_type` (before deduplication and the exposure filter); 0 for a type no
   // metric uses.
   int64_t rows_of_event_type(std::string_view event_type) const;
@@ -102,6 +117,9 @@ class EventAggregator {
     ZeroedArray<Accumulator> pre;  // the CUPED window's events, when a covariate needs them
     int64_t rows = 0;  // rows read of this type
   };
+  enum class Pass { count, mark_duplicates };
+  Result<void> read_events(CsvReader& reader, const ColumnMapping& mapping, const IngestOptions& options,
+                           EventCounts& counts, Pass pass, int partition);
   int slot_of(std::string_view event_type) const;
   int add_slot(const std::string& event_type);
   static double value_of(const Accumulator& a, Aggregation aggregation);
@@ -122,6 +140,11 @@ class EventAggregator {
   std::vector<std::vector<int>> m_quantile_metrics_of_slot;  // slot -> percentile metrics fed by it
   std::vector<std::vector<QuantileSample>> m_quantile;      // per metric, per variant (global entity ids)
   FingerprintSet m_seen;
+  // With duplicate partitions: bit i set = the i-th row of a metric's event type repeats an
+  // event ID (mark_duplicates), and ingest reads these instead of m_seen.
+  int m_partitions = 1;
+  std::vector<uint64_t> m_duplicate_rows;
+  int64_t m_row_ordinal = 0;  // rows of the metrics' event types applied so far in this pass
   int64_t m_expected_bytes = 0;
   bool m_keep_events = false;
   std::vector<CountedEvent> m_counted;

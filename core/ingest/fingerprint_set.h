@@ -28,6 +28,11 @@ class FingerprintSet {
   void prefetch(const Fingerprint& key) const {
     if (!m_table.empty()) __builtin_prefetch(&m_table[home(key, m_table.size())]);
   }
+  // Which of `partitions` parts a fingerprint belongs to, from bits the table does not keep, so
+  // each part's fingerprints spread over its table as evenly as all of them would.
+  static int partition(const Fingerprint& key, int partitions) {
+    return static_cast<int>(((key.high >> 32) * static_cast<uint64_t>(partitions)) >> 32);
+  }
   // Makes room for `count` fingerprints without rehashing.
   void reserve(size_t count);
   size_t size() const { return m_size; }

@@ -1,0 +1,108 @@
+#include "core/ingest/memory_budget.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "core/base/excerpt.h"
+
+namespace expt {
+
+Result<int64_t> parse_memory_size(std::string_view text) {
+  auto bad = [&] {
+    return Error::invalid(fmt::format("--memory-limit must be a size such as 4G, 512M or 2.5GB (at least 1M); got '{}'",
+                                      excerpt(text)),
+                          {}, "memory-limit");
+  };
+  double number = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+  if (ec != std::errc() || !std::isfinite(number) || number < 0) return bad();
+  std::string unit(end, text.data() + text.size());
+  for (char& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (unit.size() == 3 && unit.substr(1) == "IB") unit.resize(1);
+  if (unit.size() == 2 && unit[1] == 'B') unit.resize(1);
+  double scale = 0;
+  if (unit.empty() || unit == "B") scale = 1;
+  else if (unit == "K") scale = 1024.0;
+  else if (unit == "M") scale = 1024.0 * 1024;
+  else if (unit == "G") scale = 1024.0 * 1024 * 1024;
+  else if (unit == "T") scale = 1024.0 * 1024 * 1024 * 1024;
+  else return bad();
+  const double bytes = number * scale;
+  if (bytes < 1024.0 * 1024 || bytes > 9.0e18) return bad();
+  return static_cast<int64_t>(bytes);
+}
+
+std::string format_memory_size(int64_t bytes) {
+  const double b = static_cast<double>(bytes);
+  if (b >= 1024.0 * 1024 * 1024) return fmt::format("{:.1f} GB", b / (1024.0 * 1024 * 1024));
+  if (b >= 1024.0 * 1024) return fmt::format("{:.0f} MB", b / (1024.0 * 1024));
+  return fmt::format("{:.0f} KB", b / 1024.0);
+}
+
+namespace {
+// The cgroup's memory limit (v2, then v1), or 0 when there is none.
+int64_t cgroup_limit() {
+  for (const char* path : {"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"}) {
+    std::ifstream in(path);
+    std::string value;
+    if (!(in >> value) || value == "max") continue;
+    int64_t bytes = 0;
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), bytes);
+    if (ec == std::errc() && bytes > 0) return bytes;
+  }
+  return 0;
+}
+}  // namespace
+
+int64_t default_memory_limit() {
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page = sysconf(_SC_PAGESIZE);
+  int64_t memory = pages > 0 && page > 0 ? static_cast<int64_t>(pages) * page : int64_t{8} << 30;
+  if (const int64_t cgroup = cgroup_limit(); cgroup > 0) memory = std::min(memory, cgroup);
+  return memory / 4 * 3;
+}
+
+int64_t resident_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  int64_t size = 0, resident = 0;
+  if (!(statm >> size >> resident)) return 0;
+  return resident * sysconf(_SC_PAGESIZE);
+}
+
+Result<MemoryPlan> plan_memory(const MemoryNeeds& needs, int64_t limit) {
+  MemoryPlan plan;
+  plan.dedup_bytes = needs.event_rows * k_dedup_bytes_per_event;
+  plan.other_bytes = needs.resident + needs.entity_tables + needs.quantile_values * k_quantile_bytes_per_value +
+                     needs.kept_events * k_kept_event_bytes + k_pipeline_bytes;
+  const int64_t room = limit - plan.other_bytes;
+  // Partitions are a little uneven (each holds a hash's share of the event IDs): 5% to spare.
+  const int64_t need = plan.dedup_bytes + plan.dedup_bytes / 20;
+  if (need <= room) return plan;
+  if (room > needs.event_rows / 8) {  // partitions mark duplicates with one bit per row
+    const int64_t partitions = (need + room - needs.event_rows / 8 - 1) / (room - needs.event_rows / 8);
+    if (partitions <= k_max_partitions) {
+      plan.partitions = static_cast<int>(partitions);
+      return plan;
+    }
+  }
+  std::string parts = fmt::format("{} for the per-entity tables", format_memory_size(needs.entity_tables));
+  if (needs.quantile_values > 0) {
+    parts += fmt::format(", {} for percentile values", format_memory_size(needs.quantile_values * k_quantile_bytes_per_value));
+  }
+  if (needs.kept_events > 0) parts += fmt::format(", {} for the events --by day keeps", format_memory_size(needs.kept_events * k_kept_event_bytes));
+  return Error::invalid(fmt::format("--memory-limit {} is too small for this analysis: {} are held already (the exposures), "
+                                    "and it needs {}, however many passes detect the duplicate events; raise the limit to "
+                                    "at least {}",
+                                    format_memory_size(limit), format_memory_size(needs.resident), parts,
+                                    format_memory_size(plan.other_bytes + need / k_max_partitions + 1)),
+                        {}, "memory-limit");
+}
+
+}  // namespace expt

@@ -1,0 +1,63 @@
+#include <catch2/catch.hpp>
+
+#include "core/ingest/memory_budget.h"
+
+namespace expt {
+namespace {
+
+constexpr int64_t MB = int64_t{1} << 20;
+
+TEST_CASE("memory sizes read in powers of 1024, with or without B or iB", "[ingest][memory]") {
+  CHECK(*parse_memory_size("4G") == 4 * 1024 * MB);
+  CHECK(*parse_memory_size("512M") == 512 * MB);
+  CHECK(*parse_memory_size("512mb") == 512 * MB);
+  CHECK(*parse_memory_size("750MiB") == 750 * MB);
+  CHECK(*parse_memory_size("1.5GB") == 1536 * MB);
+  CHECK(*parse_memory_size("2097152") == 2 * MB);
+  CHECK(*parse_memory_size("1T") == 1024 * 1024 * MB);
+  for (const char* bad : {"", "G", "4X", "-1G", "1e400", "4 G", "100K", "nan", "4GBB"}) {
+    INFO(bad);
+    auto r = parse_memory_size(bad);
+    REQUIRE(!r);
+    CHECK(r.error().field == "memory-limit");
+  }
+}
+
+TEST_CASE("the default memory limit is three quarters of a real machine's memory", "[ingest][memory]") {
+  CHECK(default_memory_limit() > 64 * MB);
+  CHECK(resident_bytes() > 0);
+}
+
+TEST_CASE("a plan splits duplicate detection into the fewest partitions that fit", "[ingest][memory]") {
+  MemoryNeeds needs;
+  needs.resident = 100 * MB;
+  needs.entity_tables = 50 * MB;
+  needs.event_rows = 100'000'000;  // 1.6 GB of fingerprints
+  auto roomy = plan_memory(needs, 4096 * MB);
+  REQUIRE(roomy);
+  CHECK(roomy->partitions == 1);
+  CHECK(roomy->dedup_bytes == 1'600'000'000);
+  // 1 GB leaves 1024 - 174 MB, less the 12 MB of row marks, for 1.68 GB: two partitions.
+  auto tight = plan_memory(needs, 1024 * MB);
+  REQUIRE(tight);
+  CHECK(tight->partitions == 2);
+  auto tighter = plan_memory(needs, 400 * MB);
+  REQUIRE(tighter);
+  CHECK(tighter->partitions == 8);  // 1.68 GB over the 214 MB left
+}
+
+TEST_CASE("a limit below what entities and percentile values need is refused, saying how much is needed", "[ingest][memory]") {
+  MemoryNeeds needs;
+  needs.resident = 100 * MB;
+  needs.entity_tables = 50 * MB;
+  needs.event_rows = 10'000'000;
+  needs.quantile_values = 10'000'000;  // 200 MB
+  auto plan = plan_memory(needs, 300 * MB);
+  REQUIRE(!plan);
+  CHECK(plan.error().field == "memory-limit");
+  CHECK_THAT(plan.error().message, Catch::Contains("300 MB is too small") && Catch::Contains("191 MB for percentile values") &&
+                                       Catch::Contains("raise the limit to at least"));
+}
+
+}  // namespace
+}  // namespace expt
