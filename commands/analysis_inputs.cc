@@ -203,8 +203,8 @@ Result<AnalysisInput> read_csv_input(const AnalyzeOptions& options, const Regist
   auto exposure_columns = parse_column_mapping(options.exposures_columns, k_exposure_fields, "--exposures-columns");
   if (!exposure_columns) return std::move(exposure_columns).error();
   int64_t memory_limit = default_memory_limit();
-  if (!options.memory_limit.empty()) {
-    auto limit = parse_memory_size(options.memory_limit);
+  if (options.memory_limit) {
+    auto limit = parse_memory_size(*options.memory_limit);
     if (!limit) return std::move(limit).error();
     memory_limit = *limit;
   }
@@ -233,7 +233,7 @@ Result<AnalysisInput> read_csv_input(const AnalyzeOptions& options, const Regist
   // so they can be read again.
   std::string events_path = options.events;
   SpooledInput spooled;
-  if (options.events == "-" && !options.memory_limit.empty()) {
+  if (options.events == "-" && options.memory_limit) {
     auto path = spooled.spool(io.in);
     if (!path) return std::move(path).error();
     events_path = *path;

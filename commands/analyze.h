@@ -42,7 +42,7 @@ struct AnalyzeOptions {
   std::optional<double> cuped_window_days;  // the covariate's window before exposure (default 14)
   bool skip_bad_rows = false;
   unsigned threads = 0;  // 1: one thread; 2: events parsed on a second; 0: 2 when there are two cores
-  std::string memory_limit;  // "4G": the CSV events' budget (core/ingest/memory_budget.h); empty: the default
+  std::optional<std::string> memory_limit;  // "4G": the CSV events' budget (core/ingest/memory_budget.h); unset: the default
   bool auto_stop = false;
   bool quiet = false;  // no progress line on the terminal
   bool record = false;  // keep the analysis in the registry (`expt results` lists it)
