@@ -482,8 +482,17 @@ Result<MemoryNeeds> EventAggregator::project_needs(CsvReader& sample, const Colu
                            : 1.05 * static_cast<double>(input_bytes) / static_cast<double>(sample.bytes_read());
   auto projected = [&](int slot) { return static_cast<int64_t>(static_cast<double>(slot_rows[static_cast<size_t>(slot)]) * scale); };
   for (size_t slot = 0; slot < m_slots.size(); ++slot) needs.event_rows += projected(static_cast<int>(slot));
+  int64_t exposed = 0, largest = 0;
+  for (int64_t n : m_exposures.entities_per_variant) {
+    exposed += n;
+    largest = std::max(largest, n);
+  }
+  const double largest_share = exposed > 0 ? static_cast<double>(largest) / static_cast<double>(exposed) : 1.0;
   for (size_t metric = 0; metric < m_metrics.size(); ++metric) {
-    if (m_metrics[metric].type == MetricType::percentile) needs.quantile_values += projected(m_metric_slot[metric]);
+    if (m_metrics[metric].type != MetricType::percentile) continue;
+    needs.quantile_values += projected(m_metric_slot[metric]);
+    needs.quantile_copy = std::max(needs.quantile_copy,
+                                   static_cast<int64_t>(static_cast<double>(projected(m_metric_slot[metric])) * largest_share));
   }
   if (daily) needs.kept_events = needs.event_rows;
   return needs;

@@ -79,9 +79,14 @@ int64_t resident_bytes() {
 Result<MemoryPlan> plan_memory(const MemoryNeeds& needs, int64_t limit) {
   MemoryPlan plan;
   plan.dedup_bytes = needs.event_rows * k_dedup_bytes_per_event;
-  plan.other_bytes = needs.resident + needs.entity_tables + needs.quantile_values * k_quantile_bytes_per_value +
-                     needs.kept_events * k_kept_event_bytes + k_pipeline_bytes;
-  const int64_t room = limit - plan.other_bytes;
+  // Two peaks: while the events are read (the duplicate detector and the per-entity tables live),
+  // and while percentile metrics are estimated afterwards (those are gone, and one sample's values
+  // are copied to select from).
+  const int64_t kept = needs.quantile_values * k_quantile_bytes_per_value + needs.kept_events * k_kept_event_bytes;
+  const int64_t reading = needs.resident + needs.entity_tables + kept + k_pipeline_bytes;
+  const int64_t estimating = needs.resident + kept + needs.quantile_copy * k_quantile_copy_bytes;
+  plan.other_bytes = std::max(reading, estimating);
+  const int64_t room = estimating > limit ? 0 : limit - reading;
   // Partitions are a little uneven (each holds a hash's share of the event IDs): 5% to spare.
   const int64_t need = plan.dedup_bytes + plan.dedup_bytes / 20;
   if (need <= room) return plan;
@@ -94,14 +99,16 @@ Result<MemoryPlan> plan_memory(const MemoryNeeds& needs, int64_t limit) {
   }
   std::string parts = fmt::format("{} for the per-entity tables", format_memory_size(needs.entity_tables));
   if (needs.quantile_values > 0) {
-    parts += fmt::format(", {} for percentile values", format_memory_size(needs.quantile_values * k_quantile_bytes_per_value));
+    parts += fmt::format(", {} for percentile values (and {} to estimate them)",
+                         format_memory_size(needs.quantile_values * k_quantile_bytes_per_value),
+                         format_memory_size(needs.quantile_copy * k_quantile_copy_bytes));
   }
   if (needs.kept_events > 0) parts += fmt::format(", {} for the events --by day keeps", format_memory_size(needs.kept_events * k_kept_event_bytes));
   return Error::invalid(fmt::format("--memory-limit {} is too small for this analysis: {} are held already (the exposures), "
                                     "and it needs {}, however many passes detect the duplicate events; raise the limit to "
                                     "at least {}",
                                     format_memory_size(limit), format_memory_size(needs.resident), parts,
-                                    format_memory_size(plan.other_bytes + need / k_max_partitions + 1)),
+                                    format_memory_size(std::max(estimating, reading + needs.event_rows / 8 + need / k_max_partitions + 1))),
                         {}, "memory-limit");
 }
 

@@ -31,17 +31,19 @@ struct MemoryNeeds {
   int64_t entity_tables = 0;    // per-entity accumulators the aggregator allocates
   int64_t event_rows = 0;       // rows of the event types the metrics read (an upper bound)
   int64_t quantile_values = 0;  // rows that feed percentile metrics
+  int64_t quantile_copy = 0;    // of those, the most one variant of one metric has (selection copies them)
   int64_t kept_events = 0;      // rows kept for a daily view (--by day)
 };
 
 struct MemoryPlan {
   int partitions = 1;          // duplicate-detector partitions; more than 1: that many extra passes
   int64_t dedup_bytes = 0;     // the detector's projected size, all partitions together
-  int64_t other_bytes = 0;     // everything else the plan counts
+  int64_t other_bytes = 0;     // everything else at the peak: while reading, or while estimating after it
 };
 
 inline constexpr int64_t k_dedup_bytes_per_event = 16;  // 12-byte slots at load at most 3/4
-inline constexpr int64_t k_quantile_bytes_per_value = 20;  // value and entity, plus the copy selection sorts
+inline constexpr int64_t k_quantile_bytes_per_value = 12;  // value and entity
+inline constexpr int64_t k_quantile_copy_bytes = 8;         // the copy of one sample's values that selection sorts
 inline constexpr int64_t k_kept_event_bytes = 24;
 inline constexpr int64_t k_pipeline_bytes = int64_t{24} << 20;  // row batches, read buffers, the heap's slack
 inline constexpr int k_max_partitions = 64;

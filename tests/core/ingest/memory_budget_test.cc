@@ -51,12 +51,27 @@ TEST_CASE("a limit below what entities and percentile values need is refused, sa
   needs.resident = 100 * MB;
   needs.entity_tables = 50 * MB;
   needs.event_rows = 10'000'000;
-  needs.quantile_values = 10'000'000;  // 200 MB
-  auto plan = plan_memory(needs, 300 * MB);
+  needs.quantile_values = 10'000'000;  // 114 MB, and 38 MB to copy half of them
+  needs.quantile_copy = 5'000'000;
+  auto plan = plan_memory(needs, 250 * MB);
   REQUIRE(!plan);
   CHECK(plan.error().field == "memory-limit");
-  CHECK_THAT(plan.error().message, Catch::Contains("300 MB is too small") && Catch::Contains("191 MB for percentile values") &&
+  CHECK_THAT(plan.error().message, Catch::Contains("250 MB is too small") && Catch::Contains("114 MB for percentile values") &&
                                        Catch::Contains("raise the limit to at least"));
+  CHECK(plan_memory(needs, 300 * MB));  // 12 MB left for 168 MB of fingerprints: 16 partitions
+  CHECK(plan_memory(needs, 300 * MB)->partitions == 16);
+}
+
+TEST_CASE("the estimate after reading counts too: one sample's values are copied to select from", "[ingest][memory]") {
+  MemoryNeeds needs;
+  needs.resident = 100 * MB;
+  needs.quantile_values = 10'000'000;  // 114 MB, all in one variant: 76 MB more to estimate
+  needs.quantile_copy = 10'000'000;
+  needs.event_rows = 1000;
+  CHECK(plan_memory(needs, 300 * MB));
+  auto plan = plan_memory(needs, 260 * MB);  // reading needs 238 MB, estimating 291 MB
+  REQUIRE(!plan);
+  CHECK_THAT(plan.error().message, Catch::Contains("76 MB to estimate them") && Catch::Contains("at least 291 MB"));
 }
 
 }  // namespace
