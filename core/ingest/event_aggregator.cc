@@ -280,6 +280,17 @@ Result<void> EventAggregator::read_events(CsvReader& reader, const ColumnMapping
     if (word >= m_duplicate_rows.size()) m_duplicate_rows.resize(std::max(word + 1, m_duplicate_rows.size() * 2), 0);
     m_duplicate_rows[word] |= uint64_t{1} << (ordinal & 63);
   };
+  // A row's timestamp and value, judged alike by both passes: ok, or a bad row to skip (counted)
+  // or to stop at (`error`).
+  enum class Verdict { ok, skip, stop };
+  std::optional<Error> error;
+  auto judge_values = [&](const PendingRow& row, std::optional<Error>& stop) {
+    if (row.at_ms && row.value) return Verdict::ok;
+    stop = !row.at_ms ? bad(row.line, row.timestamp_column, k_timestamp,
+                            fmt::format("timestamp '{}' is neither ISO-8601 nor epoch seconds or milliseconds", excerpt(row.timestamp)))
+                      : bad(row.line, row.value_column, k_value, fmt::format("value '{}' is not a number", excerpt(row.value_text)));
+    return stop ? Verdict::stop : Verdict::skip;
+  };
   // A marking pass: of the rows ingest would deduplicate, those in this partition.
   auto mark_rows = [&](RowBatch& b) -> Result<void> {
     if (b.reserve_seen > 0) m_seen.reserve(b.reserve_seen / static_cast<size_t>(m_partitions) * 21 / 20);
@@ -295,17 +306,8 @@ Result<void> EventAggregator::read_events(CsvReader& reader, const ColumnMapping
         const PendingRow& row = b.rows[i];
         const uint32_t entity = row.entity_index;
         if (entity == EntityIndex::k_absent || m_exposures.exposures[entity].variant == ExposureTable::k_excluded) continue;
-        if (!row.at_ms) {
-          if (auto e = bad(row.line, row.timestamp_column, k_timestamp,
-                           fmt::format("timestamp '{}' is neither ISO-8601 nor epoch seconds or milliseconds", excerpt(row.timestamp)))) {
-            return *e;
-          }
-          continue;
-        }
-        if (!row.value) {
-          if (auto e = bad(row.line, row.value_column, k_value, fmt::format("value '{}' is not a number", excerpt(row.value_text)))) {
-            return *e;
-          }
+        if (const Verdict v = judge_values(row, error); v != Verdict::ok) {
+          if (v == Verdict::stop) return *error;
           continue;
         }
         if (FingerprintSet::partition(row.fingerprint, m_partitions) != partition) continue;
@@ -340,17 +342,8 @@ Result<void> EventAggregator::read_events(CsvReader& reader, const ColumnMapping
           if (m_keep_events && entity != EntityIndex::k_absent) keep_conflicting(row.slot, entity, row.fingerprint, row.timestamp, row.value_text);
           continue;
         }
-        if (!row.at_ms) {
-          if (auto e = bad(row.line, row.timestamp_column, k_timestamp,
-                           fmt::format("timestamp '{}' is neither ISO-8601 nor epoch seconds or milliseconds", excerpt(row.timestamp)))) {
-            return *e;
-          }
-          continue;
-        }
-        if (!row.value) {
-          if (auto e = bad(row.line, row.value_column, k_value, fmt::format("value '{}' is not a number", excerpt(row.value_text)))) {
-            return *e;
-          }
+        if (const Verdict v = judge_values(row, error); v != Verdict::ok) {
+          if (v == Verdict::stop) return *error;
           continue;
         }
         const int64_t ts = *row.at_ms;
