@@ -131,6 +131,12 @@ Result<void> recompute_variants(ClickHouseClient& client, const RegistryState& s
   return {};
 }
 
+// Where temporary files go: $TMPDIR, else /tmp.
+std::string temporary_directory() {
+  const char* tmp = std::getenv("TMPDIR");
+  return tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
+}
+
 // Standard input copied to an unnamed temporary file, for an analysis that must read the events
 // more than once; /proc/self/fd/N reopens it with an offset of its own.
 class SpooledInput {
@@ -139,8 +145,7 @@ class SpooledInput {
     if (m_fd >= 0) ::close(m_fd);
   }
   Result<std::string> spool(std::istream& in) {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string name = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/expt-events-XXXXXX";
+    std::string name = temporary_directory() + "/expt-events-XXXXXX";
     m_fd = ::mkstemp(name.data());
     if (m_fd < 0) return Error::io(fmt::format("cannot create a temporary file for the events from stdin in {}: {}",
                                                std::filesystem::path(name).parent_path().string(), std::strerror(errno)));
@@ -167,20 +172,18 @@ class SpooledInput {
   int m_fd = -1;
 };
 
-// How many passes the events take to stay within the memory limit (core/ingest/memory_budget.h):
-// 1, or 1 + the duplicate detector's partitions. A pipe is read once (its size is unknown).
-Result<int> plan_partitions(const EventAggregator& aggregator, const std::string& path, const std::string& name,
+// How the events are read to stay within the memory limit (core/ingest/memory_budget.h). A pipe
+// is read once, in memory (its size is unknown).
+Result<MemoryPlan> plan_reading(const EventAggregator& aggregator, const std::string& path, const std::string& name,
                             const ColumnMapping& columns, int64_t bytes, int64_t limit, bool daily, std::istream& in) {
-  if (bytes <= 0) return 1;
+  if (bytes <= 0) return MemoryPlan{};
   auto sample_in = open_input(path, in);
   if (!sample_in) return std::move(sample_in).error();
   CsvReader sample(*sample_in->stream, name);
   auto needs = aggregator.project_needs(sample, columns, bytes, daily);
   if (!needs) return std::move(needs).error();
   needs->resident = resident_bytes();
-  auto plan = plan_memory(*needs, limit);
-  if (!plan) return std::move(plan).error();
-  return plan->partitions;
+  return plan_memory(*needs, limit);
 }
 
 }  // namespace
@@ -246,24 +249,29 @@ Result<AnalysisInput> read_csv_input(const AnalyzeOptions& options, const Regist
   const bool big = event_bytes == 0 || event_bytes >= k_two_thread_bytes;  // 0: unknown size
   ingest.threads = options.threads != 0 ? options.threads : big && std::thread::hardware_concurrency() >= 2 ? 2 : 1;
   if (on_day) aggregator.keep_counted_events();
-  auto partitions = plan_partitions(aggregator, events_path, options.events, *event_columns, event_bytes, memory_limit,
+  auto plan = plan_reading(aggregator, events_path, options.events, *event_columns, event_bytes, memory_limit,
                                     static_cast<bool>(on_day), io.in);
-  if (!partitions) return std::move(partitions).error();
-  for (int partition = 0; *partitions > 1 && partition < *partitions; ++partition) {
+  if (!plan) return std::move(plan).error();
+  const int partitions = plan->partitions;
+  if (plan->spill_quantiles) {
+    if (auto spilling = aggregator.spill_quantiles(temporary_directory()); !spilling) return std::move(spilling).error();
+  }
+  for (int partition = 0; partitions > 1 && partition < partitions; ++partition) {
     auto pass_in = open_input(events_path, io.in);
     if (!pass_in) return std::move(pass_in).error();
     CsvReader pass_reader(*pass_in->stream, options.events);
-    ingest.progress = progress.for_file(fmt::format("{} (duplicates, pass {} of {})", options.events, partition + 1, *partitions + 1),
+    ingest.progress = progress.for_file(fmt::format("{} (duplicates, pass {} of {})", options.events, partition + 1, partitions + 1),
                                         event_bytes);
-    if (auto marked = aggregator.mark_duplicates(pass_reader, *event_columns, ingest, partition, *partitions); !marked) {
+    if (auto marked = aggregator.mark_duplicates(pass_reader, *event_columns, ingest, partition, partitions); !marked) {
       return std::move(marked).error();
     }
   }
-  input.source["passes"] = *partitions > 1 ? *partitions + 1 : 1;
+  input.source["passes"] = partitions > 1 ? partitions + 1 : 1;
+  input.source["spilled_percentiles"] = plan->spill_quantiles;
   auto events_in = open_input(events_path, io.in);
   if (!events_in) return std::move(events_in).error();
   CsvReader event_reader(*events_in->stream, options.events);
-  ingest.progress = progress.for_file(*partitions > 1 ? fmt::format("{} (pass {} of {})", options.events, *partitions + 1, *partitions + 1)
+  ingest.progress = progress.for_file(partitions > 1 ? fmt::format("{} (pass {} of {})", options.events, partitions + 1, partitions + 1)
                                                       : options.events,
                                       event_bytes);
   if (auto ingested = aggregator.ingest(event_reader, *event_columns, ingest, input.events); !ingested) {
@@ -276,6 +284,9 @@ Result<AnalysisInput> read_csv_input(const AnalyzeOptions& options, const Regist
   }
   input.entities = exposures->entities_per_variant;
   input.aggregates = aggregator.finish();
+  if (auto estimated = aggregator.estimate_spilled_quantiles(input.aggregates, options.confidence); !estimated) {
+    return std::move(estimated).error();
+  }
   if (on_day) aggregator.replay_days([&](const DailyAggregates& d) { on_day(d.day, d.metrics, d.entities); });
   return input;
 }

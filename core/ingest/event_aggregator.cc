@@ -323,7 +323,7 @@ Result<void> EventAggregator::read_events(CsvReader& reader, const ColumnMapping
     const bool partitioned = m_partitions > 1;
     if (b.reserve_seen > 0) {
       if (!partitioned) m_seen.reserve(b.reserve_seen);
-      reserve_quantile_values(b.projected_rows);
+      if (m_spilled.empty()) reserve_quantile_values(b.projected_rows);
     }
     for (size_t group = 0; group < b.count; group += k_group) {
       const size_t group_end = std::min(b.count, group + k_group);
@@ -371,7 +371,12 @@ Result<void> EventAggregator::read_events(CsvReader& reader, const ColumnMapping
         a.count += 1;
         a.sum += value;
         for (int metric : m_quantile_metrics_of_slot[static_cast<size_t>(row.slot)]) {
-          m_quantile[static_cast<size_t>(metric)][static_cast<size_t>(exposure.variant)].add(value, entity);
+          if (m_spilled.empty()) {
+            m_quantile[static_cast<size_t>(metric)][static_cast<size_t>(exposure.variant)].add(value, entity);
+          } else if (auto spilled = m_spilled[static_cast<size_t>(metric)][static_cast<size_t>(exposure.variant)].add(value, entity);
+                     !spilled) {
+            return spilled;
+          }
         }
       }
     }
@@ -444,6 +449,33 @@ Result<void> EventAggregator::read_events(CsvReader& reader, const ColumnMapping
   return result;
 }
 
+Result<void> EventAggregator::spill_quantiles(const std::string& directory) {
+  std::vector<std::vector<QuantileSpill>> spilled(m_metrics.size());
+  for (size_t metric = 0; metric < m_metrics.size(); ++metric) {
+    if (m_metrics[metric].type != MetricType::percentile) continue;
+    for (size_t v = 0; v < m_variants; ++v) {
+      auto spill = QuantileSpill::create(directory);
+      if (!spill) return std::move(spill).error();
+      spilled[metric].push_back(std::move(*spill));
+    }
+  }
+  m_spilled = std::move(spilled);
+  return {};
+}
+
+Result<void> EventAggregator::estimate_spilled_quantiles(std::vector<MetricAggregate>& aggregates, double confidence) {
+  for (size_t metric = 0; metric < m_spilled.size() && metric < aggregates.size(); ++metric) {
+    for (QuantileSpill& spill : m_spilled[metric]) {
+      if (auto flushed = spill.flush(); !flushed) return flushed;
+      auto summary = estimate_spilled_quantile(spill, static_cast<uint32_t>(m_exposures.exposures.size()),
+                                               m_metrics[metric].quantile, confidence);
+      if (!summary) return std::move(summary).error();
+      aggregates[metric].quantile_summary.push_back(*summary);
+    }
+  }
+  return {};
+}
+
 Result<MemoryNeeds> EventAggregator::project_needs(CsvReader& sample, const ColumnMapping& mapping, int64_t input_bytes,
                                                    bool daily) const {
   MemoryNeeds needs;
@@ -484,10 +516,12 @@ Result<MemoryNeeds> EventAggregator::project_needs(CsvReader& sample, const Colu
   for (size_t metric = 0; metric < m_metrics.size(); ++metric) {
     if (m_metrics[metric].type != MetricType::percentile) continue;
     needs.quantile_values += projected(m_metric_slot[metric]);
+    needs.quantile_samples += static_cast<int64_t>(m_variants);
     needs.quantile_copy = std::max(needs.quantile_copy,
                                    static_cast<int64_t>(static_cast<double>(projected(m_metric_slot[metric])) * largest_share));
   }
   if (daily) needs.kept_events = needs.event_rows;
+  needs.entities = static_cast<int64_t>(m_exposures.exposures.size());
   return needs;
 }
 
@@ -574,6 +608,7 @@ std::vector<MetricAggregate> EventAggregator::finish() {
         break;
       }
       case MetricType::percentile:
+        if (!m_spilled.empty()) break;  // estimate_spilled_quantiles gives the estimates
         // Renumber entities densely within each variant, as the quantile method expects.
         a.quantile = std::move(m_quantile[i]);
         for (QuantileSample& sample : a.quantile) {

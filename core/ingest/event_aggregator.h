@@ -18,6 +18,7 @@
 #include "core/ingest/exposure_table.h"
 #include "core/ingest/fingerprint_set.h"
 #include "core/ingest/memory_budget.h"
+#include "core/ingest/quantile_spill.h"
 #include "core/spec/spec.h"
 #include "core/stats/sufficient_stats.h"
 #include "core/ingest/zeroed_array.h"
@@ -94,6 +95,13 @@ class EventAggregator {
   // `daily`: counted events are kept for a daily view.
   Result<MemoryNeeds> project_needs(CsvReader& sample, const ColumnMapping& mapping, int64_t input_bytes, bool daily) const;
 
+  // Percentile values go to temporary files in `directory` instead of memory (a memory plan's
+  // spill_quantiles); call before ingest, and estimate_spilled_quantiles after finish().
+  Result<void> spill_quantiles(const std::string& directory);
+  // Each spilled percentile metric's per-variant estimate at `confidence`, the same bits as from
+  // memory, into MetricAggregate::quantile_summary. Errors: reading the files back failed.
+  Result<void> estimate_spilled_quantiles(std::vector<MetricAggregate>& aggregates, double confidence);
+
   // Rows read of `event_type` (before deduplication and the exposure filter); 0 for a type no
   // metric uses.
   int64_t rows_of_event_type(std::string_view event_type) const;
@@ -139,6 +147,7 @@ class EventAggregator {
   std::vector<int> m_metric_denominator;  // per metric: ratio denominator slot, or -1
   std::vector<std::vector<int>> m_quantile_metrics_of_slot;  // slot -> percentile metrics fed by it
   std::vector<std::vector<QuantileSample>> m_quantile;      // per metric, per variant (global entity ids)
+  std::vector<std::vector<QuantileSpill>> m_spilled;  // per metric, per variant, when spilling (else empty)
   FingerprintSet m_seen;
   // With duplicate partitions: bit i set = the i-th row of a metric's event type repeats an
   // event ID (mark_duplicates), and ingest reads these instead of m_seen.

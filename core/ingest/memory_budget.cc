@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "core/base/excerpt.h"
+#include "core/ingest/quantile_spill.h"
 
 namespace expt {
 
@@ -76,39 +77,85 @@ int64_t resident_bytes() {
   return resident * sysconf(_SC_PAGESIZE);
 }
 
+namespace {
+
+// The peaks of one way of reading: while the events are read (the duplicate detector and the
+// per-entity tables live), and while percentile metrics are estimated afterwards.
+struct Peaks {
+  int64_t reading = 0;     // without the duplicate detector
+  int64_t estimating = 0;
+  int64_t dedup = 0;       // the detector whole, with 5% to spare: partitions are a little uneven
+  int64_t marks = 0;       // with partitions: one bit per row
+  int64_t minimum() const { return std::max(estimating, reading + marks + dedup / k_max_partitions + 1); }
+  // The fewest partitions within `limit`, or 0 when even k_max_partitions are too many.
+  int partitions(int64_t limit) const {
+    if (estimating > limit) return 0;
+    if (reading + dedup <= limit) return 1;
+    const int64_t room = limit - reading - marks;
+    if (room <= 0) return 0;
+    const int64_t n = (dedup + room - 1) / room;
+    return n <= k_max_partitions ? static_cast<int>(n) : 0;
+  }
+};
+
+Peaks in_memory(const MemoryNeeds& needs) {
+  const int64_t dedup = needs.event_rows * k_dedup_bytes_per_event;
+  const int64_t kept = needs.quantile_values * k_quantile_bytes_per_value + needs.kept_events * k_kept_event_bytes;
+  return Peaks{needs.resident + needs.entity_tables + kept + k_pipeline_bytes,
+               needs.resident + kept + needs.quantile_copy * k_quantile_copy_bytes, dedup + dedup / 20, needs.event_rows / 8};
+}
+
+Peaks spilled(const MemoryNeeds& needs) {
+  // Write buffers per sample; while estimating, two buckets of order keys and per-entity counts.
+  const int64_t spill = needs.quantile_samples * static_cast<int64_t>(QuantileSpill::k_buffer_pairs * sizeof(QuantileSpill::Pair)) +
+                        2 * 8 * std::min<int64_t>(needs.quantile_copy, k_collect_keys) + 20 * needs.entities;
+  MemoryNeeds rest = needs;
+  rest.quantile_values = rest.quantile_copy = 0;
+  Peaks peaks = in_memory(rest);
+  peaks.reading += spill;
+  peaks.estimating = needs.resident + needs.entity_tables + spill;
+  return peaks;
+}
+
+}  // namespace
+
 Result<MemoryPlan> plan_memory(const MemoryNeeds& needs, int64_t limit) {
+  const Peaks kept = in_memory(needs);
   MemoryPlan plan;
   plan.dedup_bytes = needs.event_rows * k_dedup_bytes_per_event;
-  // Two peaks: while the events are read (the duplicate detector and the per-entity tables live),
-  // and while percentile metrics are estimated afterwards (those are gone, and one sample's values
-  // are copied to select from).
-  const int64_t kept = needs.quantile_values * k_quantile_bytes_per_value + needs.kept_events * k_kept_event_bytes;
-  const int64_t reading = needs.resident + needs.entity_tables + kept + k_pipeline_bytes;
-  const int64_t estimating = needs.resident + kept + needs.quantile_copy * k_quantile_copy_bytes;
-  plan.other_bytes = std::max(reading, estimating);
-  const int64_t room = estimating > limit ? 0 : limit - reading;
-  // Partitions are a little uneven (each holds a hash's share of the event IDs): 5% to spare.
-  const int64_t need = plan.dedup_bytes + plan.dedup_bytes / 20;
-  if (need <= room) return plan;
-  if (room > needs.event_rows / 8) {  // partitions mark duplicates with one bit per row
-    const int64_t partitions = (need + room - needs.event_rows / 8 - 1) / (room - needs.event_rows / 8);
-    if (partitions <= k_max_partitions) {
-      plan.partitions = static_cast<int>(partitions);
-      return plan;
+  plan.other_bytes = std::max(kept.reading, kept.estimating);
+  plan.partitions = kept.partitions(limit);
+  // Spill percentile values when that saves passes (not with --by day, whose replay needs the
+  // events in memory).
+  const bool can_spill = needs.quantile_values > 0 && needs.kept_events == 0;
+  if (can_spill && plan.partitions != 1) {
+    const Peaks spill = spilled(needs);
+    const int partitions = spill.partitions(limit);
+    if (partitions > 0 && (plan.partitions == 0 || partitions < plan.partitions)) {
+      plan.partitions = partitions;
+      plan.spill_quantiles = true;
+      plan.other_bytes = std::max(spill.reading, spill.estimating);
     }
   }
+  if (plan.partitions > 0) return plan;
+
+  int64_t minimum = kept.minimum();
+  if (can_spill) minimum = std::min(minimum, spilled(needs).minimum());
+  constexpr int64_t k_mb = int64_t{1} << 20;
+  minimum = (minimum + k_mb - 1) / k_mb * k_mb;  // a whole MB that is enough
   std::string parts = fmt::format("{} for the per-entity tables", format_memory_size(needs.entity_tables));
   if (needs.quantile_values > 0) {
-    parts += fmt::format(", {} for percentile values (and {} to estimate them)",
+    parts += fmt::format(", {} for percentile values (and {} to estimate them; on disk instead, {})",
                          format_memory_size(needs.quantile_values * k_quantile_bytes_per_value),
-                         format_memory_size(needs.quantile_copy * k_quantile_copy_bytes));
+                         format_memory_size(needs.quantile_copy * k_quantile_copy_bytes),
+                         can_spill ? "less" : "not with --by day");
   }
   if (needs.kept_events > 0) parts += fmt::format(", {} for the events --by day keeps", format_memory_size(needs.kept_events * k_kept_event_bytes));
   return Error::invalid(fmt::format("--memory-limit {} is too small for this analysis: {} are held already (the exposures), "
                                     "and it needs {}, however many passes detect the duplicate events; raise the limit to "
                                     "at least {}",
                                     format_memory_size(limit), format_memory_size(needs.resident), parts,
-                                    format_memory_size(std::max(estimating, reading + needs.event_rows / 8 + need / k_max_partitions + 1))),
+                                    format_memory_size(minimum)),
                         {}, "memory-limit");
 }
 

@@ -32,6 +32,8 @@ struct MemoryNeeds {
   int64_t event_rows = 0;       // rows of the event types the metrics read (an upper bound)
   int64_t quantile_values = 0;  // rows that feed percentile metrics
   int64_t quantile_copy = 0;    // of those, the most one variant of one metric has (selection copies them)
+  int64_t quantile_samples = 0;  // percentile metrics times variants
+  int64_t entities = 0;          // entities in the exposures
   int64_t kept_events = 0;      // rows kept for a daily view (--by day)
 };
 
@@ -39,6 +41,7 @@ struct MemoryPlan {
   int partitions = 1;          // duplicate-detector partitions; more than 1: that many extra passes
   int64_t dedup_bytes = 0;     // the detector's projected size, all partitions together
   int64_t other_bytes = 0;     // everything else at the peak: while reading, or while estimating after it
+  bool spill_quantiles = false;  // percentile values go to temporary files (core/ingest/quantile_spill.h)
 };
 
 inline constexpr int64_t k_dedup_bytes_per_event = 16;  // 12-byte slots at load at most 3/4
@@ -47,9 +50,13 @@ inline constexpr int64_t k_quantile_copy_bytes = 8;         // the copy of one s
 inline constexpr int64_t k_kept_event_bytes = 24;
 inline constexpr int64_t k_pipeline_bytes = int64_t{24} << 20;  // row batches, read buffers, the heap's slack
 inline constexpr int k_max_partitions = 64;
+// Spilled percentile values: the most order keys an estimate sorts at once, per rank it seeks.
+inline constexpr int64_t k_collect_keys = int64_t{1} << 20;
 
-// The fewest partitions that keep the projected peak within `limit`. Error (naming what needs the
-// memory): even 64 partitions would not, because entities or percentile values alone exceed it.
+// The fewest passes that keep the projected peak within `limit`: partitions of the duplicate
+// detector, and percentile values spilled to disk when that saves passes (not with --by day,
+// whose replay needs the events in memory). Error (naming what needs the memory): even 64
+// partitions would not fit, because the entities (and percentile values) alone exceed it.
 Result<MemoryPlan> plan_memory(const MemoryNeeds& needs, int64_t limit);
 
 }  // namespace expt

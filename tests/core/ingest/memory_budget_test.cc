@@ -46,32 +46,65 @@ TEST_CASE("a plan splits duplicate detection into the fewest partitions that fit
   CHECK(tighter->partitions == 8);  // 1.68 GB over the 214 MB left
 }
 
-TEST_CASE("a limit below what entities and percentile values need is refused, saying how much is needed", "[ingest][memory]") {
+TEST_CASE("percentile values go to disk when they keep the duplicate detector from fitting", "[ingest][memory]") {
+  MemoryNeeds needs;
+  needs.resident = 100 * MB;
+  needs.entity_tables = 50 * MB;
+  needs.event_rows = 10'000'000;       // 168 MB of fingerprints
+  needs.quantile_values = 10'000'000;  // 114 MB, and 38 MB to copy half of them
+  needs.quantile_copy = 5'000'000;
+  needs.quantile_samples = 2;
+  auto roomy = plan_memory(needs, 1024 * MB);
+  REQUIRE(roomy);
+  CHECK(roomy->partitions == 1);
+  CHECK(!roomy->spill_quantiles);
+  // In memory, 400 MB leaves 112 MB for the detector: 2 partitions. On disk (16.5 MB of write
+  // buffers and sort buckets) 226 MB: no partitions, so no extra pass.
+  auto tight = plan_memory(needs, 400 * MB);
+  REQUIRE(tight);
+  CHECK(tight->partitions == 1);
+  CHECK(tight->spill_quantiles);
+  // 250 MB: too little with the values in memory, 3 partitions with them on disk.
+  auto tighter = plan_memory(needs, 250 * MB);
+  REQUIRE(tighter);
+  CHECK(tighter->spill_quantiles);
+  CHECK(tighter->partitions == 3);
+}
+
+TEST_CASE("a limit below what the entities need is refused, saying how much is needed", "[ingest][memory]") {
   MemoryNeeds needs;
   needs.resident = 100 * MB;
   needs.entity_tables = 50 * MB;
   needs.event_rows = 10'000'000;
-  needs.quantile_values = 10'000'000;  // 114 MB, and 38 MB to copy half of them
+  needs.quantile_values = 10'000'000;
   needs.quantile_copy = 5'000'000;
-  auto plan = plan_memory(needs, 250 * MB);
+  needs.quantile_samples = 2;
+  auto plan = plan_memory(needs, 150 * MB);
   REQUIRE(!plan);
   CHECK(plan.error().field == "memory-limit");
-  CHECK_THAT(plan.error().message, Catch::Contains("250 MB is too small") && Catch::Contains("114 MB for percentile values") &&
-                                       Catch::Contains("raise the limit to at least"));
-  CHECK(plan_memory(needs, 300 * MB));  // 12 MB left for 168 MB of fingerprints: 16 partitions
-  CHECK(plan_memory(needs, 300 * MB)->partitions == 16);
+  CHECK_THAT(plan.error().message, Catch::Contains("150 MB is too small") && Catch::Contains("114 MB for percentile values") &&
+                                       Catch::Contains("raise the limit to at least 195 MB"));
+  CHECK(plan_memory(needs, 195 * MB));
+  CHECK(!plan_memory(needs, 194 * MB));
 }
 
-TEST_CASE("the estimate after reading counts too: one sample's values are copied to select from", "[ingest][memory]") {
+TEST_CASE("with --by day percentile values stay in memory, and the estimate after reading counts too", "[ingest][memory]") {
   MemoryNeeds needs;
   needs.resident = 100 * MB;
   needs.quantile_values = 10'000'000;  // 114 MB, all in one variant: 76 MB more to estimate
   needs.quantile_copy = 10'000'000;
+  needs.quantile_samples = 1;
+  needs.kept_events = 1000;
   needs.event_rows = 1000;
   CHECK(plan_memory(needs, 300 * MB));
   auto plan = plan_memory(needs, 260 * MB);  // reading needs 238 MB, estimating 291 MB
   REQUIRE(!plan);
-  CHECK_THAT(plan.error().message, Catch::Contains("76 MB to estimate them") && Catch::Contains("at least 291 MB"));
+  CHECK_THAT(plan.error().message, Catch::Contains("76 MB to estimate them; on disk instead, not with --by day") &&
+                                       Catch::Contains("at least 291 MB"));
+  needs.kept_events = 0;  // without --by day: on disk
+  auto spilled = plan_memory(needs, 260 * MB);
+  REQUIRE(spilled);
+  CHECK(spilled->spill_quantiles);
 }
 
 }  // namespace
