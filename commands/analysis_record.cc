@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "commands/analysis_inputs.h"
+#include "commands/analysis_render.h"
 #include "commands/report_html.h"
 #include "core/base/timestamp.h"
 
@@ -28,7 +29,6 @@ AggregateRow row_of(const std::string& experiment, std::string kind, std::string
   return r;
 }
 
-json number_or_null(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 
 // Per metric and treatment, what a reader of the history wants at a glance.
 json key_numbers(const AnalysisContext& context) {

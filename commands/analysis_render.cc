@@ -13,9 +13,11 @@ namespace expt {
 
 using nlohmann::json;
 
+json number_or_null(const std::optional<double>& value) { return value ? json(*value) : json(nullptr); }
+
 namespace {
 
-json number(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+json number(const std::optional<double>& v) { return number_or_null(v); }
 
 bool is_percentage(const MetricSpec& m) { return m.type == MetricType::conversion; }
 

@@ -31,6 +31,9 @@ struct AnalysisContext {
   bool color = false;                      // the table may use ANSI colour
 };
 
+// A number that may be undefined (see docs/statistics.md): the value, or null, never NaN.
+nlohmann::json number_or_null(const std::optional<double>& value);
+
 nlohmann::json analysis_json(const AnalysisContext& context);
 std::string analysis_table(const AnalysisContext& context);
 std::string analysis_markdown(const AnalysisContext& context);
