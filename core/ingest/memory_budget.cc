@@ -106,14 +106,15 @@ Peaks in_memory(const MemoryNeeds& needs) {
 }
 
 Peaks spilled(const MemoryNeeds& needs) {
-  // Write buffers per sample; while estimating, two buckets of order keys and per-entity counts.
-  const int64_t spill = needs.quantile_samples * static_cast<int64_t>(QuantileSpill::k_buffer_pairs * sizeof(QuantileSpill::Pair)) +
-                        2 * 8 * std::min<int64_t>(needs.quantile_copy, k_collect_keys) + 20 * needs.entities;
+  // While reading, a write buffer per sample; while estimating, two buckets of order keys and
+  // each entity's number and counts (estimate_spilled_quantile).
+  const int64_t buffers = needs.quantile_samples * static_cast<int64_t>(QuantileSpill::k_buffer_pairs * sizeof(QuantileSpill::Pair));
+  const int64_t estimate = 2 * 8 * std::min<int64_t>(needs.quantile_copy, k_collect_keys) + 20 * needs.entities;
   MemoryNeeds rest = needs;
   rest.quantile_values = rest.quantile_copy = 0;
   Peaks peaks = in_memory(rest);
-  peaks.reading += spill;
-  peaks.estimating = needs.resident + needs.entity_tables + spill;
+  peaks.reading += buffers;
+  peaks.estimating = needs.resident + needs.entity_tables + buffers + estimate;
   return peaks;
 }
 
