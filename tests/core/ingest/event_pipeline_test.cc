@@ -1,5 +1,6 @@
 // The event ingest's two stages on two threads must give exactly what one thread gives: every
 // count and every accumulated bit, and the same first error. Also built under ThreadSanitizer.
+#include <cstdlib>
 #include <random>
 #include <sstream>
 #include <string>
@@ -10,6 +11,7 @@
 #include "core/ingest/csv_reader.h"
 #include "core/ingest/event_aggregator.h"
 #include "core/ingest/exposure_table.h"
+#include "core/stats/frequentist.h"
 
 namespace expt {
 namespace {
@@ -33,7 +35,7 @@ struct Run {
 
 // 2,000 entities (every tenth never exposed), 60,000 events over several batches: retries,
 // events before exposure, an unknown type, quoted fields, and malformed rows when `bad` is set.
-Run ingest(unsigned threads, bool skip_bad_rows, bool bad_rows, int partitions = 1) {
+Run ingest(unsigned threads, bool skip_bad_rows, bool bad_rows, int partitions = 1, bool spill = false) {
   std::mt19937_64 random(17);
   std::string exposures_csv = "entity_id,experiment,variant,timestamp\n";
   for (int e = 0; e < 2000; ++e) {
@@ -84,6 +86,7 @@ Run ingest(unsigned threads, bool skip_bad_rows, bool bad_rows, int partitions =
                              {metric("revenue", MetricType::mean, "purchase"), metric("converted", MetricType::conversion, "purchase"),
                               ratio, p95},
                              2, windows);
+  if (spill) REQUIRE(aggregator.spill_quantiles(std::getenv("TMPDIR") != nullptr ? std::getenv("TMPDIR") : "/tmp"));
   auto report = [&](const Error& e) { run.error = fmt::format("{}:{}:{}: {}", e.location.file, e.location.line, e.location.column, e.message); };
   for (int partition = 0; partitions > 1 && partition < partitions; ++partition) {
     std::istringstream pass_in(events_csv);
@@ -99,6 +102,7 @@ Run ingest(unsigned threads, bool skip_bad_rows, bool bad_rows, int partitions =
     return run;
   }
   run.aggregates = aggregator.finish();
+  if (spill) REQUIRE(aggregator.estimate_spilled_quantiles(run.aggregates, 0.95));
   return run;
 }
 
@@ -178,6 +182,30 @@ TEST_CASE("duplicates marked in partitions, pass by pass, count the same rows as
       INFO(partitions << " partitions, " << threads << " threads");
       require_same(whole, ingest(threads, false, false, partitions));
     }
+  }
+}
+
+TEST_CASE("percentile values spilled to disk give the in-memory estimates, on one thread or two", "[ingest][memory]") {
+  const Run memory = ingest(1, false, false);
+  for (unsigned threads : {1u, 2u}) {
+    const Run disk = ingest(threads, false, false, 3, true);
+    REQUIRE(disk.error.empty());
+    CHECK(disk.counts.counted == memory.counts.counted);
+    CHECK(disk.counts.duplicates == memory.counts.duplicates);
+    const MetricAggregate& p95 = disk.aggregates[3];
+    REQUIRE(p95.quantile.empty());
+    REQUIRE(p95.quantile_summary.size() == 2);
+    for (size_t v = 0; v < 2; ++v) {
+      const VariantEstimate a = estimate_quantile(memory.aggregates[3].quantile[v], 0.95, TestConfig{0.95});
+      const VariantEstimate b = estimate_quantile(p95.quantile_summary[v], TestConfig{0.95});
+      CHECK(a.n == b.n);
+      CHECK(a.events == b.events);
+      CHECK(a.value == b.value);
+      CHECK(a.ci_low == b.ci_low);
+      CHECK(a.ci_high == b.ci_high);
+      CHECK(a.se == b.se);
+    }
+    CHECK(disk.aggregates[0].mean[1].mean == memory.aggregates[0].mean[1].mean);
   }
 }
 
