@@ -24,10 +24,22 @@ bool read_digits(std::string_view s, size_t& pos, size_t width, int& out) {
 }
 
 std::optional<int64_t> parse_epoch(std::string_view s) {
+  const bool negative = s[0] == '-';
+  const size_t digits = s.size() - (negative ? 1 : 0);
   int64_t value = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
-  size_t digits = s.size() - (s[0] == '-' ? 1 : 0);
+  if (digits > 0 && digits <= 18) {
+    // Up to 18 digits cannot overflow: a plain loop, without from_chars's checks per digit (this
+    // runs once per event row).
+    for (size_t i = negative ? 1 : 0; i < s.size(); ++i) {
+      const auto digit = static_cast<unsigned>(s[i] - '0');
+      if (digit > 9) return std::nullopt;
+      value = value * 10 + digit;
+    }
+    if (negative) value = -value;
+  } else {
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+    if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  }
   return digits >= 12 ? value : value * 1000;
 }
 

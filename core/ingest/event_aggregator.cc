@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <exception>
 #include <mutex>
@@ -76,14 +77,35 @@ int EventAggregator::add_slot(const std::string& event_type) {
 
 namespace {
 
-// A row between the two stages: the fields it needs, copied out of the reader's buffer (IDs and
-// timestamps fit the small-string buffer, so a reused row allocates nothing), and what the parse
-// stage worked out for it.
+// A field copied out of the reader's buffer: inline up to 24 bytes (entity IDs, epoch and ISO
+// timestamps, numbers), so the usual copy is one short memcpy rather than a string assignment;
+// longer ones go to a string that a reused row keeps, so nothing is allocated per row.
+class FieldCopy {
+ public:
+  void assign(std::string_view text) {
+    m_size = text.size();
+    if (m_size <= k_inline) {
+      std::memcpy(m_inline, text.data(), m_size);
+    } else {
+      m_long.assign(text);
+    }
+  }
+  std::string_view view() const { return m_size <= k_inline ? std::string_view(m_inline, m_size) : std::string_view(m_long); }
+
+ private:
+  static constexpr size_t k_inline = 24;
+  size_t m_size = 0;
+  char m_inline[k_inline];
+  std::string m_long;
+};
+
+// A row between the two stages: the fields it still needs, copied out of the reader's buffer,
+// and what the parse stage worked out for it. The event ID is needed only as its fingerprint,
+// taken before the copy.
 struct PendingRow {
-  std::string entity;
-  std::string event_id;
-  std::string timestamp;
-  std::string value_text;
+  FieldCopy entity;
+  FieldCopy timestamp;
+  FieldCopy value_text;
   int64_t line = 0;
   int timestamp_column = 0;
   int value_column = 0;
@@ -201,10 +223,11 @@ Result<void> EventAggregator::read_events(CsvReader& reader, const ColumnMapping
   auto resolve = [&](RowBatch& b, size_t from) {
     for (size_t i = from; i < b.count; ++i) {
       PendingRow& row = b.rows[i];
-      row.entity_index = m_exposures.entities.find(row.entity, row.entity_hash);
+      row.entity_index = m_exposures.entities.find(row.entity.view(), row.entity_hash);
       if (row.entity_index == EntityIndex::k_absent) continue;
-      row.at_ms = parse_timestamp_ms(row.timestamp);
-      row.value = row.value_text.empty() ? std::optional<double>(1.0) : parse_number(row.value_text);
+      row.at_ms = parse_timestamp_ms(row.timestamp.view());
+      const std::string_view value_text = row.value_text.view();
+      row.value = value_text.empty() ? std::optional<double>(1.0) : parse_number(value_text);
     }
   };
   auto parse = [&](RowBatch& b) {
@@ -253,15 +276,14 @@ Result<void> EventAggregator::read_events(CsvReader& reader, const ColumnMapping
       ++m_slots[static_cast<size_t>(slot)].rows;
       PendingRow& row = b.rows[b.count++];
       row.entity.assign(at(k_entity));
-      row.event_id.assign(at(k_event_id));
       row.timestamp.assign(at(k_timestamp));
       row.value_text.assign(col[k_value] >= 0 ? at(k_value) : std::string_view());
       row.line = reader.line();
       row.timestamp_column = reader.column(static_cast<size_t>(col[k_timestamp]));
       row.value_column = col[k_value] >= 0 ? reader.column(static_cast<size_t>(col[k_value])) : 0;
       row.slot = slot;
-      row.entity_hash = EntityIndex::hash(row.entity);
-      row.fingerprint = FingerprintSet::fingerprint(row.event_id);
+      row.entity_hash = EntityIndex::hash(row.entity.view());
+      row.fingerprint = FingerprintSet::fingerprint(at(k_event_id));
       m_exposures.entities.prefetch(row.entity_hash);
       if (b.count - group == k_group) {
         resolve(b, group);
@@ -287,8 +309,8 @@ Result<void> EventAggregator::read_events(CsvReader& reader, const ColumnMapping
   auto judge_values = [&](const PendingRow& row, std::optional<Error>& stop) {
     if (row.at_ms && row.value) return Verdict::ok;
     stop = !row.at_ms ? bad(row.line, row.timestamp_column, k_timestamp,
-                            fmt::format("timestamp '{}' is neither ISO-8601 nor epoch seconds or milliseconds", excerpt(row.timestamp)))
-                      : bad(row.line, row.value_column, k_value, fmt::format("value '{}' is not a number", excerpt(row.value_text)));
+                            fmt::format("timestamp '{}' is neither ISO-8601 nor epoch seconds or milliseconds", excerpt(row.timestamp.view())))
+                      : bad(row.line, row.value_column, k_value, fmt::format("value '{}' is not a number", excerpt(row.value_text.view())));
     return stop ? Verdict::stop : Verdict::skip;
   };
   // A marking pass: of the rows ingest would deduplicate, those in this partition.
@@ -339,7 +361,7 @@ Result<void> EventAggregator::read_events(CsvReader& reader, const ColumnMapping
         const uint32_t entity = row.entity_index;
         if (entity == EntityIndex::k_absent || m_exposures.exposures[entity].variant == ExposureTable::k_excluded) {
           ++counts.unexposed;
-          if (m_keep_events && entity != EntityIndex::k_absent) keep_conflicting(row.slot, entity, row.fingerprint, row.timestamp, row.value_text);
+          if (m_keep_events && entity != EntityIndex::k_absent) keep_conflicting(row.slot, entity, row.fingerprint, row.timestamp.view(), row.value_text.view());
           continue;
         }
         if (const Verdict v = judge_values(row, error); v != Verdict::ok) {

@@ -1,5 +1,9 @@
 #include "core/base/timestamp.h"
 
+#include <charconv>
+#include <random>
+#include <string>
+
 #include <catch2/catch.hpp>
 
 namespace expt {
@@ -39,6 +43,34 @@ TEST_CASE("UTC formatting round-trips", "[timestamp]") {
   CHECK(format_utc(-1000) == "1969-12-31T23:59:59Z");
   for (int64_t ms : {int64_t{0}, int64_t{951782400000}, int64_t{1795435200999}}) {
     CHECK(parse_timestamp_ms(format_utc(ms)) == ms);
+  }
+}
+
+}  // namespace
+}  // namespace expt
+
+namespace expt {
+namespace {
+
+TEST_CASE("epoch numbers read by the digit loop equal std::from_chars's reading, up to overflow", "[timestamp]") {
+  std::mt19937_64 random(3);
+  const std::string alphabet = "0123456789-+ .e";
+  for (int i = 0; i < 200'000; ++i) {
+    std::string s;
+    const size_t length = 1 + random() % 21;
+    const bool clean = random() % 4 != 0;  // mostly digits, with or without a sign
+    if (clean && random() % 3 == 0) s += '-';
+    while (s.size() < length) s += clean ? static_cast<char>('0' + random() % 10) : alphabet[random() % alphabet.size()];
+    if (s.size() >= 10 && s[4] == '-') continue;  // an ISO date's shape: another parser
+    int64_t value = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+    std::optional<int64_t> expected;
+    if (ec == std::errc() && end == s.data() + s.size()) {
+      const size_t digits = s.size() - (s[0] == '-' ? 1 : 0);
+      expected = digits >= 12 ? value : value * 1000;
+    }
+    INFO(s);
+    CHECK(parse_timestamp_ms(s) == expected);
   }
 }
 
