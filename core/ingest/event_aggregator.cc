@@ -14,6 +14,7 @@
 #include "core/base/excerpt.h"
 #include "core/base/timestamp.h"
 #include "core/ingest/daily_replay.h"
+#include "core/ingest/event_value.h"
 
 namespace expt {
 
@@ -22,15 +23,6 @@ constexpr ColumnField k_fields[] = {
     {"event_id", true}, {"entity_id", true}, {"event_type", true}, {"timestamp", true}, {"value", false}};
 enum { k_event_id, k_entity, k_type, k_timestamp, k_value };
 
-std::optional<double> parse_number(std::string_view text) {
-  double v = 0;
-  const char* begin = text.data();
-  const char* end = text.data() + text.size();
-  if (begin != end && *begin == '+') ++begin;
-  auto [ptr, ec] = std::from_chars(begin, end, v);
-  if (ec != std::errc() || ptr != end || !std::isfinite(v)) return std::nullopt;
-  return v;
-}
 }  // namespace
 
 EventAggregator::EventAggregator(const ExposureTable& exposures, std::vector<MetricSpec> metrics, size_t variants,
@@ -227,7 +219,7 @@ Result<void> EventAggregator::read_events(CsvReader& reader, const ColumnMapping
       if (row.entity_index == EntityIndex::k_absent) continue;
       row.at_ms = parse_timestamp_ms(row.timestamp.view());
       const std::string_view value_text = row.value_text.view();
-      row.value = value_text.empty() ? std::optional<double>(1.0) : parse_number(value_text);
+      row.value = value_text.empty() ? std::optional<double>(1.0) : parse_event_value(value_text);
     }
   };
   auto parse = [&](RowBatch& b) {
@@ -570,7 +562,7 @@ void EventAggregator::keep_conflicting(int slot_index, uint32_t entity, const Fi
   if (conflict == m_exposures.conflicts.end()) return;
   const ExposureConflict& c = conflict->second;
   auto ts = parse_timestamp_ms(timestamp);
-  std::optional<double> value = value_text.empty() ? std::optional<double>(1.0) : parse_number(value_text);
+  std::optional<double> value = value_text.empty() ? std::optional<double>(1.0) : parse_event_value(value_text);
   if (!ts || !value || !m_conflicting_seen.insert(fingerprint)) return;  // the main pass reports bad rows
   Slot& slot = m_slots[static_cast<size_t>(slot_index)];
   if (*ts >= c.at_ms && *ts < c.excluded_from_ms) {
