@@ -20,6 +20,7 @@
 #include "core/ingest/column_mapping.h"
 #include "core/ingest/csv_reader.h"
 #include "core/ingest/event_aggregator.h"
+#include "core/ingest/memory_budget.h"
 #include "core/ingest/exposure_table.h"
 #include "core/registry/registry_snapshot.h"
 #include "core/registry/transition_plan.h"
@@ -57,6 +58,13 @@ Result<void> check_options(const AnalyzeOptions& options) {
     return Error::invalid("--events and --exposures cannot both read stdin");
   }
   if (!options.day.empty() && options.aggregates.empty()) return Error::invalid("--day applies to --aggregates only");
+  if (options.memory_limit && options.events.empty()) {
+    return Error::invalid("--memory-limit applies to CSV events (--events); --source and --aggregates hold only per-variant sums",
+                          {}, "memory-limit");
+  }
+  if (options.memory_limit) {
+    if (auto limit = parse_memory_size(*options.memory_limit); !limit) return std::move(limit).error();
+  }
   if (!options.by.empty() && options.by != "day") return Error::invalid(fmt::format("--by must be day; got '{}'", options.by));
   if (!options.by.empty() && !options.day.empty()) return Error::invalid("--by day analyses every day; --day picks one: use one of them");
   return {};

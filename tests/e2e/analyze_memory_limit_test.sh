@@ -75,5 +75,9 @@ for bad in 4X -1G "" 100K; do
   expect_rc 2
   expect_stderr_has "--memory-limit must be a size such as 4G"
 done
+printf 'kind,metric,variant,n,sum,sum_squares\n' >"$WORK/aggregates.csv"
+expt analyze bench-test --aggregates "$WORK/aggregates.csv" --memory-limit 1G
+expect_rc 2
+expect_stderr_has "--memory-limit applies to CSV events"
 
 pass
