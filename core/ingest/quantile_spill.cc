@@ -41,9 +41,7 @@ Result<QuantileSpill> QuantileSpill::create(const std::string& directory) {
     return Error::io(fmt::format("cannot create a temporary file in {} for percentile values: {}", directory, std::strerror(errno)));
   }
   ::unlink(name.c_str());
-  QuantileSpill spill(fd, directory);
-  spill.m_buffer.reserve(k_buffer_pairs);
-  return spill;
+  return QuantileSpill(fd, directory);  // the buffer grows with its first values: a small sample stays small
 }
 
 QuantileSpill::QuantileSpill(QuantileSpill&& other) noexcept
@@ -87,8 +85,9 @@ Result<void> QuantileSpill::flush() {
 }
 
 Result<void> QuantileSpill::scan(const std::function<void(std::span<const Pair>)>& visit) const {
-  std::vector<char> bytes(k_buffer_pairs * k_record_bytes);
-  std::vector<Pair> pairs(k_buffer_pairs);
+  const size_t block = static_cast<size_t>(std::clamp<int64_t>(m_size, 1, static_cast<int64_t>(k_buffer_pairs)));
+  std::vector<char> bytes(block * k_record_bytes);
+  std::vector<Pair> pairs(block);
   size_t carried = 0;
   for (off_t offset = 0;;) {
     const ssize_t got = ::pread(m_fd, bytes.data() + carried, bytes.size() - carried, offset);
@@ -123,6 +122,21 @@ Result<std::vector<double>> order_statistics(const QuantileSpill& spill, const s
     bool done = false;
     double value = 0;
   };
+  if (spill.size() <= k_collect_keys) {  // small enough to sort whole: one pass
+    std::vector<uint64_t> keys;
+    keys.reserve(static_cast<size_t>(spill.size()));
+    auto read = spill.scan([&](std::span<const QuantileSpill::Pair> pairs) {
+      for (const QuantileSpill::Pair& p : pairs) keys.push_back(order_key(p.value));
+    });
+    if (!read) return std::move(read).error();
+    std::vector<double> values;
+    for (int64_t rank : ranks) {
+      auto kth = keys.begin() + static_cast<std::ptrdiff_t>(rank);
+      std::nth_element(keys.begin(), kth, keys.end());
+      values.push_back(from_order_key(*kth));
+    }
+    return values;
+  }
   auto in_prefix = [](const Search& s, uint64_t key) { return s.shift == 64 || (key >> s.shift) == (s.prefix >> s.shift); };
   std::vector<Search> searches;
   for (int64_t rank : ranks) searches.push_back(Search{rank});
