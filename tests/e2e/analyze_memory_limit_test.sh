@@ -6,6 +6,11 @@
 . "$(dirname "$0")/lib.sh"
 
 data="$WORK/data"
+export TMPDIR="$WORK/tmp"  # where the spooled stdin and spilled values go: nothing may stay behind
+mkdir -p "$TMPDIR"
+no_temporary_files() {
+  [ -z "$(ls -A "$TMPDIR")" ] || fail "temporary files left behind ($1): $(ls -A "$TMPDIR")"
+}
 /usr/bin/python3 "$FIXTURES/../bench/make_analysis_data.py" "$data" 50000 500000 >/dev/null || fail "cannot generate the data"
 expt init
 expt create "$data/spec.yaml"
@@ -50,8 +55,7 @@ expect_rc 0
 grep -q '"passes": [2-9]' "$OUT" || fail "stdin was not read in passes: $(grep passes "$OUT")"
 sed 's#"events": "-"#"events": "'"$data/events.csv"'"#' "$OUT" >"$WORK/stdin.json"
 same_report "$WORK/one-pass.json" "$WORK/stdin.json" "stdin with --memory-limit"
-[ -z "$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'expt-events-*' -newer "$WORK/one-pass.json" 2>/dev/null)" ] ||
-  fail "the spooled copy of stdin was left behind"
+no_temporary_files "the spooled copy of stdin"
 
 # Too small for the entities and percentile values: exit 2, saying how much is needed.
 expt analyze bench-test --events "$data/events.csv" --exposures "$data/exposures.csv" --memory-limit 2M
@@ -68,8 +72,18 @@ expect_rc 0
 expect_stdout_has '"spilled_percentiles": true'
 same_report "$WORK/one-pass.json" "$OUT" "--memory-limit $((least + 1))M (percentile values on disk)"
 [ "$(peak_kb)" -lt "$split_kb" ] || fail "spilling did not lower the peak: $(peak_kb) KB against $split_kb KB"
-[ -z "$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'expt-percentiles-*' -newer "$WORK/one-pass.json" 2>/dev/null)" ] ||
-  fail "the spilled values were left behind"
+no_temporary_files "the spilled values"
+
+# Killed at any moment (kill -9, no handler runs), it leaves no temporary file either: they are
+# unlinked as soon as they are created.
+for delay in 0.05 0.15 0.3 0.5; do
+  bash -c "exec '$EXPT' analyze bench-test --events - --exposures '$data/exposures.csv' --format json \
+             --memory-limit $((least + 1))M < '$data/events.csv' > /dev/null 2>&1" &
+  sleep "$delay"
+  kill -9 $! 2>/dev/null
+  wait $! 2>/dev/null
+  no_temporary_files "killed after $delay s"
+done
 for bad in 4X -1G "" 100K; do
   expt analyze bench-test --events "$data/events.csv" --exposures "$data/exposures.csv" --memory-limit "$bad"
   expect_rc 2
