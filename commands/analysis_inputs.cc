@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 #include <cstdlib>
 #include <fstream>
 #include <set>
@@ -17,6 +16,7 @@
 #include "commands/input_stream.h"
 #include "commands/progress_line.h"
 #include "core/assign/assignment.h"
+#include "core/base/temporary_file.h"
 #include "core/base/timestamp.h"
 #include "core/ingest/column_mapping.h"
 #include "core/ingest/csv_reader.h"
@@ -131,12 +131,6 @@ Result<void> recompute_variants(ClickHouseClient& client, const RegistryState& s
   return {};
 }
 
-// Where temporary files go: $TMPDIR, else /tmp.
-std::string temporary_directory() {
-  const char* tmp = std::getenv("TMPDIR");
-  return tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
-}
-
 // Standard input copied to an unnamed temporary file, for an analysis that must read the events
 // more than once; /proc/self/fd/N reopens it with an offset of its own.
 class SpooledInput {
@@ -145,11 +139,10 @@ class SpooledInput {
     if (m_fd >= 0) ::close(m_fd);
   }
   Result<std::string> spool(std::istream& in) {
-    std::string name = temporary_directory() + "/expt-events-XXXXXX";
-    m_fd = ::mkstemp(name.data());
-    if (m_fd < 0) return Error::io(fmt::format("cannot create a temporary file for the events from stdin in {}: {}",
-                                               std::filesystem::path(name).parent_path().string(), std::strerror(errno)));
-    ::unlink(name.c_str());
+    const std::string directory = temporary_directory();
+    auto fd = create_unlinked_file(directory, "the events from stdin (--memory-limit reads them more than once)");
+    if (!fd) return std::move(fd).error();
+    m_fd = *fd;
     std::vector<char> block(size_t{1} << 20);
     while (in) {
       in.read(block.data(), static_cast<std::streamsize>(block.size()));
@@ -159,7 +152,7 @@ class SpooledInput {
         if (wrote < 0) {
           return Error::io(fmt::format("cannot copy the events from stdin to a temporary file in {} (--memory-limit reads "
                                        "them more than once): {}",
-                                       std::filesystem::path(name).parent_path().string(), std::strerror(errno)));
+                                       directory, std::strerror(errno)));
         }
         left -= static_cast<size_t>(wrote);
       }

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "core/base/temporary_file.h"
 #include "core/ingest/memory_budget.h"
 #include "core/stats/frequentist.h"
 
@@ -35,13 +36,9 @@ double from_order_key(uint64_t key) {
 }  // namespace
 
 Result<QuantileSpill> QuantileSpill::create(const std::string& directory) {
-  std::string name = directory + "/expt-percentiles-XXXXXX";
-  const int fd = ::mkstemp(name.data());
-  if (fd < 0) {
-    return Error::io(fmt::format("cannot create a temporary file in {} for percentile values: {}", directory, std::strerror(errno)));
-  }
-  ::unlink(name.c_str());
-  return QuantileSpill(fd, directory);  // the buffer grows with its first values: a small sample stays small
+  auto fd = create_unlinked_file(directory, "percentile values");
+  if (!fd) return std::move(fd).error();
+  return QuantileSpill(*fd, directory);  // the buffer grows with its first values: a small sample stays small
 }
 
 QuantileSpill::QuantileSpill(QuantileSpill&& other) noexcept
