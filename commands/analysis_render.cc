@@ -17,7 +17,6 @@ json number_or_null(const std::optional<double>& value) { return value ? json(*v
 
 namespace {
 
-json number(const std::optional<double>& v) { return number_or_null(v); }
 
 bool is_percentage(const MetricSpec& m) { return m.type == MetricType::conversion; }
 
@@ -111,9 +110,9 @@ std::string srm_line(const AnalysisReport& r) {
 json guardrail_json(const GuardrailCheck& g) {
   return json{{"threshold", g.threshold},
               {"threshold_type", to_string(g.threshold_type)},
-              {"degradation", number(g.degradation)},
-              {"degradation_ci_low", number(g.degradation_ci_low)},
-              {"degradation_ci_high", number(g.degradation_ci_high)},
+              {"degradation", number_or_null(g.degradation)},
+              {"degradation_ci_low", number_or_null(g.degradation_ci_low)},
+              {"degradation_ci_high", number_or_null(g.degradation_ci_high)},
               {"breached", g.breached},
               {"at_risk", g.at_risk}};
 }
@@ -150,7 +149,7 @@ json cuped_json(const CupedSummary& c, const std::vector<std::string>& variants)
   }
   return json{{"theta", c.theta},
               {"covariate_mean", c.covariate_mean},
-              {"variance_reduction", number(c.variance_reduction)},
+              {"variance_reduction", number_or_null(c.variance_reduction)},
               {"unadjusted", std::move(unadjusted)}};
 }
 
@@ -160,14 +159,14 @@ json comparison_summary_json(const TreatmentResult& t) {
   const Comparison& k = t.comparison;
   return json{{"variant", t.variant},
               {"status", to_string(k.status)},
-              {"difference", number(k.difference)},
-              {"difference_ci_low", number(k.difference_ci_low)},
-              {"difference_ci_high", number(k.difference_ci_high)},
-              {"lift", number(k.lift)},
-              {"lift_ci_low", number(k.lift_ci_low)},
-              {"lift_ci_high", number(k.lift_ci_high)},
-              {"p_value", number(k.p_value)},
-              {"adjusted_p_value", number(t.adjusted_p_value)},
+              {"difference", number_or_null(k.difference)},
+              {"difference_ci_low", number_or_null(k.difference_ci_low)},
+              {"difference_ci_high", number_or_null(k.difference_ci_high)},
+              {"lift", number_or_null(k.lift)},
+              {"lift_ci_low", number_or_null(k.lift_ci_low)},
+              {"lift_ci_high", number_or_null(k.lift_ci_high)},
+              {"p_value", number_or_null(k.p_value)},
+              {"adjusted_p_value", number_or_null(t.adjusted_p_value)},
               {"significant", t.significant}};
 }
 
@@ -188,7 +187,7 @@ json days_json(const std::vector<DayReport>& days) {
       json comparisons = json::array();
       for (const TreatmentResult& t : m.treatments) comparisons.push_back(comparison_summary_json(t));
       json values = json::array();
-      for (const VariantEstimate& v : m.variants) values.push_back(number(v.value));
+      for (const VariantEstimate& v : m.variants) values.push_back(number_or_null(v.value));
       metrics.push_back({{"key", m.metric.key}, {"values", std::move(values)}, {"comparisons", std::move(comparisons)}});
     }
     out.push_back({{"day", d.day}, {"entities", d.report.entities}, {"metrics", std::move(metrics)}});
@@ -212,8 +211,8 @@ json analysis_json(const AnalysisContext& c) {
     json per_variant = json::array();
     for (size_t i = 0; i < m.variants.size(); ++i) {
       const VariantEstimate& v = m.variants[i];
-      json j{{"variant", r.variants[i]}, {"n", v.n},           {"value", number(v.value)},
-             {"se", number(v.se)},       {"ci_low", number(v.ci_low)}, {"ci_high", number(v.ci_high)}};
+      json j{{"variant", r.variants[i]}, {"n", v.n},           {"value", number_or_null(v.value)},
+             {"se", number_or_null(v.se)},       {"ci_low", number_or_null(v.ci_low)}, {"ci_high", number_or_null(v.ci_high)}};
       if (m.metric.type == MetricType::percentile) j["events"] = v.events;
       per_variant.push_back(std::move(j));
     }
@@ -222,23 +221,23 @@ json analysis_json(const AnalysisContext& c) {
       const Comparison& k = t.comparison;
       json j{{"variant", t.variant},
              {"status", to_string(k.status)},
-             {"difference", number(k.difference)},
-             {"difference_se", number(k.difference_se)},
-             {"difference_ci_low", number(k.difference_ci_low)},
-             {"difference_ci_high", number(k.difference_ci_high)},
-             {"lift", number(k.lift)},
-             {"lift_se", number(k.lift_se)},
-             {"lift_ci_low", number(k.lift_ci_low)},
-             {"lift_ci_high", number(k.lift_ci_high)},
-             {"statistic", number(k.statistic)},
-             {"df", number(k.df)},
-             {"p_value", number(k.p_value)},
-             {"z_p_value", number(k.z_p_value)},
-             {"fisher_p_value", number(k.fisher_p_value)},
-             {"adjusted_p_value", number(t.adjusted_p_value)},
+             {"difference", number_or_null(k.difference)},
+             {"difference_se", number_or_null(k.difference_se)},
+             {"difference_ci_low", number_or_null(k.difference_ci_low)},
+             {"difference_ci_high", number_or_null(k.difference_ci_high)},
+             {"lift", number_or_null(k.lift)},
+             {"lift_se", number_or_null(k.lift_se)},
+             {"lift_ci_low", number_or_null(k.lift_ci_low)},
+             {"lift_ci_high", number_or_null(k.lift_ci_high)},
+             {"statistic", number_or_null(k.statistic)},
+             {"df", number_or_null(k.df)},
+             {"p_value", number_or_null(k.p_value)},
+             {"z_p_value", number_or_null(k.z_p_value)},
+             {"fisher_p_value", number_or_null(k.fisher_p_value)},
+             {"adjusted_p_value", number_or_null(t.adjusted_p_value)},
              {"significant", t.significant},
-             {"chance_to_beat", number(t.bayesian.chance_to_beat)},
-             {"expected_loss", number(t.bayesian.expected_loss)},
+             {"chance_to_beat", number_or_null(t.bayesian.chance_to_beat)},
+             {"expected_loss", number_or_null(t.bayesian.expected_loss)},
              {"guardrail", t.guardrail ? guardrail_json(*t.guardrail) : json(nullptr)},
              {"verdict", verdict_of(m, t) == Verdict::no_result ? to_string(k.status) : to_string(verdict_of(m, t))}};
       comparisons.push_back(std::move(j));
@@ -284,8 +283,8 @@ json analysis_json(const AnalysisContext& c) {
           {"counted", e.counted}}}}},
       {"variants", std::move(variants)},
       {"srm",
-       {{"chi_square", number(r.srm.chi_square)},
-        {"p_value", number(r.srm.p_value)},
+       {{"chi_square", number_or_null(r.srm.chi_square)},
+        {"p_value", number_or_null(r.srm.p_value)},
         {"mismatch", r.srm.mismatch},
         {"threshold", k_srm_threshold}}},
       {"metrics", std::move(metrics)},
