@@ -18,12 +18,13 @@ class EntityIndex {
  public:
   static constexpr uint32_t k_absent = UINT32_MAX;
 
-  // The index of `id`, adding it when new.
-  uint32_t intern(std::string_view id);
+  // The index of `id`, adding it when new; the second form takes hash(id), already computed.
+  uint32_t intern(std::string_view id) { return intern(id, hash(id)); }
+  uint32_t intern(std::string_view id, uint64_t hash);
   // The index of `id`, or k_absent.
   uint32_t find(std::string_view id) const;
 
-  // For pipelined lookups: hash an ID once, prefetch its slot, then find it.
+  // For pipelined lookups and inserts: hash an ID once, prefetch its slot, then find or intern it.
   static uint64_t hash(std::string_view id);
   void prefetch(uint64_t hash) const {
     if (!m_slots.empty()) __builtin_prefetch(&m_slots[hash & (m_slots.size() - 1)]);

@@ -1,9 +1,13 @@
+#include <map>
+#include <random>
 #include <sstream>
 
 #include <catch2/catch.hpp>
 
 #include "core/ingest/csv_reader.h"
 #include "core/ingest/exposure_table.h"
+
+#include <fmt/format.h>
 
 namespace expt {
 namespace {
@@ -32,6 +36,61 @@ TEST_CASE("exposure counts do not depend on row order, so a warehouse query can 
     const uint32_t b = table->entities.find("b", EntityIndex::hash("b"));
     CHECK(table->exposures[b].at_ms == 4000);  // the earliest, whatever came first
   }
+}
+
+TEST_CASE("exposures are interned in groups, and give what a row-at-a-time model gives", "[ingest]") {
+  // 5,000 rows over 700 entities: repeats and conflicts fall within and across the groups of
+  // rows whose lookups are prefetched together.
+  std::mt19937_64 random(5);
+  std::string text = "entity_id,experiment,variant,timestamp\n";
+  struct Model {
+    int first_variant = -1;
+    bool conflicting = false;
+    int64_t at_ms = INT64_MAX;
+    int64_t rows = 0;
+  };
+  std::map<std::string, Model> model;
+  std::vector<std::string> order;  // entities by first appearance: their dense indexes
+  for (int i = 0; i < 5000; ++i) {
+    const std::string entity = fmt::format("user-{}", random() % 700);
+    const int variant = random() % 40 == 0 ? 1 - static_cast<int>(std::hash<std::string>{}(entity) % 2)
+                                           : static_cast<int>(std::hash<std::string>{}(entity) % 2);
+    const int64_t ts = 1'800'000'000 + static_cast<int64_t>(random() % 100000);
+    text += fmt::format("{},exp,{},{}\n", entity, variant ? "treatment" : "control", ts);
+    Model& m = model[entity];
+    if (m.first_variant < 0) order.push_back(entity);
+    if (m.first_variant >= 0 && m.first_variant != variant) m.conflicting = true;
+    if (m.first_variant < 0) m.first_variant = variant;
+    m.at_ms = std::min(m.at_ms, ts * 1000);
+    ++m.rows;
+  }
+  ExposureCounts counts;
+  auto table = read(text, counts);
+  REQUIRE(table);
+  REQUIRE(table->exposures.size() == order.size());
+  int64_t conflicting = 0, repeated = 0;
+  std::vector<int64_t> per_variant(2, 0);
+  for (size_t index = 0; index < order.size(); ++index) {
+    const Model& m = model[order[index]];
+    INFO(order[index]);
+    CHECK(table->entities.find(order[index]) == index);
+    const Exposure& e = table->exposures[index];
+    if (m.conflicting) {
+      ++conflicting;
+      CHECK(e.variant == ExposureTable::k_excluded);
+      CHECK(table->conflicts.count(static_cast<uint32_t>(index)) == 1);
+      continue;
+    }
+    CHECK(e.variant == m.first_variant);
+    CHECK(e.at_ms == m.at_ms);
+    CHECK(e.rows == m.rows);
+    repeated += m.rows - 1;
+    ++per_variant[static_cast<size_t>(m.first_variant)];
+  }
+  CHECK(conflicting > 20);
+  CHECK(counts.conflicting_entities == conflicting);
+  CHECK(counts.repeated == repeated);
+  CHECK(table->entities_per_variant == per_variant);
 }
 
 }  // namespace
