@@ -15,6 +15,7 @@
 #include "core/base/timestamp.h"
 #include "core/ingest/daily_replay.h"
 #include "core/ingest/event_value.h"
+#include "core/ingest/row_batch.h"
 
 namespace expt {
 
@@ -22,6 +23,17 @@ namespace {
 constexpr ColumnField k_fields[] = {
     {"event_id", true}, {"entity_id", true}, {"event_type", true}, {"timestamp", true}, {"value", false}};
 enum { k_event_id, k_entity, k_type, k_timestamp, k_value };
+
+// The duplicate detector is sized once, from the first rows of the input: the rows it projects
+// for the whole input from the bytes those rows took, times the share of them that have the
+// metrics' event types (counted over all but the last sample row), with 5% to spare.
+constexpr int64_t k_sample_rows = 4096;
+double projected_rows(int64_t input_bytes, int64_t sample_bytes) {
+  return static_cast<double>(input_bytes) * k_sample_rows / static_cast<double>(sample_bytes);
+}
+size_t projected_ids(double rows, int64_t relevant) {
+  return static_cast<size_t>(rows * static_cast<double>(relevant) / k_sample_rows * 1.05);
+}
 
 }  // namespace
 
@@ -67,110 +79,38 @@ int EventAggregator::add_slot(const std::string& event_type) {
   return static_cast<int>(m_slots.size() - 1);
 }
 
-namespace {
-
-// A field copied out of the reader's buffer: inline up to 24 bytes (entity IDs, epoch and ISO
-// timestamps, numbers), so the usual copy is one short memcpy rather than a string assignment;
-// longer ones go to a string that a reused row keeps, so nothing is allocated per row.
-class FieldCopy {
- public:
-  void assign(std::string_view text) {
-    m_size = text.size();
-    if (m_size <= k_inline) {
-      std::memcpy(m_inline, text.data(), m_size);
-    } else {
-      m_long.assign(text);
-    }
+FingerprintSet EventAggregator::presized_duplicate_detector(CsvReader& head, const ColumnMapping& mapping,
+                                                            const std::vector<MetricSpec>& metrics, int64_t input_bytes,
+                                                            size_t max_bytes) {
+  FingerprintSet seen;
+  auto header = read_header(head, k_fields, mapping);
+  if (!header || input_bytes <= 0) return seen;  // ingest reports what is wrong
+  std::vector<std::string_view> types;
+  for (const MetricSpec& m : metrics) {
+    types.push_back(m.measure.event_type);
+    if (m.denominator) types.push_back(m.denominator->event_type);
   }
-  std::string_view view() const { return m_size <= k_inline ? std::string_view(m_inline, m_size) : std::string_view(m_long); }
-
- private:
-  static constexpr size_t k_inline = 24;
-  size_t m_size = 0;
-  char m_inline[k_inline];
-  std::string m_long;
-};
-
-// A row between the two stages: the fields it still needs, copied out of the reader's buffer,
-// and what the parse stage worked out for it. The event ID is needed only as its fingerprint,
-// taken before the copy.
-struct PendingRow {
-  FieldCopy entity;
-  FieldCopy timestamp;
-  FieldCopy value_text;
-  int64_t line = 0;
-  int timestamp_column = 0;
-  int value_column = 0;
-  int slot = 0;
-  uint64_t entity_hash = 0;
-  FingerprintSet::Fingerprint fingerprint;
-  uint32_t entity_index = 0;
-  std::optional<int64_t> at_ms;  // nullopt: not a timestamp
-  std::optional<double> value;   // nullopt: not a number (1 when the field is empty)
-};
-
-// Rows in input order, up to a short row, a read error or the end of the input.
-struct RowBatch {
-  enum class End { full, short_row, error, input };
-  std::vector<PendingRow> rows = std::vector<PendingRow>(8192);
-  size_t count = 0;
-  End end = End::full;
-  int64_t short_row_line = 0;
-  size_t short_row_fields = 0;
-  std::optional<Error> error;
-  size_t reserve_seen = 0;  // when not 0: size the duplicate detector first
-  std::vector<double> projected_rows;  // with reserve_seen: rows of each event type expected
-};
-
-constexpr size_t k_group = 32;  // rows whose memory accesses overlap
-
-// Batches handed from the parse stage's thread to the apply stage, in order; a fixed set of
-// batches circulates, so memory stays bounded and rows are reused.
-class BatchQueue {
- public:
-  explicit BatchQueue(size_t batches) : m_batches(batches) {
-    for (RowBatch& b : m_batches) m_free.push_back(&b);
+  // The rows ingest samples, judged as it judges them, so its own reserve then finds the room.
+  std::vector<std::string_view> fields;
+  int64_t rows = 0, relevant = 0;
+  for (;;) {
+    auto more = head.next(fields);
+    if (!more || !*more) return seen;  // a bad row ingest will report, or an input too small to matter
+    if (++rows == k_sample_rows) break;
+    if (fields.size() < header->needed) continue;
+    const std::string_view type = fields[static_cast<size_t>(header->index[k_type])];
+    if (std::find(types.begin(), types.end(), type) != types.end()) ++relevant;
   }
-  RowBatch* take_free() {
-    std::unique_lock lock(m_mutex);
-    m_changed.wait(lock, [&] { return m_stopped || !m_free.empty(); });
-    if (m_stopped) return nullptr;
-    RowBatch* b = m_free.front();
-    m_free.pop_front();
-    return b;
-  }
-  void put_ready(RowBatch* b) {
-    std::lock_guard lock(m_mutex);
-    m_ready.push_back(b);
-    m_changed.notify_all();
-  }
-  RowBatch* take_ready() {
-    std::unique_lock lock(m_mutex);
-    m_changed.wait(lock, [&] { return !m_ready.empty(); });
-    RowBatch* b = m_ready.front();
-    m_ready.pop_front();
-    return b;
-  }
-  void put_free(RowBatch* b) {
-    std::lock_guard lock(m_mutex);
-    m_free.push_back(b);
-    m_changed.notify_all();
-  }
-  void stop() {  // the apply stage ended early: the parse stage stops at its next batch
-    std::lock_guard lock(m_mutex);
-    m_stopped = true;
-    m_changed.notify_all();
-  }
+  const size_t ids = projected_ids(projected_rows(input_bytes, head.bytes_read()), relevant);
+  if (FingerprintSet::memory_bytes_for(ids) > max_bytes) return seen;
+  seen.reserve(ids);
+  seen.prefault();
+  return seen;
+}
 
- private:
-  std::vector<RowBatch> m_batches;
-  std::mutex m_mutex;
-  std::condition_variable m_changed;
-  std::deque<RowBatch*> m_free, m_ready;
-  bool m_stopped = false;
-};
-
-}  // namespace
+void EventAggregator::adopt_duplicate_detector(FingerprintSet seen) {
+  if (m_seen.size() == 0 && m_partitions <= 1) m_seen = std::move(seen);
+}
 
 Result<void> EventAggregator::ingest(CsvReader& reader, const ColumnMapping& mapping, const IngestOptions& options,
                                      EventCounts& counts) {
@@ -180,7 +120,10 @@ Result<void> EventAggregator::ingest(CsvReader& reader, const ColumnMapping& map
 Result<void> EventAggregator::mark_duplicates(CsvReader& reader, const ColumnMapping& mapping, const IngestOptions& options,
                                               int partition, int partitions) {
   m_partitions = std::max(partitions, 1);
-  if (partition == 0) m_duplicate_rows.clear();
+  if (partition == 0) {
+    m_duplicate_rows.clear();
+    m_seen = FingerprintSet();  // one adopted for a single pass would hold every partition's IDs
+  }
   // A marking pass reads the same rows as ingest will: what it would count is counted there.
   EventCounts unused;
   std::vector<int64_t> slot_rows;
@@ -207,7 +150,7 @@ Result<void> EventAggregator::read_events(CsvReader& reader, const ColumnMapping
   // Apply: the rules and the accumulators, in row order, exactly as a row-at-a-time loop would,
   // so one thread or two give the same bits. With two threads the stages overlap; within each,
   // groups of rows are hashed and prefetched together so their cache misses overlap too.
-  constexpr int64_t k_sample_rows = 4096;
+  using ingest_stages::BatchQueue, ingest_stages::PendingRow, ingest_stages::RowBatch, ingest_stages::k_group;
   int64_t sample_relevant = 0;
   const int64_t rows_before = counts.rows;
   m_row_ordinal = 0;
@@ -246,9 +189,8 @@ Result<void> EventAggregator::read_events(CsvReader& reader, const ColumnMapping
         options.progress(reader.bytes_read(), counts.rows - rows_before);
       }
       if (counts.rows - rows_before == k_sample_rows && m_expected_bytes > 0) {
-        // Project the relevant rows of the whole input from the sample, with 5% to spare.
-        const double rows = static_cast<double>(m_expected_bytes) * k_sample_rows / static_cast<double>(reader.bytes_read());
-        b.reserve_seen = static_cast<size_t>(rows * static_cast<double>(sample_relevant) / k_sample_rows * 1.05);
+        const double rows = projected_rows(m_expected_bytes, reader.bytes_read());
+        b.reserve_seen = projected_ids(rows, sample_relevant);
         for (const Slot& slot : m_slots) b.projected_rows.push_back(rows * static_cast<double>(slot.rows) / k_sample_rows);
       }
       if (fields.size() < needed) {

@@ -35,7 +35,12 @@ class FingerprintSet {
   }
   // Makes room for `count` fingerprints without rehashing.
   void reserve(size_t count);
+  // Has the kernel allocate and zero the table's pages now (ZeroedArray::prefault).
+  void prefault() { m_table.prefault(); }
   size_t size() const { return m_size; }
+  size_t memory_bytes() const { return m_table.size() * sizeof(Slot); }
+  // The table's bytes after reserve(count).
+  static size_t memory_bytes_for(size_t count);
 
  private:
   // The first slot probed: the fingerprint's low word scaled to [0, capacity) by a multiply

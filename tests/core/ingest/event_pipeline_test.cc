@@ -31,11 +31,19 @@ struct Run {
   EventCounts counts;
   std::vector<MetricAggregate> aggregates;
   std::string error;
+  size_t presized_bytes = 0;  // the duplicate detector handed over before ingest, and after it
+  size_t detector_bytes = 0;
 };
 
 // 2,000 entities (every tenth never exposed), 60,000 events over several batches: retries,
 // events before exposure, an unknown type, quoted fields, and malformed rows when `bad` is set.
-Run ingest(unsigned threads, bool skip_bad_rows, bool bad_rows, int partitions = 1, bool spill = false) {
+// How the duplicate detector is sized: growing as it fills; by ingest, from its first rows and
+// the input's size; or beforehand from the same rows, as a run on two threads does while the
+// exposures are read.
+enum class Sizing { growing, by_ingest, beforehand };
+
+Run ingest(unsigned threads, bool skip_bad_rows, bool bad_rows, int partitions = 1, bool spill = false,
+           Sizing sizing = Sizing::growing) {
   std::mt19937_64 random(17);
   std::string exposures_csv = "entity_id,experiment,variant,timestamp\n";
   for (int e = 0; e < 2000; ++e) {
@@ -82,10 +90,18 @@ Run ingest(unsigned threads, bool skip_bad_rows, bool bad_rows, int partitions =
   p95.quantile = 0.95;
   CovariateWindows windows;
   windows.metrics = {true, false, false, false};
-  EventAggregator aggregator(*run.exposures,
-                             {metric("revenue", MetricType::mean, "purchase"), metric("converted", MetricType::conversion, "purchase"),
-                              ratio, p95},
-                             2, windows);
+  const std::vector<MetricSpec> aggregator_metrics = {metric("revenue", MetricType::mean, "purchase"),
+                                                      metric("converted", MetricType::conversion, "purchase"), ratio, p95};
+  EventAggregator aggregator(*run.exposures, aggregator_metrics, 2, windows);
+  if (sizing != Sizing::growing) aggregator.expect_input_bytes(static_cast<int64_t>(events_csv.size()));
+  if (sizing == Sizing::beforehand) {
+    std::istringstream head_in(events_csv);
+    CsvReader head(head_in, "events.csv");
+    FingerprintSet seen = EventAggregator::presized_duplicate_detector(head, ColumnMapping{}, aggregator_metrics,
+                                                                       static_cast<int64_t>(events_csv.size()), SIZE_MAX);
+    run.presized_bytes = seen.memory_bytes();
+    aggregator.adopt_duplicate_detector(std::move(seen));
+  }
   if (spill) REQUIRE(aggregator.spill_quantiles(std::getenv("TMPDIR") != nullptr ? std::getenv("TMPDIR") : "/tmp"));
   auto report = [&](const Error& e) { run.error = fmt::format("{}:{}:{}: {}", e.location.file, e.location.line, e.location.column, e.message); };
   for (int partition = 0; partitions > 1 && partition < partitions; ++partition) {
@@ -101,6 +117,7 @@ Run ingest(unsigned threads, bool skip_bad_rows, bool bad_rows, int partitions =
     report(ingested.error());
     return run;
   }
+  run.detector_bytes = aggregator.duplicate_detector_bytes();
   run.aggregates = aggregator.finish();
   if (spill) REQUIRE(aggregator.estimate_spilled_quantiles(run.aggregates, 0.95));
   return run;
@@ -216,6 +233,22 @@ TEST_CASE("in partitions, skipped bad rows are counted once and the first bad ro
   const Run failed = ingest(1, false, true);
   REQUIRE(!failed.error.empty());
   require_same(failed, ingest(1, false, true, 4));
+}
+
+TEST_CASE("a duplicate detector sized before ingest is the one ingest would size, and changes no bit", "[ingest][threads]") {
+  const Run plain = ingest(1, false, false);
+  for (unsigned threads : {1u, 2u}) {
+    INFO(threads << " threads");
+    const Run beforehand = ingest(threads, false, false, 1, false, Sizing::beforehand);
+    require_same(plain, beforehand);
+    CHECK(beforehand.presized_bytes > 0);
+    CHECK(beforehand.detector_bytes == beforehand.presized_bytes);  // ingest's own reserve found the room
+    const Run by_ingest = ingest(threads, false, false, 1, false, Sizing::by_ingest);
+    require_same(plain, by_ingest);
+    CHECK(by_ingest.detector_bytes == beforehand.presized_bytes);  // the same projection, the same table
+  }
+  // Marking duplicates in partitions drops it for tables of their own: the same bits again.
+  require_same(plain, ingest(2, false, false, 3, false, Sizing::beforehand));
 }
 
 }  // namespace
