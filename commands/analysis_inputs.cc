@@ -225,6 +225,7 @@ Result<AnalysisInput> read_csv_input(const AnalyzeOptions& options, const Regist
   constexpr int64_t k_two_thread_bytes = int64_t{96} << 20;
   const bool big = file_bytes == 0 || file_bytes >= k_two_thread_bytes;  // 0: unknown size
   ingest.threads = options.threads != 0 ? options.threads : big && std::thread::hardware_concurrency() >= 2 ? 2 : 1;
+  input.threads = ingest.threads;
   // With two threads, the second core sizes the duplicate detector and has its pages zeroed
   // while this one reads the exposures. Not under an explicit memory limit, whose plan may
   // partition it instead; under the default one, only while it takes at most a quarter.

@@ -29,6 +29,7 @@ struct AnalysisInput {
   std::string exposures_name;
   bool from_tables = false;    // a warehouse's tables rather than files
   nlohmann::json source;       // the report's data.source: where the numbers came from
+  unsigned threads = 1;        // the threads the events were read with, for the statistics after
 };
 
 // Gets, with --by day, each day's cumulative statistics (day, per metric, entities per variant).

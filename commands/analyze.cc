@@ -205,6 +205,7 @@ Result<PreparedAnalysis> prepare_analysis(const AnalyzeOptions& options, Io& io)
   context.color = io.color_out;
 
   if (auto unusable = non_finite_metric(input->aggregates)) return *unusable;
+  analysis.threads = input->threads;
   context.report = analyze_experiment(experiment->spec, input->aggregates, input->entities, analysis);
   context.breaches = describe_breaches(context.report);
   prepared.input = std::make_shared<const AnalysisInput>(std::move(*input));

@@ -1,6 +1,7 @@
 #include "core/analysis/experiment_analysis.h"
 
 #include <cmath>
+#include <future>
 
 #include "core/stats/sequential.h"
 
@@ -67,14 +68,22 @@ AnalysisReport analyze_experiment(const ExperimentSpec& experiment, const std::v
       m.cuped = CupedSummary{c.theta, c.covariate_mean, c.variance_reduction, a.mean};
       means = std::move(c.adjusted);
     }
+    std::vector<std::future<VariantEstimate>> selections;  // variants 1.. of a percentile metric, on threads
+    if (a.metric.type == MetricType::percentile && a.quantile_summary.empty() && options.threads > 1) {
+      for (size_t v = 1; v < variants; ++v) {
+        selections.push_back(std::async(v < options.threads ? std::launch::async : std::launch::deferred,
+                                        [&a, &config, v] { return estimate_quantile(a.quantile[v], a.metric.quantile, config); }));
+      }
+    }
     for (size_t v = 0; v < variants; ++v) {
       switch (a.metric.type) {
         case MetricType::conversion:
         case MetricType::mean: m.variants.push_back(estimate_mean(means[v], config)); break;
         case MetricType::ratio: m.variants.push_back(estimate_ratio(a.ratio[v], config)); break;
         case MetricType::percentile:
-          m.variants.push_back(a.quantile_summary.empty() ? estimate_quantile(a.quantile[v], a.metric.quantile, config)
-                                                          : estimate_quantile(a.quantile_summary[v], config));
+          m.variants.push_back(!a.quantile_summary.empty() ? estimate_quantile(a.quantile_summary[v], config)
+                               : v > 0 && !selections.empty() ? selections[v - 1].get()
+                                                              : estimate_quantile(a.quantile[v], a.metric.quantile, config));
           break;
       }
     }

@@ -28,6 +28,9 @@ struct AnalysisOptions {
   // Set when some metric's aggregate carries CUPED pairs: the covariate window they came from
   // (for the report; the adjustment itself needs only the pairs).
   std::optional<double> cuped_window_days;
+  // From 2: the variants' percentile estimates, each a selection among all of a variant's values,
+  // run at once, one per thread (the same bits as one after another).
+  unsigned threads = 1;
 };
 
 // A guardrail's verdict for one treatment. Degradation is measured in the threshold's units
