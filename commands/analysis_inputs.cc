@@ -10,6 +10,7 @@
 #include <future>
 #include <set>
 #include <sstream>
+#include <system_error>
 #include <thread>
 
 #include <fmt/format.h>
@@ -231,16 +232,20 @@ Result<AnalysisInput> read_csv_input(const AnalyzeOptions& options, const Regist
   // partition it instead; under the default one, only while it takes at most a quarter.
   std::future<FingerprintSet> presizing;
   if (ingest.threads >= 2 && file_bytes > 0 && !options.memory_limit) {
-    presizing = std::async(std::launch::async, [&options, &event_columns, &metrics, file_bytes, memory_limit] {
-      try {
-        std::ifstream head(options.events, std::ios::binary);
-        CsvReader reader(head, options.events);
-        return EventAggregator::presized_duplicate_detector(reader, *event_columns, metrics, file_bytes,
-                                                            static_cast<size_t>(memory_limit / 4));
-      } catch (const std::bad_alloc&) {
-        return FingerprintSet();  // ingest sizes it later, and reports running out of memory
-      }
-    });
+    try {
+      presizing = std::async(std::launch::async, [&options, &event_columns, &metrics, file_bytes, memory_limit] {
+        try {
+          std::ifstream head(options.events, std::ios::binary);
+          CsvReader reader(head, options.events);
+          return EventAggregator::presized_duplicate_detector(reader, *event_columns, metrics, file_bytes,
+                                                              static_cast<size_t>(memory_limit / 4));
+        } catch (const std::bad_alloc&) {
+          return FingerprintSet();  // ingest sizes it later, and reports running out of memory
+        }
+      });
+    } catch (const std::system_error&) {
+      // No thread to be had: ingest sizes the detector itself, as on one core.
+    }
   }
   auto exposures_in = open_input(options.exposures, io.in);
   if (!exposures_in) return std::move(exposures_in).error();
