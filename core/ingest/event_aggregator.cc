@@ -247,25 +247,17 @@ Result<void> EventAggregator::read_events(CsvReader& reader, const ColumnMapping
                       : bad(row.line, row.value_column, k_value, fmt::format("value '{}' is not a number", excerpt(row.value_text.view())));
     return stop ? Verdict::stop : Verdict::skip;
   };
-  // Before a group of rows is applied: the next group's rows (the other core wrote them), and
-  // this group's exposures, duplicate detector slots and, when counting, accumulators, so their
-  // cache misses overlap instead of coming one after another.
-  auto prefetch_group = [&](const RowBatch& b, size_t from, size_t to, bool counting) {
-    for (size_t i = to; i < std::min(b.count, to + k_group); ++i) __builtin_prefetch(&b.rows[i]);
-    for (size_t i = from; i < to; ++i) {
-      const PendingRow& row = b.rows[i];
-      if (row.entity_index == EntityIndex::k_absent) continue;
-      __builtin_prefetch(&m_exposures.exposures[row.entity_index]);
-      if (counting) __builtin_prefetch(&m_slots[static_cast<size_t>(row.slot)].entity[row.entity_index], 1);
-      m_seen.prefetch(row.fingerprint);
-    }
-  };
   // A marking pass: of the rows ingest would deduplicate, those in this partition.
   auto mark_rows = [&](RowBatch& b) -> Result<void> {
     if (b.reserve_seen > 0) m_seen.reserve(b.reserve_seen / static_cast<size_t>(m_partitions) * 21 / 20);
     for (size_t group = 0; group < b.count; group += k_group) {
       const size_t group_end = std::min(b.count, group + k_group);
-      prefetch_group(b, group, group_end, false);
+      for (size_t i = group; i < group_end; ++i) {
+        const PendingRow& row = b.rows[i];
+        if (row.entity_index == EntityIndex::k_absent) continue;
+        __builtin_prefetch(&m_exposures.exposures[row.entity_index]);
+        m_seen.prefetch(row.fingerprint);
+      }
       for (size_t i = group; i < group_end; ++i) {
         const PendingRow& row = b.rows[i];
         const uint32_t entity = row.entity_index;
@@ -291,7 +283,13 @@ Result<void> EventAggregator::read_events(CsvReader& reader, const ColumnMapping
     }
     for (size_t group = 0; group < b.count; group += k_group) {
       const size_t group_end = std::min(b.count, group + k_group);
-      prefetch_group(b, group, group_end, true);
+      for (size_t i = group; i < group_end; ++i) {
+        const PendingRow& row = b.rows[i];
+        if (row.entity_index == EntityIndex::k_absent) continue;
+        __builtin_prefetch(&m_exposures.exposures[row.entity_index]);
+        __builtin_prefetch(&m_slots[static_cast<size_t>(row.slot)].entity[row.entity_index], 1);
+        m_seen.prefetch(row.fingerprint);
+      }
       for (size_t i = group; i < group_end; ++i) {
         const PendingRow& row = b.rows[i];
         const uint32_t entity = row.entity_index;
