@@ -155,14 +155,27 @@ Result<void> EventAggregator::read_events(CsvReader& reader, const ColumnMapping
   const int64_t rows_before = counts.rows;
   m_row_ordinal = 0;
   std::vector<std::string_view> fields;
+  // The group's entities, then (their exposures prefetched meanwhile) what the apply stage needs
+  // of each exposure, copied into the row: it then reads nothing but the row to judge it.
   auto resolve = [&](RowBatch& b, size_t from) {
     for (size_t i = from; i < b.count; ++i) {
       PendingRow& row = b.rows[i];
       row.entity_index = m_exposures.entities.find(row.entity.view(), row.entity_hash);
+      if (row.entity_index != EntityIndex::k_absent) __builtin_prefetch(&m_exposures.exposures[row.entity_index]);
+    }
+    for (size_t i = from; i < b.count; ++i) {
+      PendingRow& row = b.rows[i];
       if (row.entity_index == EntityIndex::k_absent) continue;
-      row.at_ms = parse_timestamp_ms(row.timestamp.view());
+      const Exposure& exposure = m_exposures.exposures[row.entity_index];
+      row.variant = exposure.variant;
+      row.exposure_at_ms = exposure.at_ms;
+      const std::optional<int64_t> at_ms = parse_timestamp_ms(row.timestamp.view());
+      row.has_at_ms = at_ms.has_value();
+      row.at_ms = at_ms.value_or(0);
       const std::string_view value_text = row.value_text.view();
-      row.value = value_text.empty() ? std::optional<double>(1.0) : parse_event_value(value_text);
+      const std::optional<double> value = value_text.empty() ? std::optional<double>(1.0) : parse_event_value(value_text);
+      row.has_value = value.has_value();
+      row.value = value.value_or(0);
     }
   };
   auto parse = [&](RowBatch& b) {
@@ -215,7 +228,7 @@ Result<void> EventAggregator::read_events(CsvReader& reader, const ColumnMapping
       row.line = reader.line();
       row.timestamp_column = reader.column(static_cast<size_t>(col[k_timestamp]));
       row.value_column = col[k_value] >= 0 ? reader.column(static_cast<size_t>(col[k_value])) : 0;
-      row.slot = slot;
+      row.slot = static_cast<int16_t>(slot);
       row.entity_hash = EntityIndex::hash(row.entity.view());
       row.fingerprint = FingerprintSet::fingerprint(at(k_event_id));
       m_exposures.entities.prefetch(row.entity_hash);
@@ -241,8 +254,8 @@ Result<void> EventAggregator::read_events(CsvReader& reader, const ColumnMapping
   enum class Verdict { ok, skip, stop };
   std::optional<Error> error;
   auto judge_values = [&](const PendingRow& row, std::optional<Error>& stop) {
-    if (row.at_ms && row.value) return Verdict::ok;
-    stop = !row.at_ms ? bad(row.line, row.timestamp_column, k_timestamp,
+    if (row.has_at_ms && row.has_value) return Verdict::ok;
+    stop = !row.has_at_ms ? bad(row.line, row.timestamp_column, k_timestamp,
                             fmt::format("timestamp '{}' is neither ISO-8601 nor epoch seconds or milliseconds", excerpt(row.timestamp.view())))
                       : bad(row.line, row.value_column, k_value, fmt::format("value '{}' is not a number", excerpt(row.value_text.view())));
     return stop ? Verdict::stop : Verdict::skip;
@@ -255,13 +268,12 @@ Result<void> EventAggregator::read_events(CsvReader& reader, const ColumnMapping
       for (size_t i = group; i < group_end; ++i) {
         const PendingRow& row = b.rows[i];
         if (row.entity_index == EntityIndex::k_absent) continue;
-        __builtin_prefetch(&m_exposures.exposures[row.entity_index]);
         m_seen.prefetch(row.fingerprint);
       }
       for (size_t i = group; i < group_end; ++i) {
         const PendingRow& row = b.rows[i];
         const uint32_t entity = row.entity_index;
-        if (entity == EntityIndex::k_absent || m_exposures.exposures[entity].variant == ExposureTable::k_excluded) continue;
+        if (entity == EntityIndex::k_absent || row.variant == ExposureTable::k_excluded) continue;
         if (const Verdict v = judge_values(row, error); v != Verdict::ok) {
           if (v == Verdict::stop) return *error;
           continue;
@@ -286,14 +298,13 @@ Result<void> EventAggregator::read_events(CsvReader& reader, const ColumnMapping
       for (size_t i = group; i < group_end; ++i) {
         const PendingRow& row = b.rows[i];
         if (row.entity_index == EntityIndex::k_absent) continue;
-        __builtin_prefetch(&m_exposures.exposures[row.entity_index]);
         __builtin_prefetch(&m_slots[static_cast<size_t>(row.slot)].entity[row.entity_index], 1);
         m_seen.prefetch(row.fingerprint);
       }
       for (size_t i = group; i < group_end; ++i) {
         const PendingRow& row = b.rows[i];
         const uint32_t entity = row.entity_index;
-        if (entity == EntityIndex::k_absent || m_exposures.exposures[entity].variant == ExposureTable::k_excluded) {
+        if (entity == EntityIndex::k_absent || row.variant == ExposureTable::k_excluded) {
           ++counts.unexposed;
           if (m_keep_events && entity != EntityIndex::k_absent) keep_conflicting(row.slot, entity, row.fingerprint, row.timestamp.view(), row.value_text.view());
           continue;
@@ -302,17 +313,16 @@ Result<void> EventAggregator::read_events(CsvReader& reader, const ColumnMapping
           if (v == Verdict::stop) return *error;
           continue;
         }
-        const int64_t ts = *row.at_ms;
-        const double value = *row.value;
+        const int64_t ts = row.at_ms;
+        const double value = row.value;
         if (partitioned ? is_marked(m_row_ordinal + static_cast<int64_t>(i)) : !m_seen.insert(row.fingerprint)) {
           ++counts.duplicates;
           continue;
         }
-        const Exposure& exposure = m_exposures.exposures[entity];
         Slot& slot = m_slots[static_cast<size_t>(row.slot)];
-        if (ts < exposure.at_ms) {
+        if (ts < row.exposure_at_ms) {
           ++counts.before_exposure;
-          if (slot.pre.size() > 0 && ts >= exposure.at_ms - m_covariates.window_ms) {
+          if (slot.pre.size() > 0 && ts >= row.exposure_at_ms - m_covariates.window_ms) {
             ++counts.covariate;
             slot.pre[entity].count += 1;
             slot.pre[entity].sum += value;
@@ -328,8 +338,8 @@ Result<void> EventAggregator::read_events(CsvReader& reader, const ColumnMapping
         a.sum += value;
         for (int metric : m_quantile_metrics_of_slot[static_cast<size_t>(row.slot)]) {
           if (m_spilled.empty()) {
-            m_quantile[static_cast<size_t>(metric)][static_cast<size_t>(exposure.variant)].add(value, entity);
-          } else if (auto spilled = m_spilled[static_cast<size_t>(metric)][static_cast<size_t>(exposure.variant)].add(value, entity);
+            m_quantile[static_cast<size_t>(metric)][static_cast<size_t>(row.variant)].add(value, entity);
+          } else if (auto spilled = m_spilled[static_cast<size_t>(metric)][static_cast<size_t>(row.variant)].add(value, entity);
                      !spilled) {
             return spilled;
           }

@@ -48,10 +48,14 @@ class FieldCopy {
 // only for a bad row or kept events.
 struct alignas(64) PendingRow {
   FingerprintSet::Fingerprint fingerprint;
-  std::optional<int64_t> at_ms;  // nullopt: not a timestamp
-  std::optional<double> value;   // nullopt: not a number (1 when the field is empty)
+  int64_t at_ms = 0;           // with has_at_ms: the timestamp (else not a timestamp)
+  double value = 0;            // with has_value: the value (1 when the field is empty; else not a number)
+  int64_t exposure_at_ms = 0;  // the entity's first exposure, from the exposure table
   uint32_t entity_index = 0;
-  int slot = 0;
+  int32_t variant = 0;         // the entity's, from the exposure table (ExposureTable::k_excluded too)
+  int16_t slot = 0;
+  bool has_at_ms = false;
+  bool has_value = false;
   uint64_t entity_hash = 0;
   FieldCopy entity;
   FieldCopy timestamp;
