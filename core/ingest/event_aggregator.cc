@@ -228,7 +228,7 @@ Result<void> EventAggregator::read_events(CsvReader& reader, const ColumnMapping
       row.line = reader.line();
       row.timestamp_column = reader.column(static_cast<size_t>(col[k_timestamp]));
       row.value_column = col[k_value] >= 0 ? reader.column(static_cast<size_t>(col[k_value])) : 0;
-      row.slot = static_cast<int16_t>(slot);
+      row.slot = slot;
       row.entity_hash = EntityIndex::hash(row.entity.view());
       row.fingerprint = FingerprintSet::fingerprint(at(k_event_id));
       m_exposures.entities.prefetch(row.entity_hash);

@@ -53,7 +53,7 @@ struct alignas(64) PendingRow {
   int64_t exposure_at_ms = 0;  // the entity's first exposure, from the exposure table
   uint32_t entity_index = 0;
   int32_t variant = 0;         // the entity's, from the exposure table (ExposureTable::k_excluded too)
-  int16_t slot = 0;
+  int32_t slot = 0;
   bool has_at_ms = false;
   bool has_value = false;
   uint64_t entity_hash = 0;
