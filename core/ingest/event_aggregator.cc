@@ -146,7 +146,8 @@ Result<void> EventAggregator::read_events(CsvReader& reader, const ColumnMapping
   };
 
   // Two stages. Parse: read and split rows, skip other event types, copy the fields, hash and
-  // look up the entity (the exposure table is read-only here), parse timestamp and value.
+  // look up the entity and copy its exposure (the exposure table is read-only here), parse
+  // timestamp and value.
   // Apply: the rules and the accumulators, in row order, exactly as a row-at-a-time loop would,
   // so one thread or two give the same bits. With two threads the stages overlap; within each,
   // groups of rows are hashed and prefetched together so their cache misses overlap too.
