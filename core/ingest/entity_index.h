@@ -1,13 +1,12 @@
 #pragma once
-// Interns entity IDs into dense indexes 0, 1, 2, ... so per-entity data can live in flat arrays.
-// IDs are opaque byte strings ("007" and "7" differ). Open addressing over XXH3 hashes; a slot
-// holds the full hash, the index and the ID itself when it fits in 16 bytes (else its place in
-// an arena), so a lookup usually touches one cache line. 43 to 85 bytes per entity (32-byte
-// slots at load factor 3/8 to 3/4). Not thread-safe.
+// Maps entity IDs to dense indexes 0, 1, 2, ... so per-entity data can live in flat arrays.
+// The IDs themselves are kept by the owner, in the per-entity record it reads anyway (the
+// exposure table's), and compared there: a lookup reads one 8-byte slot here, usually in one
+// cache line, then that record, instead of a wider slot that spans two lines as the table fills.
+// A slot holds 32 bits of the ID's hash and its index, at load factor at most 1/2 (16 to 32
+// bytes per entity). IDs are opaque byte strings ("007" and "7" differ). Not thread-safe.
 
 #include <cstdint>
-#include <cstring>
-#include <string>
 #include <string_view>
 
 #include "core/ingest/zeroed_array.h"
@@ -18,42 +17,56 @@ class EntityIndex {
  public:
   static constexpr uint32_t k_absent = UINT32_MAX;
 
-  // The index of `id`, adding it when new; the second form takes hash(id), already computed.
-  uint32_t intern(std::string_view id) { return intern(id, hash(id)); }
-  uint32_t intern(std::string_view id, uint64_t hash);
-  // The index of `id`, or k_absent.
-  uint32_t find(std::string_view id) const;
-
-  // For pipelined lookups and inserts: hash an ID once, prefetch its slot, then find or intern it.
   static uint64_t hash(std::string_view id);
+  // For pipelined lookups: prefetch the slot a hash probes first.
   void prefetch(uint64_t hash) const {
-    if (!m_slots.empty()) __builtin_prefetch(&m_slots[hash & (m_slots.size() - 1)]);
+    if (!m_slots.empty()) __builtin_prefetch(&m_slots[home(tag(hash), m_slots.size())]);
   }
-  uint32_t find(std::string_view id, uint64_t hash) const;
+  // The first index whose hash may be `hash` (to prefetch its record before calling find), or
+  // k_absent when no ID has it.
+  uint32_t candidate(uint64_t hash) const;
+  // The index of the ID hashing to `hash` for which is_id(index) is true, or k_absent.
+  template <typename IsId>
+  uint32_t find(uint64_t hash, IsId&& is_id) const {
+    if (m_slots.empty()) return k_absent;
+    const uint32_t t = tag(hash);
+    for (size_t slot = home(t, m_slots.size());; slot = next(slot)) {
+      const Slot& s = m_slots[slot];
+      if (s.index_plus_one == 0) return k_absent;
+      if (s.tag == t && is_id(s.index_plus_one - 1)) return s.index_plus_one - 1;
+    }
+  }
+  // find, or else gives the ID the index size() (the owner then stores it under that index).
+  template <typename IsId>
+  uint32_t intern(uint64_t hash, IsId&& is_id) {
+    if ((size_t{m_size} + 1) * 2 > m_slots.size()) grow();
+    const uint32_t t = tag(hash);
+    size_t slot = home(t, m_slots.size());
+    for (;; slot = next(slot)) {
+      const Slot& s = m_slots[slot];
+      if (s.index_plus_one == 0) break;
+      if (s.tag == t && is_id(s.index_plus_one - 1)) return s.index_plus_one - 1;
+    }
+    m_slots[slot] = Slot{t, ++m_size};
+    return m_size - 1;
+  }
   uint32_t size() const { return m_size; }
+  size_t memory_bytes() const { return m_slots.size() * sizeof(Slot); }
 
  private:
-  static constexpr size_t k_inline = 16;
   struct Slot {
-    uint64_t hash = 0;
+    uint32_t tag = 0;             // the hash's low 32 bits
     uint32_t index_plus_one = 0;  // 0: empty
-    uint32_t length = 0;
-    union {
-      char bytes[k_inline];
-      uint64_t offset;  // into m_arena, for longer IDs
-    };
   };
-  bool matches(const Slot& slot, std::string_view id, uint64_t hash) const {
-    if (slot.hash != hash || slot.length != id.size()) return false;
-    const char* stored = slot.length <= k_inline ? slot.bytes : m_arena.data() + slot.offset;
-    return std::memcmp(stored, id.data(), id.size()) == 0;
-  }
-  size_t probe(std::string_view id, uint64_t hash) const;  // the slot holding id, or the empty one to use
+  static uint32_t tag(uint64_t hash) { return static_cast<uint32_t>(hash); }
+  // The first slot probed, from the tag alone (scaled to [0, slots) by a multiply), so the table
+  // can grow without the IDs being hashed again.
+  static size_t home(uint32_t tag, size_t slots) { return static_cast<size_t>((uint64_t{tag} * slots) >> 32); }
+  size_t next(size_t slot) const { return slot + 1 == m_slots.size() ? 0 : slot + 1; }
   void grow();
 
   ZeroedArray<Slot> m_slots;
   uint32_t m_size = 0;
-  std::string m_arena;  // IDs longer than k_inline
 };
 
 }  // namespace expt

@@ -156,17 +156,23 @@ Result<void> EventAggregator::read_events(CsvReader& reader, const ColumnMapping
   const int64_t rows_before = counts.rows;
   m_row_ordinal = 0;
   std::vector<std::string_view> fields;
-  // The group's entities, then (their exposures prefetched meanwhile) what the apply stage needs
-  // of each exposure, copied into the row: it then reads nothing but the row to judge it.
+  // The group's entities: each one's candidate record (the index slots were prefetched as the
+  // rows were parsed), prefetched; then, the records arriving meanwhile, the entity confirmed
+  // against its ID there and what the apply stage needs of its exposure copied into the row: it
+  // then reads nothing but the row to judge it.
   auto resolve = [&](RowBatch& b, size_t from) {
     for (size_t i = from; i < b.count; ++i) {
       PendingRow& row = b.rows[i];
-      row.entity_index = m_exposures.entities.find(row.entity.view(), row.entity_hash);
+      row.entity_index = m_exposures.entities.candidate(row.entity_hash);
       if (row.entity_index != EntityIndex::k_absent) __builtin_prefetch(&m_exposures.exposures[row.entity_index]);
     }
     for (size_t i = from; i < b.count; ++i) {
       PendingRow& row = b.rows[i];
       if (row.entity_index == EntityIndex::k_absent) continue;
+      if (!m_exposures.is(row.entity_index, row.entity.view())) {  // another ID with the same hash bits
+        row.entity_index = m_exposures.find(row.entity.view(), row.entity_hash);
+        if (row.entity_index == EntityIndex::k_absent) continue;
+      }
       const Exposure& exposure = m_exposures.exposures[row.entity_index];
       row.variant = exposure.variant;
       row.exposure_at_ms = exposure.at_ms;

@@ -25,6 +25,26 @@ std::optional<Error> bad_row(const IngestOptions& options, int64_t& bad_rows, So
   return Error::invalid(std::move(message), std::move(at), std::string(field));
 }
 
+uint32_t ExposureTable::intern(std::string_view id, uint64_t hash) {
+  const uint32_t index = entities.intern(hash, [&](uint32_t i) { return is(i, id); });
+  if (index < exposures.size()) return index;
+  Exposure& e = exposures.emplace_back();
+  e.id_length = static_cast<uint32_t>(id.size());
+  if (id.size() <= Exposure::k_inline_id) {
+    std::memcpy(e.id, id.data(), id.size());
+  } else {
+    const uint64_t offset = long_ids.size();
+    std::memcpy(e.id, &offset, sizeof offset);
+    long_ids.append(id);
+  }
+  return index;
+}
+
+std::string_view ExposureTable::entity_id(uint32_t index) const {
+  const Exposure& e = exposures[index];
+  return {id_bytes(e), e.id_length};
+}
+
 Result<ExposureTable> read_exposures(CsvReader& reader, const ColumnMapping& mapping, const ExperimentArms& arms,
                                      const VariantOracle* oracle, const IngestOptions& options,
                                      ExposureCounts& counts) {
@@ -50,18 +70,22 @@ Result<ExposureTable> read_exposures(CsvReader& reader, const ColumnMapping& map
   constexpr size_t k_group = 32;
   std::vector<PendingExposure> pending(k_group);
   size_t pending_count = 0;
+  std::vector<uint32_t> rows_of;  // per entity index: exposure rows read
   auto record = [&](std::string_view entity, uint64_t hash, int64_t at_ms, int variant) {
-    const uint32_t index = table.entities.intern(entity, hash);
-    if (index == table.exposures.size()) {
-      table.exposures.push_back(Exposure{at_ms, variant});
+    const uint32_t index = table.intern(entity, hash);
+    Exposure& exposure = table.exposures[index];
+    if (index == rows_of.size()) {
+      rows_of.push_back(1);
+      exposure.at_ms = at_ms;
+      exposure.variant = variant;
       return;
     }
-    int32_t& known = table.exposures[index].variant;
+    int32_t& known = exposure.variant;
     if (known == ExposureTable::k_excluded || known != variant) {
       // Each variant's earliest row, for the view as of an earlier time (ExposureConflict).
       auto& earliest = conflict_rows[index];
       if (known != ExposureTable::k_excluded) {
-        earliest[known] = table.exposures[index].at_ms;
+        earliest[known] = exposure.at_ms;
         known = ExposureTable::k_excluded;
         ++counts.conflicting_entities;
       }
@@ -69,10 +93,15 @@ Result<ExposureTable> read_exposures(CsvReader& reader, const ColumnMapping& map
       if (!fresh) it->second = std::min(it->second, at_ms);
       return;
     }
-    ++table.exposures[index].rows;
-    table.exposures[index].at_ms = std::min(table.exposures[index].at_ms, at_ms);
+    ++rows_of[index];
+    exposure.at_ms = std::min(exposure.at_ms, at_ms);
   };
+  // The group's records (the first whose hash may match) are prefetched before it is interned.
   auto flush = [&] {
+    for (size_t i = 0; i < pending_count; ++i) {
+      const uint32_t candidate = table.entities.candidate(pending[i].hash);
+      if (candidate != EntityIndex::k_absent) __builtin_prefetch(&table.exposures[candidate]);
+    }
     for (size_t i = 0; i < pending_count; ++i) {
       const PendingExposure& p = pending[i];
       record(p.entity, p.hash, p.at_ms, p.variant);
@@ -167,10 +196,11 @@ Result<ExposureTable> read_exposures(CsvReader& reader, const ColumnMapping& map
   }
   // Repeats are counted at the end, over the entities that stayed in one variant, so the count
   // does not depend on row order and a warehouse query (core/warehouse) gives the same number.
-  for (const Exposure& e : table.exposures) {
+  for (size_t index = 0; index < table.exposures.size(); ++index) {
+    const Exposure& e = table.exposures[index];
     if (e.variant < 0) continue;
     ++table.entities_per_variant[static_cast<size_t>(e.variant)];
-    counts.repeated += e.rows - 1;
+    counts.repeated += rows_of[index] - 1;
   }
   if (options.progress) options.progress(reader.bytes_read(), counts.rows);
   return table;

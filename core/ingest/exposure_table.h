@@ -5,6 +5,7 @@
 // variant is recomputed by hashing (the assignment join), through a caller-supplied oracle.
 
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <optional>
 #include <string>
@@ -15,6 +16,7 @@
 #include "core/ingest/column_mapping.h"
 #include "core/ingest/csv_reader.h"
 #include "core/ingest/entity_index.h"
+#include "core/ingest/huge_pages.h"
 #include "core/base/error.h"
 
 #include "core/base/name_tally.h"
@@ -57,11 +59,16 @@ struct ExposureCounts {
 // experiment does not own the entity (another slot, the global holdout, past a rollout).
 using VariantOracle = std::function<int(std::string_view entity_id)>;
 
-struct Exposure {
+// One exposed entity: its ID (which the entity index compares here, so a lookup reads this
+// record rather than a wider index slot) and its exposure. 32 bytes, aligned: one cache line.
+struct alignas(32) Exposure {
+  static constexpr size_t k_inline_id = 16;
   int64_t at_ms = 0;    // the earliest exposure
   int32_t variant = 0;  // index into the variants; ExposureTable::k_excluded for conflicting entities
-  uint32_t rows = 1;    // exposure rows read (in the padding: no memory cost)
+  uint32_t id_length = 0;
+  char id[k_inline_id] = {};  // the ID when it fits; else its offset in ExposureTable::long_ids (8 bytes)
 };
+static_assert(sizeof(Exposure) == 32);
 
 // An entity seen in two variants is excluded from the analysis; a view as of an earlier time
 // (`analyze --by day`) still has it in its first variant until the first row of another.
@@ -74,9 +81,32 @@ struct ExposureConflict {
 struct ExposureTable {
   static constexpr int32_t k_excluded = -1;
   EntityIndex entities;
-  std::vector<Exposure> exposures;  // per entity index; one record, so one cache line per lookup
+  // Per entity index, on huge pages (random access).
+  std::vector<Exposure, HugePageAllocator<Exposure>> exposures;
+  std::string long_ids;  // IDs longer than Exposure::k_inline_id
   std::vector<int64_t> entities_per_variant;
   std::unordered_map<uint32_t, ExposureConflict> conflicts;  // per excluded entity index
+
+  std::string_view entity_id(uint32_t index) const;
+  bool is(uint32_t index, std::string_view id) const {
+    const Exposure& e = exposures[index];
+    return e.id_length == id.size() && std::memcmp(id_bytes(e), id.data(), id.size()) == 0;
+  }
+  // The entity's index, or EntityIndex::k_absent; the second form takes EntityIndex::hash(id).
+  uint32_t find(std::string_view id) const { return find(id, EntityIndex::hash(id)); }
+  uint32_t find(std::string_view id, uint64_t hash) const {
+    return entities.find(hash, [&](uint32_t index) { return is(index, id); });
+  }
+  // The entity's index; when new, the next one, with a record holding its ID and no exposure yet.
+  uint32_t intern(std::string_view id, uint64_t hash);
+
+ private:
+  const char* id_bytes(const Exposure& e) const {
+    if (e.id_length <= Exposure::k_inline_id) return e.id;
+    uint64_t offset;
+    std::memcpy(&offset, e.id, sizeof offset);
+    return long_ids.data() + offset;
+  }
 };
 
 // Reads the exposures for `arms.key`. Errors (with file, line and column; or with

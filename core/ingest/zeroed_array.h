@@ -1,16 +1,17 @@
 #pragma once
 // A fixed-size, zero-initialised array for the large hash tables of ingest. Allocated with
-// calloc (fresh memory is zero without being written) and, from 4 MiB up, marked for
-// transparent huge pages before first touch: random access over hundreds of megabytes
-// otherwise pays for a TLB miss on nearly every lookup. T must be valid when all bytes are zero.
+// calloc (fresh memory is zero without being written), aligned to a cache line and, from 4 MiB
+// up, to a huge page and marked for transparent huge pages before first touch
+// (core/ingest/huge_pages.h). T must be valid when all bytes are zero.
 
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <new>
 #include <type_traits>
 #include <utility>
 
-#include <sys/mman.h>
+#include "core/ingest/huge_pages.h"
 
 namespace expt {
 
@@ -22,20 +23,30 @@ class ZeroedArray {
   ZeroedArray() = default;
   explicit ZeroedArray(size_t size) : m_size(size) {
     if (size == 0) return;
-    m_data = static_cast<T*>(std::calloc(size, sizeof(T)));
-    if (m_data == nullptr) throw std::bad_alloc();
-    advise_huge_pages(m_data, size * sizeof(T));
+    // calloc's large blocks are fresh pages (zero without being written) but start 16 bytes
+    // into a page, so a 32-byte slot would straddle two cache lines one time in two. The data
+    // starts on a cache line, and from two huge pages up on a huge page, within a block
+    // allocated that much larger: address space only, the unused pages are never touched.
+    const size_t bytes = size * sizeof(T);
+    const size_t align = bytes >= 2 * k_huge_page ? k_huge_page : 64;
+    m_block = std::calloc(1, bytes + align);
+    if (m_block == nullptr) throw std::bad_alloc();
+    m_data = reinterpret_cast<T*>((reinterpret_cast<uintptr_t>(m_block) + align - 1) & ~(align - 1));
+    advise_huge_pages(m_data, bytes);
   }
   ZeroedArray(ZeroedArray&& other) noexcept
-      : m_data(std::exchange(other.m_data, nullptr)), m_size(std::exchange(other.m_size, 0)) {}
+      : m_block(std::exchange(other.m_block, nullptr)),
+        m_data(std::exchange(other.m_data, nullptr)),
+        m_size(std::exchange(other.m_size, 0)) {}
   ZeroedArray& operator=(ZeroedArray&& other) noexcept {
+    std::swap(m_block, other.m_block);
     std::swap(m_data, other.m_data);
     std::swap(m_size, other.m_size);
     return *this;
   }
   ZeroedArray(const ZeroedArray&) = delete;
   ZeroedArray& operator=(const ZeroedArray&) = delete;
-  ~ZeroedArray() { std::free(m_data); }
+  ~ZeroedArray() { std::free(m_block); }
 
   // Writes every page once, so the kernel allocates and zeroes them now, on this thread, rather
   // than on the first random writes of whichever thread uses the array. Contents stay all zero.
@@ -54,16 +65,8 @@ class ZeroedArray {
   const T* end() const { return m_data + m_size; }
 
  private:
-  static void advise_huge_pages(void* data, size_t bytes) {
-    constexpr size_t k_huge = size_t{2} << 20;
-    if (bytes < 2 * k_huge) return;
-    const auto start = (reinterpret_cast<uintptr_t>(data) + k_huge - 1) & ~(k_huge - 1);
-    const auto end = (reinterpret_cast<uintptr_t>(data) + bytes) & ~(k_huge - 1);
-    // Advice only: where the kernel has no huge pages to give, ordinary pages are used.
-    if (end > start) ::madvise(reinterpret_cast<void*>(start), end - start, MADV_HUGEPAGE);
-  }
-
-  T* m_data = nullptr;
+  void* m_block = nullptr;  // as allocated
+  T* m_data = nullptr;      // aligned within it
   size_t m_size = 0;
 };
 

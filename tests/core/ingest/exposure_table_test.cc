@@ -19,6 +19,43 @@ Result<ExposureTable> read(const std::string& text, ExposureCounts& counts) {
                         IngestOptions{}, counts);
 }
 
+TEST_CASE("entity IDs are interned densely and compared as opaque bytes", "[ingest]") {
+  ExposureTable table;
+  auto intern = [&](std::string_view id) { return table.intern(id, EntityIndex::hash(id)); };
+  CHECK(table.find("7") == EntityIndex::k_absent);
+  CHECK(intern("7") == 0);
+  CHECK(intern("007") == 1);
+  CHECK(intern("7 ") == 2);
+  CHECK(intern("7") == 0);
+  CHECK(table.find("007") == 1);
+  CHECK(table.find("07") == EntityIndex::k_absent);
+  CHECK(table.exposures.size() == 3);
+}
+
+TEST_CASE("IDs of up to 16 bytes are kept in the exposure record and longer ones apart, through every rehash", "[ingest]") {
+  ExposureTable table;
+  const std::string long_prefix(40, 'x');
+  auto id16 = [](int i) { return fmt::format("{:016}", i); };  // exactly the 16 bytes kept inline
+  for (int i = 0; i < 50000; ++i) {
+    for (const std::string& id : {id16(i), long_prefix + std::to_string(i), id16(i) + "!"}) {
+      const size_t before = table.exposures.size();
+      REQUIRE(table.intern(id, EntityIndex::hash(id)) == before);
+    }
+  }
+  for (int i = 0; i < 50000; i += 997) {
+    const auto at = static_cast<uint32_t>(3 * i);
+    CHECK(table.find(id16(i)) == at);
+    CHECK(table.find(long_prefix + std::to_string(i)) == at + 1);
+    CHECK(table.find(id16(i) + "!") == at + 2);
+    CHECK(table.find(long_prefix + std::to_string(i) + "!") == EntityIndex::k_absent);
+    CHECK(table.entity_id(at) == id16(i));
+    CHECK(table.entity_id(at + 1) == long_prefix + std::to_string(i));
+    CHECK(table.entity_id(at + 2) == id16(i) + "!");
+  }
+  CHECK(table.exposures.size() == 150000);
+  CHECK(table.long_ids.size() == 50000 * 17 + 50000 * 40 + 238890);  // the 17-byte IDs, the long ones and their digits
+}
+
 TEST_CASE("exposure counts do not depend on row order, so a warehouse query can give the same", "[ingest]") {
   // Entity a: two control rows and a treatment row (conflicting); b: three control rows.
   const std::string header = "entity_id,experiment,variant,timestamp\n";
@@ -33,7 +70,7 @@ TEST_CASE("exposure counts do not depend on row order, so a warehouse query can 
     CHECK(counts.conflicting_entities == 1);
     CHECK(counts.repeated == 2);  // b's further rows; a's are not repeats of a kept exposure
     CHECK(table->entities_per_variant == std::vector<int64_t>{1, 0});
-    const uint32_t b = table->entities.find("b", EntityIndex::hash("b"));
+    const uint32_t b = table->find("b");
     CHECK(table->exposures[b].at_ms == 4000);  // the earliest, whatever came first
   }
 }
@@ -73,7 +110,7 @@ TEST_CASE("exposures are interned in groups, and give what a row-at-a-time model
   for (size_t index = 0; index < order.size(); ++index) {
     const Model& m = model[order[index]];
     INFO(order[index]);
-    CHECK(table->entities.find(order[index]) == index);
+    CHECK(table->find(order[index]) == index);
     const Exposure& e = table->exposures[index];
     if (m.conflicting) {
       ++conflicting;
@@ -83,7 +120,7 @@ TEST_CASE("exposures are interned in groups, and give what a row-at-a-time model
     }
     CHECK(e.variant == m.first_variant);
     CHECK(e.at_ms == m.at_ms);
-    CHECK(e.rows == m.rows);
+    CHECK(table->entity_id(static_cast<uint32_t>(index)) == order[index]);
     repeated += m.rows - 1;
     ++per_variant[static_cast<size_t>(m.first_variant)];
   }
