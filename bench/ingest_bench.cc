@@ -109,10 +109,13 @@ void BM_read_exposures(benchmark::State& state) {
 BENCHMARK(BM_read_exposures)->Unit(benchmark::kMillisecond);
 
 void BM_aggregate_events(benchmark::State& state) {
-  const expt::ExposureTable table = exposures();
+  expt::ExposureTable table = exposures();
   const std::string& text = data().events;
   for (auto _ : state) {
-    expt::EventAggregator aggregator(table, metrics(), 2);
+    // Laid out as `analyze` lays it out for the number of threads (EventAggregator::Totals).
+    expt::EventAggregator aggregator(table, metrics(), 2, {},
+                                     state.range(0) >= 2 ? expt::EventAggregator::Totals::apart
+                                                         : expt::EventAggregator::Totals::in_records);
     aggregator.expect_input_bytes(static_cast<int64_t>(text.size()));
     StringView view(text);
     std::istream in(&view);
@@ -130,7 +133,7 @@ void BM_aggregate_events(benchmark::State& state) {
 BENCHMARK(BM_aggregate_events)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_inference(benchmark::State& state) {
-  const expt::ExposureTable table = exposures();
+  expt::ExposureTable table = exposures();
   expt::EventAggregator aggregator(table, metrics(), 2);
   std::istringstream in(data().events);
   expt::CsvReader reader(in, "events.csv");

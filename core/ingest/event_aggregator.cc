@@ -37,9 +37,14 @@ size_t projected_ids(double rows, int64_t relevant) {
 
 }  // namespace
 
-EventAggregator::EventAggregator(const ExposureTable& exposures, std::vector<MetricSpec> metrics, size_t variants,
-                                 CovariateWindows covariates)
-    : m_exposures(exposures), m_metrics(std::move(metrics)), m_variants(variants), m_covariates(std::move(covariates)) {
+EventAggregator::EventAggregator(ExposureTable& exposures, std::vector<MetricSpec> metrics, size_t variants,
+                                 CovariateWindows covariates, Totals totals)
+    : m_exposures(exposures),
+      m_metrics(std::move(metrics)),
+      m_variants(variants),
+      m_covariates(std::move(covariates)),
+      m_totals(totals) {
+  for (Exposure& e : m_exposures.exposures) std::fill(std::begin(e.totals), std::end(e.totals), EventTotals{});
   m_covariates.metrics.resize(m_metrics.size(), false);
   for (size_t i = 0; i < m_metrics.size(); ++i) {
     const MetricSpec& m = m_metrics[i];
@@ -75,7 +80,13 @@ int64_t EventAggregator::rows_of_event_type(std::string_view event_type) const {
 int EventAggregator::add_slot(const std::string& event_type) {
   int existing = slot_of(event_type);
   if (existing >= 0) return existing;
-  m_slots.push_back(Slot{event_type, ZeroedArray<Accumulator>(m_exposures.exposures.size()), {}, 0});
+  Slot slot{event_type, -1, {}, {}, 0};
+  if (m_totals == Totals::in_records && m_slots.size() < Exposure::k_inline_totals) {
+    slot.in_record = static_cast<int>(m_slots.size());
+  } else {
+    slot.entity = ZeroedArray<Accumulator>(m_exposures.exposures.size());
+  }
+  m_slots.push_back(std::move(slot));
   return static_cast<int>(m_slots.size() - 1);
 }
 
@@ -305,7 +316,7 @@ Result<void> EventAggregator::read_events(CsvReader& reader, const ColumnMapping
       for (size_t i = group; i < group_end; ++i) {
         const PendingRow& row = b.rows[i];
         if (row.entity_index == EntityIndex::k_absent) continue;
-        __builtin_prefetch(&m_slots[static_cast<size_t>(row.slot)].entity[row.entity_index], 1);
+        __builtin_prefetch(&totals(m_slots[static_cast<size_t>(row.slot)], row.entity_index), 1);
         m_seen.prefetch(row.fingerprint);
       }
       for (size_t i = group; i < group_end; ++i) {
@@ -340,7 +351,7 @@ Result<void> EventAggregator::read_events(CsvReader& reader, const ColumnMapping
         if (m_keep_events) m_counted.push_back(CountedEvent{ts, value, entity, static_cast<uint32_t>(row.slot)});
         if (!counts.first_ms || ts < *counts.first_ms) counts.first_ms = ts;
         if (!counts.last_ms || ts > *counts.last_ms) counts.last_ms = ts;
-        Accumulator& a = slot.entity[entity];
+        Accumulator& a = totals(slot, entity);
         a.count += 1;
         a.sum += value;
         for (int metric : m_quantile_metrics_of_slot[static_cast<size_t>(row.slot)]) {
@@ -562,7 +573,7 @@ std::vector<MetricAggregate> EventAggregator::finish() {
         for (uint32_t e = 0; e < entities; ++e) {
           const int32_t v = m_exposures.exposures[e].variant;
           if (v < 0) continue;
-          const double y = value(s.entity[e]);
+          const double y = value(totals(s, e));
           a.mean[static_cast<size_t>(v)].add(y);
           if (covariate) a.cuped[static_cast<size_t>(v)].add(y, value(s.pre[e]));
         }
@@ -575,8 +586,8 @@ std::vector<MetricAggregate> EventAggregator::finish() {
         for (uint32_t e = 0; e < entities; ++e) {
           const int32_t v = m_exposures.exposures[e].variant;
           if (v < 0) continue;
-          a.ratio[static_cast<size_t>(v)].add(value_of(numerator.entity[e], m.measure.aggregation),
-                                              value_of(denominator.entity[e], m.denominator->aggregation));
+          a.ratio[static_cast<size_t>(v)].add(value_of(totals(numerator, e), m.measure.aggregation),
+                                              value_of(totals(denominator, e), m.denominator->aggregation));
         }
         break;
       }

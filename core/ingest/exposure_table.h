@@ -59,16 +59,28 @@ struct ExposureCounts {
 // experiment does not own the entity (another slot, the global holdout, past a rollout).
 using VariantOracle = std::function<int(std::string_view entity_id)>;
 
+// What ingest adds up for one entity and one event type (EventAggregator).
+struct EventTotals {
+  double sum = 0;
+  uint32_t count = 0;
+};
+
 // One exposed entity: its ID (which the entity index compares here, so a lookup reads this
-// record rather than a wider index slot) and its exposure. 32 bytes, aligned: one cache line.
-struct alignas(32) Exposure {
+// record rather than a wider index slot), its exposure and room for ingest's totals of two
+// event types. Ingest reads the record to find an entity, so its totals in the same cache line
+// cost no further miss. 64 bytes, aligned: one cache line.
+struct alignas(64) Exposure {
   static constexpr size_t k_inline_id = 16;
+  static constexpr size_t k_inline_totals = 2;
   int64_t at_ms = 0;    // the earliest exposure
   int32_t variant = 0;  // index into the variants; ExposureTable::k_excluded for conflicting entities
   uint32_t id_length = 0;
   char id[k_inline_id] = {};  // the ID when it fits; else its offset in ExposureTable::long_ids (8 bytes)
+  // The first event types' totals, owned by the one EventAggregator over the table (which
+  // clears them when it is made); zero after read_exposures.
+  EventTotals totals[k_inline_totals];
 };
-static_assert(sizeof(Exposure) == 32);
+static_assert(sizeof(Exposure) == 64);
 
 // An entity seen in two variants is excluded from the analysis; a view as of an earlier time
 // (`analyze --by day`) still has it in its first variant until the first row of another.
