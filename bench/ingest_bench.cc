@@ -112,10 +112,7 @@ void BM_aggregate_events(benchmark::State& state) {
   expt::ExposureTable table = exposures();
   const std::string& text = data().events;
   for (auto _ : state) {
-    // Laid out as `analyze` lays it out for the number of threads (EventAggregator::Totals).
-    expt::EventAggregator aggregator(table, metrics(), 2, {},
-                                     state.range(0) >= 2 ? expt::EventAggregator::Totals::apart
-                                                         : expt::EventAggregator::Totals::in_records);
+    expt::EventAggregator aggregator(table, metrics(), 2);
     aggregator.expect_input_bytes(static_cast<int64_t>(text.size()));
     StringView view(text);
     std::istream in(&view);

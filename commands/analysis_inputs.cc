@@ -257,8 +257,7 @@ Result<AnalysisInput> read_csv_input(const AnalyzeOptions& options, const Regist
                                   input.exposures);
   if (!exposures) return std::move(exposures).error();
 
-  EventAggregator aggregator(*exposures, metrics, arms.variants.size(), covariates,
-                             ingest.threads >= 2 ? EventAggregator::Totals::apart : EventAggregator::Totals::in_records);
+  EventAggregator aggregator(*exposures, metrics, arms.variants.size(), covariates);
   // Events from stdin are read once, unless a memory limit is asked for: then they are spooled,
   // so they can be read again.
   std::string events_path = options.events;

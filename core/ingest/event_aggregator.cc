@@ -38,12 +38,11 @@ size_t projected_ids(double rows, int64_t relevant) {
 }  // namespace
 
 EventAggregator::EventAggregator(ExposureTable& exposures, std::vector<MetricSpec> metrics, size_t variants,
-                                 CovariateWindows covariates, Totals totals)
+                                 CovariateWindows covariates)
     : m_exposures(exposures),
       m_metrics(std::move(metrics)),
       m_variants(variants),
-      m_covariates(std::move(covariates)),
-      m_totals(totals) {
+      m_covariates(std::move(covariates)) {
   for (Exposure& e : m_exposures.exposures) std::fill(std::begin(e.totals), std::end(e.totals), EventTotals{});
   m_covariates.metrics.resize(m_metrics.size(), false);
   for (size_t i = 0; i < m_metrics.size(); ++i) {
@@ -81,7 +80,7 @@ int EventAggregator::add_slot(const std::string& event_type) {
   int existing = slot_of(event_type);
   if (existing >= 0) return existing;
   Slot slot{event_type, -1, {}, {}, 0};
-  if (m_totals == Totals::in_records && m_slots.size() < Exposure::k_inline_totals) {
+  if (m_slots.size() < Exposure::k_inline_totals) {
     slot.in_record = static_cast<int>(m_slots.size());
   } else {
     slot.entity = ZeroedArray<Accumulator>(m_exposures.exposures.size());
@@ -167,26 +166,16 @@ Result<void> EventAggregator::read_events(CsvReader& reader, const ColumnMapping
   const int64_t rows_before = counts.rows;
   m_row_ordinal = 0;
   std::vector<std::string_view> fields;
-  // The group's entities: each one's candidate record (the index slots were prefetched as the
-  // rows were parsed), prefetched; then, the records arriving meanwhile, the entity confirmed
-  // against its ID there and what the apply stage needs of its exposure copied into the row: it
-  // then reads nothing but the row to judge it.
+  // A group's entities, as far as the index tells (the slots were prefetched as the rows were
+  // parsed): each one's candidate record, which the apply stage confirms against the ID kept
+  // there. The parse stage never reads the records: the apply stage reads the exposure and
+  // writes the totals in the same line, so with two threads no record line moves between the
+  // cores. Timestamps and values are parsed for the rows that may count.
   auto resolve = [&](RowBatch& b, size_t from) {
     for (size_t i = from; i < b.count; ++i) {
       PendingRow& row = b.rows[i];
       row.entity_index = m_exposures.entities.candidate(row.entity_hash);
-      if (row.entity_index != EntityIndex::k_absent) __builtin_prefetch(&m_exposures.exposures[row.entity_index]);
-    }
-    for (size_t i = from; i < b.count; ++i) {
-      PendingRow& row = b.rows[i];
       if (row.entity_index == EntityIndex::k_absent) continue;
-      if (!m_exposures.is(row.entity_index, row.entity.view())) {  // another ID with the same hash bits
-        row.entity_index = m_exposures.find(row.entity.view(), row.entity_hash);
-        if (row.entity_index == EntityIndex::k_absent) continue;
-      }
-      const Exposure& exposure = m_exposures.exposures[row.entity_index];
-      row.variant = exposure.variant;
-      row.exposure_at_ms = exposure.at_ms;
       const std::optional<int64_t> at_ms = parse_timestamp_ms(row.timestamp.view());
       row.has_at_ms = at_ms.has_value();
       row.at_ms = at_ms.value_or(0);
@@ -258,6 +247,17 @@ Result<void> EventAggregator::read_events(CsvReader& reader, const ColumnMapping
     resolve(b, group);
   };
 
+  // The row's entity, confirmed against the ID in its candidate record (another ID sharing the
+  // index's hash bits is rare), or nullptr.
+  auto confirm = [&](const PendingRow& row) -> Exposure* {
+    uint32_t entity = row.entity_index;
+    if (entity == EntityIndex::k_absent) return nullptr;
+    if (!m_exposures.is(entity, row.entity.view())) {
+      entity = m_exposures.find(row.entity.view(), row.entity_hash);
+      if (entity == EntityIndex::k_absent) return nullptr;
+    }
+    return &m_exposures.exposures[entity];
+  };
   auto is_marked = [&](int64_t ordinal) {
     const auto word = static_cast<size_t>(ordinal >> 6);
     return word < m_duplicate_rows.size() && (m_duplicate_rows[word] >> (ordinal & 63) & 1) != 0;
@@ -286,12 +286,13 @@ Result<void> EventAggregator::read_events(CsvReader& reader, const ColumnMapping
       for (size_t i = group; i < group_end; ++i) {
         const PendingRow& row = b.rows[i];
         if (row.entity_index == EntityIndex::k_absent) continue;
+        __builtin_prefetch(&m_exposures.exposures[row.entity_index]);
         m_seen.prefetch(row.fingerprint);
       }
       for (size_t i = group; i < group_end; ++i) {
         const PendingRow& row = b.rows[i];
-        const uint32_t entity = row.entity_index;
-        if (entity == EntityIndex::k_absent || row.variant == ExposureTable::k_excluded) continue;
+        const Exposure* exposure = confirm(row);
+        if (exposure == nullptr || exposure->variant == ExposureTable::k_excluded) continue;
         if (const Verdict v = judge_values(row, error); v != Verdict::ok) {
           if (v == Verdict::stop) return *error;
           continue;
@@ -316,17 +317,23 @@ Result<void> EventAggregator::read_events(CsvReader& reader, const ColumnMapping
       for (size_t i = group; i < group_end; ++i) {
         const PendingRow& row = b.rows[i];
         if (row.entity_index == EntityIndex::k_absent) continue;
-        __builtin_prefetch(&totals(m_slots[static_cast<size_t>(row.slot)], row.entity_index), 1);
+        __builtin_prefetch(&m_exposures.exposures[row.entity_index], 1);
+        const Slot& slot = m_slots[static_cast<size_t>(row.slot)];
+        if (slot.in_record < 0) __builtin_prefetch(&slot.entity[row.entity_index], 1);
         m_seen.prefetch(row.fingerprint);
       }
       for (size_t i = group; i < group_end; ++i) {
         const PendingRow& row = b.rows[i];
-        const uint32_t entity = row.entity_index;
-        if (entity == EntityIndex::k_absent || row.variant == ExposureTable::k_excluded) {
+        Exposure* exposure = confirm(row);
+        if (exposure == nullptr || exposure->variant == ExposureTable::k_excluded) {
           ++counts.unexposed;
-          if (m_keep_events && entity != EntityIndex::k_absent) keep_conflicting(row.slot, entity, row.fingerprint, row.timestamp.view(), row.value_text.view());
+          if (m_keep_events && exposure != nullptr) {
+            keep_conflicting(row.slot, static_cast<uint32_t>(exposure - m_exposures.exposures.data()), row.fingerprint,
+                             row.timestamp.view(), row.value_text.view());
+          }
           continue;
         }
+        const auto entity = static_cast<uint32_t>(exposure - m_exposures.exposures.data());
         if (const Verdict v = judge_values(row, error); v != Verdict::ok) {
           if (v == Verdict::stop) return *error;
           continue;
@@ -338,9 +345,9 @@ Result<void> EventAggregator::read_events(CsvReader& reader, const ColumnMapping
           continue;
         }
         Slot& slot = m_slots[static_cast<size_t>(row.slot)];
-        if (ts < row.exposure_at_ms) {
+        if (ts < exposure->at_ms) {
           ++counts.before_exposure;
-          if (slot.pre.size() > 0 && ts >= row.exposure_at_ms - m_covariates.window_ms) {
+          if (slot.pre.size() > 0 && ts >= exposure->at_ms - m_covariates.window_ms) {
             ++counts.covariate;
             slot.pre[entity].count += 1;
             slot.pre[entity].sum += value;
@@ -351,13 +358,13 @@ Result<void> EventAggregator::read_events(CsvReader& reader, const ColumnMapping
         if (m_keep_events) m_counted.push_back(CountedEvent{ts, value, entity, static_cast<uint32_t>(row.slot)});
         if (!counts.first_ms || ts < *counts.first_ms) counts.first_ms = ts;
         if (!counts.last_ms || ts > *counts.last_ms) counts.last_ms = ts;
-        Accumulator& a = totals(slot, entity);
+        Accumulator& a = slot.in_record >= 0 ? exposure->totals[slot.in_record] : slot.entity[entity];
         a.count += 1;
         a.sum += value;
         for (int metric : m_quantile_metrics_of_slot[static_cast<size_t>(row.slot)]) {
           if (m_spilled.empty()) {
-            m_quantile[static_cast<size_t>(metric)][static_cast<size_t>(row.variant)].add(value, entity);
-          } else if (auto spilled = m_spilled[static_cast<size_t>(metric)][static_cast<size_t>(row.variant)].add(value, entity);
+            m_quantile[static_cast<size_t>(metric)][static_cast<size_t>(exposure->variant)].add(value, entity);
+          } else if (auto spilled = m_spilled[static_cast<size_t>(metric)][static_cast<size_t>(exposure->variant)].add(value, entity);
                      !spilled) {
             return spilled;
           }

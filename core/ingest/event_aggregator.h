@@ -70,15 +70,10 @@ struct CovariateWindows {
 
 class EventAggregator {
  public:
-  // Where the per-entity totals of the first event types are kept: in the exposure records,
-  // whose line the entity's lookup has just read (one cache miss less per row on one thread), or
-  // in arrays apart, for ingest on two threads, where the parse stage's core reads the records
-  // and each line would otherwise move between the cores for every row. The same bits either way.
-  enum class Totals { in_records, apart };
   // Clears the totals in the exposure records, which it then owns: one aggregator at a time per
   // table.
   EventAggregator(ExposureTable& exposures, std::vector<MetricSpec> metrics, size_t variants,
-                  CovariateWindows covariates = {}, Totals totals = Totals::in_records);
+                  CovariateWindows covariates = {});
 
   // The size of the next input in bytes, when known (a file, not a pipe). After a sample of rows
   // the duplicate detector is sized from it, sparing rehashes of a large table.
@@ -168,7 +163,6 @@ class EventAggregator {
   std::vector<MetricSpec> m_metrics;
   size_t m_variants;
   CovariateWindows m_covariates;
-  Totals m_totals;
   std::vector<Slot> m_slots;
   std::vector<int> m_metric_slot;        // per metric: its (numerator) slot
   std::vector<int> m_metric_denominator;  // per metric: ratio denominator slot, or -1

@@ -43,16 +43,14 @@ class FieldCopy {
 
 // A row between the two stages: what the parse stage worked out for it, and the fields it still
 // needs, copied out of the reader's buffer. The event ID is needed only as its fingerprint,
-// taken before the copy. What the apply stage reads for every row comes first and fills one
-// cache line, which is all that crosses between the two cores for most rows; the rest is read
-// only for a bad row or kept events.
+// taken before the copy. What the apply stage reads for every row comes first: the judged
+// fields, then the entity ID, which it compares with the one in the candidate record; the rest
+// is read only for a bad row or kept events.
 struct alignas(64) PendingRow {
   FingerprintSet::Fingerprint fingerprint;
   int64_t at_ms = 0;           // with has_at_ms: the timestamp (else not a timestamp)
   double value = 0;            // with has_value: the value (1 when the field is empty; else not a number)
-  int64_t exposure_at_ms = 0;  // the entity's first exposure, from the exposure table
-  uint32_t entity_index = 0;
-  int32_t variant = 0;         // the entity's, from the exposure table (ExposureTable::k_excluded too)
+  uint32_t entity_index = 0;   // the candidate the entity index gives (EntityIndex::candidate)
   int32_t slot = 0;
   bool has_at_ms = false;
   bool has_value = false;

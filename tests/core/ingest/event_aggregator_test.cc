@@ -1,4 +1,7 @@
 #include <sstream>
+#include <string>
+#include <unordered_map>
+#include <utility>
 
 #include <catch2/catch.hpp>
 
@@ -59,6 +62,52 @@ TEST_CASE("a CUPED covariate is the metric over the window before exposure, edge
   CHECK(a[1].cuped.empty());          // orders: no CUPED asked
   CHECK(a[2].cuped[0].mean_y == 1);   // converted before exposure
   CHECK(a[2].cuped[1].mean_y == 0);
+}
+
+// Two entity IDs whose hashes share the 32 bits the entity index keeps.
+std::pair<std::string, std::string> ids_sharing_index_bits() {
+  std::unordered_map<uint32_t, std::string> seen;
+  for (int i = 0;; ++i) {
+    std::string id = "u" + std::to_string(i);
+    auto [it, fresh] = seen.emplace(static_cast<uint32_t>(EntityIndex::hash(id)), id);
+    if (!fresh) return {it->second, id};
+  }
+}
+
+TEST_CASE("events of entities whose hashes share the index's bits count for their own entity, on one and two threads", "[ingest][threads]") {
+  const auto [first, second] = ids_sharing_index_bits();
+  REQUIRE(static_cast<uint32_t>(EntityIndex::hash(first)) == static_cast<uint32_t>(EntityIndex::hash(second)));
+  // The first is exposed to control; the second to treatment, and a third ID sharing nothing
+  // has events but no exposure. The second's candidate record is the first's.
+  const std::string exposures_text = "entity_id,experiment,variant,timestamp\n" + first + ",exp,control,1000\n" + second +
+                                     ",exp,treatment,1000\n";
+  std::string events_text = "event_id,entity_id,event_type,timestamp,value\n";
+  for (int i = 0; i < 3; ++i) events_text += "f" + std::to_string(i) + "," + first + ",purchase,2000,1\n";
+  for (int i = 0; i < 5; ++i) events_text += "s" + std::to_string(i) + "," + second + ",purchase,2000,10\n";
+  events_text += "x1,someone-else,purchase,2000,100\n";
+  for (unsigned threads : {1u, 2u}) {
+    std::istringstream exposures_in(exposures_text);
+    CsvReader exposure_reader(exposures_in, "exposures.csv");
+    ExposureCounts exposure_counts;
+    auto exposures = read_exposures(exposure_reader, ColumnMapping{}, ExperimentArms{"exp", {"control", "treatment"}},
+                                    nullptr, IngestOptions{}, exposure_counts);
+    REQUIRE(exposures);
+    REQUIRE(exposures->exposures.size() == 2);
+    CHECK(exposures->entities.candidate(EntityIndex::hash(second)) == 0);
+    CHECK(exposures->find(second) == 1);
+    EventAggregator aggregator(*exposures, {metric("revenue", MetricType::mean)}, 2);
+    std::istringstream events_in(events_text);
+    CsvReader event_reader(events_in, "events.csv");
+    EventCounts counts;
+    IngestOptions options;
+    options.threads = threads;
+    REQUIRE(aggregator.ingest(event_reader, ColumnMapping{}, options, counts));
+    CHECK(counts.counted == 8);
+    CHECK(counts.unexposed == 1);
+    const std::vector<MetricAggregate> a = aggregator.finish();
+    CHECK(a[0].mean[0].mean == 3);   // the first: three events of 1
+    CHECK(a[0].mean[1].mean == 50);  // the second: five of 10
+  }
 }
 
 }  // namespace
