@@ -220,12 +220,11 @@ Result<AnalysisInput> read_csv_input(const AnalyzeOptions& options, const Regist
   input.events_name = options.events;
   input.exposures_name = options.exposures;
   input.source = {{"kind", "csv"}, {"events", options.events}, {"exposures", options.exposures}};
-  // Two threads from 96 MiB of events; a pipe counts as big. The threshold was set when the
-  // hand-over cost more than it saved below it (0.33 s against 0.26 s at 53 MB); since the second
-  // thread also presizes and estimates, two are faster there too (0.17 s against 0.23 s,
-  // docs/performance.md), so it is due to be measured again on smaller inputs.
+  // Two threads from 32 MiB of events; a pipe counts as big. Measured (docs/performance.md): at
+  // 5 and 16 MB one thread and two take the same time, and two cost 8 MB more for their batches;
+  // at 53 MB two are faster (0.19 s against 0.25 s).
   const int64_t file_bytes = options.events == "-" ? 0 : input_size(options.events);
-  constexpr int64_t k_two_thread_bytes = int64_t{96} << 20;
+  constexpr int64_t k_two_thread_bytes = int64_t{32} << 20;
   const bool big = file_bytes == 0 || file_bytes >= k_two_thread_bytes;  // 0: unknown size
   ingest.threads = options.threads != 0 ? options.threads : big && std::thread::hardware_concurrency() >= 2 ? 2 : 1;
   input.threads = ingest.threads;
