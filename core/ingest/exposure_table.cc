@@ -11,6 +11,7 @@
 namespace expt {
 
 namespace {
+constexpr int64_t k_exposure_sample_rows = 4096;  // rows read before the records are reserved
 constexpr ColumnField k_exposure_fields[] = {
     {"entity_id", true}, {"experiment", false}, {"variant", false}, {"timestamp", true}};
 enum { k_exposure_entity, k_exposure_experiment, k_exposure_variant, k_exposure_timestamp };
@@ -115,6 +116,11 @@ Result<ExposureTable> read_exposures(CsvReader& reader, const ColumnMapping& map
     ++counts.rows;
     if (options.progress && counts.rows % IngestOptions::k_progress_rows == 0) {
       options.progress(reader.bytes_read(), counts.rows);
+    }
+    if (counts.rows == k_exposure_sample_rows && options.exposure_bytes > 0) {
+      // One record per row at most, for the rows the input's size projects, with 5% to spare.
+      const double rows = static_cast<double>(options.exposure_bytes) * k_exposure_sample_rows / static_cast<double>(reader.bytes_read());
+      table.exposures.reserve(std::max(table.exposures.size(), static_cast<size_t>(rows * 1.05)));
     }
     // The error for `field` (one of the k_* positions, or -1 for the whole row), unless bad rows
     // are being skipped, in which case the row is counted and nullopt returned.

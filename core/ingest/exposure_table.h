@@ -37,6 +37,10 @@ struct IngestOptions {
   // Events are parsed on a second thread when this is 2 or more (the results are the same bits);
   // `progress` is then called from that thread.
   unsigned threads = 1;
+  // The exposures input's size in bytes, when known: read_exposures then reserves its records
+  // once, from its first rows, instead of growing them by copies. Room reserved and never used
+  // costs address space only.
+  int64_t exposure_bytes = 0;
 };
 
 // The Error for a malformed row at `at`; or, with skip_bad_rows, nullopt after counting the row

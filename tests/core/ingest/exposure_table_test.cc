@@ -56,6 +56,32 @@ TEST_CASE("IDs of up to 16 bytes are kept in the exposure record and longer ones
   CHECK(table.long_ids.size() == 50000 * 17 + 50000 * 40 + 238890);  // the 17-byte IDs, the long ones and their digits
 }
 
+TEST_CASE("given the input's size, the exposure records are reserved once from the first rows", "[ingest]") {
+  // 10,000 rows of equal length over 7,000 entities: doubling would leave room for 8,192.
+  std::string text = "entity_id,experiment,variant,timestamp\n";
+  for (int i = 0; i < 10000; ++i) text += fmt::format("user-{:05},exp,{},{}\n", i % 7000, i % 7000 % 2 ? "treatment" : "control", 1'800'000'000 + i);
+  ExposureCounts grown_counts, reserved_counts;
+  auto grown = read(text, grown_counts);
+  std::istringstream in(text);
+  CsvReader reader(in, "exposures.csv");
+  IngestOptions options;
+  options.exposure_bytes = static_cast<int64_t>(text.size());
+  auto reserved = read_exposures(reader, ColumnMapping{}, ExperimentArms{"exp", {"control", "treatment"}}, nullptr, options,
+                                 reserved_counts);
+  REQUIRE(grown);
+  REQUIRE(reserved);
+  CHECK(grown->exposures.capacity() == 8192);
+  CHECK(reserved->exposures.capacity() >= 10000);  // the projected rows, 5% more
+  CHECK(reserved->exposures.capacity() <= 10600);
+  REQUIRE(reserved->exposures.size() == 7000);
+  for (uint32_t i = 0; i < 7000; ++i) {
+    CHECK(reserved->entity_id(i) == grown->entity_id(i));
+    CHECK(reserved->exposures[i].at_ms == grown->exposures[i].at_ms);
+    CHECK(reserved->exposures[i].variant == grown->exposures[i].variant);
+  }
+  CHECK(reserved_counts.repeated == grown_counts.repeated);
+}
+
 TEST_CASE("exposure counts do not depend on row order, so a warehouse query can give the same", "[ingest]") {
   // Entity a: two control rows and a treatment row (conflicting); b: three control rows.
   const std::string header = "entity_id,experiment,variant,timestamp\n";
