@@ -144,14 +144,19 @@ Result<MemoryPlan> plan_memory(const MemoryNeeds& needs, int64_t limit) {
   if (can_spill) minimum = std::min(minimum, spilled(needs).minimum());
   constexpr int64_t k_mb = int64_t{1} << 20;
   minimum = (minimum + k_mb - 1) / k_mb * k_mb;  // a whole MB that is enough
-  std::string parts = fmt::format("{} for the per-entity tables", format_memory_size(needs.entity_tables));
+  // What grows beyond the resident memory; the per-entity tables are 0 when the exposure records
+  // hold every total.
+  std::string parts;
+  auto add = [&parts](std::string part) { parts += (parts.empty() ? "" : ", ") + part; };
+  if (needs.entity_tables > 0) add(fmt::format("{} for the per-entity tables", format_memory_size(needs.entity_tables)));
   if (needs.quantile_values > 0) {
-    parts += fmt::format(", {} for percentile values (and {} to estimate them; on disk instead, {})",
+    add(fmt::format("{} for percentile values (and {} to estimate them; on disk instead, {})",
                          format_memory_size(needs.quantile_values * k_quantile_bytes_per_value),
                          format_memory_size(needs.quantile_copy * k_quantile_copy_bytes),
-                         can_spill ? "less" : "not with --by day");
+                         can_spill ? "less" : "not with --by day"));
   }
-  if (needs.kept_events > 0) parts += fmt::format(", {} for the events --by day keeps", format_memory_size(needs.kept_events * k_kept_event_bytes));
+  if (needs.kept_events > 0) add(fmt::format("{} for the events --by day keeps", format_memory_size(needs.kept_events * k_kept_event_bytes)));
+  if (parts.empty()) parts = "only room to read them";
   return Error::invalid(fmt::format("--memory-limit {} is too small for this analysis: {} are held already (the exposures), "
                                     "and it needs {}, however many passes detect the duplicate events; raise the limit to "
                                     "at least {}",

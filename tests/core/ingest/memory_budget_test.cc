@@ -86,6 +86,17 @@ TEST_CASE("a limit below what the entities need is refused, saying how much is n
                                        Catch::Contains("raise the limit to at least 179 MB"));
   CHECK(plan_memory(needs, 179 * MB));
   CHECK(!plan_memory(needs, 178 * MB));
+  CHECK_THAT(plan.error().message, Catch::Contains("50 MB for the per-entity tables, 114 MB"));
+  // When the exposure records hold every total, the message names no per-entity tables.
+  needs.entity_tables = 0;
+  auto without = plan_memory(needs, 100 * MB);
+  REQUIRE(!without);
+  CHECK_THAT(without.error().message, Catch::Contains("it needs 114 MB for percentile values") &&
+                                          !Catch::Contains("per-entity"));
+  needs.quantile_values = needs.quantile_copy = needs.quantile_samples = 0;
+  auto bare = plan_memory(needs, 100 * MB);
+  REQUIRE(!bare);
+  CHECK_THAT(bare.error().message, Catch::Contains("it needs only room to read them, however many passes"));
 }
 
 TEST_CASE("with --by day percentile values stay in memory, and the estimate after reading counts too", "[ingest][memory]") {
