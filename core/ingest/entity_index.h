@@ -22,8 +22,9 @@ class EntityIndex {
   void prefetch(uint64_t hash) const {
     if (!m_slots.empty()) __builtin_prefetch(&m_slots[home(tag(hash), m_slots.size())]);
   }
-  // The first index whose hash may be `hash` (to prefetch its record before calling find), or
-  // k_absent when no ID has it.
+  // The first index whose hash may be `hash`, or k_absent when no ID has it: for a pipeline
+  // that prefetches the candidate's record and checks the ID there later, calling find only
+  // when it is another ID's.
   uint32_t candidate(uint64_t hash) const;
   // The index of the ID hashing to `hash` for which is_id(index) is true, or k_absent.
   template <typename IsId>
