@@ -208,19 +208,29 @@ VariantEstimate estimate_quantile(const QuantileSample& sample, double quantile,
 
   // Delta-method variance of F(q) = sum(S_i) / sum(N_i) over entities, where N_i counts an
   // entity's values and S_i those at or below q (Deng, Knoblich and Lu 2018, section 4).
-  std::vector<double> below(sample.entities, 0), total(sample.entities, 0);
+  // Both counts of an entity side by side, so a value's entity costs one cache line, not two
+  // (millions of entities pass the caches); whole numbers, so the sums are the same bits.
+  struct Counts {
+    uint64_t below = 0;
+    uint64_t total = 0;
+  };
+  std::vector<Counts> counts(sample.entities);
   for (size_t i = 0; i < n_values; ++i) {
-    total[sample.entity[i]] += 1;
-    if (sample.values[i] <= q) below[sample.entity[i]] += 1;
+    Counts& c = counts[sample.entity[i]];
+    c.total += 1;
+    if (sample.values[i] <= q) c.below += 1;
   }
   double sum_below = 0, sum_total = 0;
-  for (uint32_t i = 0; i < sample.entities; ++i) {
-    sum_below += below[i];
-    sum_total += total[i];
+  for (const Counts& c : counts) {
+    sum_below += static_cast<double>(c.below);
+    sum_total += static_cast<double>(c.total);
   }
   const double r = sum_below / sum_total;
   double residual_ss = 0;
-  for (uint32_t i = 0; i < sample.entities; ++i) residual_ss += (below[i] - r * total[i]) * (below[i] - r * total[i]);
+  for (const Counts& c : counts) {
+    const double residual = static_cast<double>(c.below) - r * static_cast<double>(c.total);
+    residual_ss += residual * residual;
+  }
   const double m = static_cast<double>(sample.entities);
   const double sigma_f = std::sqrt(residual_ss * m / ((m - 1) * sum_total * sum_total));
 
