@@ -44,7 +44,7 @@ struct MemoryPlan {
   bool spill_quantiles = false;  // percentile values go to temporary files (core/ingest/quantile_spill.h)
 };
 
-inline constexpr int64_t k_dedup_bytes_per_event = 16;  // 12-byte slots at load at most 3/4
+inline constexpr int64_t k_dedup_bytes_per_event = 16;  // FingerprintSet: 64-byte buckets of 5, load at most 4/5
 inline constexpr int64_t k_quantile_bytes_per_value = 12;  // value and entity
 inline constexpr int64_t k_quantile_copy_bytes = 8;         // the copy of one sample's values that selection sorts
 inline constexpr int64_t k_kept_event_bytes = 24;
