@@ -34,6 +34,20 @@ size_t projected_ids(double rows, int64_t relevant) {
   return static_cast<size_t>(rows * static_cast<double>(relevant) / k_sample_rows * 1.05);
 }
 
+// The event types the metrics read, numerators then denominators, each once, in the order the
+// aggregator numbers its slots; the presizer judges rows by the same list.
+std::vector<std::string> metric_event_types(const std::vector<MetricSpec>& metrics) {
+  std::vector<std::string> types;
+  auto add = [&types](const std::string& type) {
+    if (std::find(types.begin(), types.end(), type) == types.end()) types.push_back(type);
+  };
+  for (const MetricSpec& m : metrics) {
+    add(m.measure.event_type);
+    if (m.denominator) add(m.denominator->event_type);
+  }
+  return types;
+}
+
 }  // namespace
 
 EventAggregator::EventAggregator(ExposureTable& exposures, std::vector<MetricSpec> metrics, size_t variants,
@@ -44,11 +58,12 @@ EventAggregator::EventAggregator(ExposureTable& exposures, std::vector<MetricSpe
       m_covariates(std::move(covariates)) {
   for (Exposure& e : m_exposures.exposures) std::fill(std::begin(e.totals), std::end(e.totals), EventTotals{});
   m_covariates.metrics.resize(m_metrics.size(), false);
+  for (const std::string& type : metric_event_types(m_metrics)) add_slot(type);
   for (size_t i = 0; i < m_metrics.size(); ++i) {
     const MetricSpec& m = m_metrics[i];
-    int slot = add_slot(m.measure.event_type);
+    const int slot = slot_of(m.measure.event_type);
     m_metric_slot.push_back(slot);
-    m_metric_denominator.push_back(m.denominator ? add_slot(m.denominator->event_type) : -1);
+    m_metric_denominator.push_back(m.denominator ? slot_of(m.denominator->event_type) : -1);
     const bool covariate = m_covariates.metrics[i] && (m.type == MetricType::mean || m.type == MetricType::conversion);
     m_covariates.metrics[i] = covariate;
     Slot& s = m_slots[static_cast<size_t>(slot)];
@@ -94,11 +109,7 @@ FingerprintSet EventAggregator::presized_duplicate_detector(CsvReader& head, con
   FingerprintSet seen;
   auto header = read_header(head, k_fields, mapping);
   if (!header || input_bytes <= 0) return seen;  // ingest reports what is wrong
-  std::vector<std::string_view> types;
-  for (const MetricSpec& m : metrics) {
-    types.push_back(m.measure.event_type);
-    if (m.denominator) types.push_back(m.denominator->event_type);
-  }
+  const std::vector<std::string> types = metric_event_types(metrics);
   // The rows ingest samples, judged as it judges them, so its own reserve then finds the room.
   std::vector<std::string_view> fields;
   int64_t rows = 0, relevant = 0;
