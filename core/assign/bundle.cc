@@ -188,6 +188,19 @@ Result<json> apply_bundle_diff(const json& base, const json& patch, const std::s
         if (result.contains(from)) total += count_values(result.at(from), k_max_bundle_values).values;
       }
       if (total > k_max_bundle_values) return too_many_values(name + " (after " + at + ")");
+      // RFC 6902 cannot add a member under a number, string or boolean; nlohmann's patch does not
+      // check it (it asserts, and without assertions skips the operation): refuse it here.
+      if ((kind == "add" || kind == "copy" || kind == "move") && op.contains("path") && op["path"].is_string()) {
+        const json::json_pointer path(op["path"].get<std::string>());
+        if (!path.empty()) {
+          const json::json_pointer parent = path.parent_pointer();
+          if (result.contains(parent) && result.at(parent).is_primitive() && !result.at(parent).is_null()) {
+            return Error::invalid(at + " adds under \"" + parent.to_string() + "\", which is a " +
+                                      result.at(parent).type_name() + ", not an object or array",
+                                  SourceLocation{name});
+          }
+        }
+      }
       result.patch_inplace(json::array({op}));
     }
   } catch (const json::exception& e) {

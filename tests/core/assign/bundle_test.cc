@@ -135,6 +135,29 @@ TEST_CASE("a diff that would grow the bundle past its bound is refused before it
         "diff operation 0 is not an RFC 6902 operation");
 }
 
+TEST_CASE("a diff that adds under a number, string or boolean is refused, not skipped", "[bundle]") {
+  // Found by the diff_apply fuzzer: nlohmann's patch asserted here (and skipped the operation
+  // when built without assertions).
+  json v1 = publish(testing::running_fixture_registry(), 1);
+  auto under = [&](const std::string& path, const json& value) {
+    json patch = json::array({{{"op", "test"}, {"path", "/bundle_version"}, {"value", 1}},
+                              {{"op", "add"}, {"path", path}, {"value", value}}});
+    return apply_bundle_diff(v1, patch, "diff-1-2.json");
+  };
+  auto number = under("/bundle_version/x", 1);
+  REQUIRE_FALSE(number);
+  CHECK(number.error().message == "diff operation 1 adds under \"/bundle_version\", which is a number, not an object or array");
+  auto string = under("/content_hash/x", 1);
+  REQUIRE_FALSE(string);
+  CHECK(string.error().message.find("which is a string") != std::string::npos);
+  json patch = json::array({{{"op", "copy"}, {"from", "/bundle_version"}, {"path", "/content_hash/y"}}});
+  CHECK_FALSE(apply_bundle_diff(v1, patch, "d.json"));
+  // Under an object the operation runs; the bundle then fails its content hash, as any edit would.
+  auto edited = under("/new_member", json::object());
+  REQUIRE_FALSE(edited);
+  CHECK(edited.error().message.find("does not match its content_hash") != std::string::npos);
+}
+
 TEST_CASE("bundles nesting deeper than the bound are refused without recursion", "[bundle][limits]") {
   json deep = json::array();
   json* at = &deep;
