@@ -9,11 +9,9 @@ build=$(cd "$1" && pwd) rounds=$2
 shift 2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-export EXPT_REGISTRY="$work/expt.db" EXPT_NOW=2026-11-23T12:00:00Z
-"$build/expt" init >/dev/null
-"$build/expt" create "$1/spec.yaml" >/dev/null
-"$build/expt" allocate --all >/dev/null
-"$build/expt" start bench-test --force --reason benchmark >/dev/null
+# shellcheck source=bench/bench_experiment.sh
+source "$(dirname "$0")/bench_experiment.sh"
+start_bench_experiment "$build" "$work" "$1/spec.yaml"
 for _ in $(seq "$rounds"); do
   for data in "$@"; do
     for threads in 1 2; do

@@ -8,11 +8,9 @@ build=$(cd "$1" && pwd) data=$(cd "$2" && pwd)
 shift 2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-export EXPT_REGISTRY="$work/expt.db" EXPT_NOW=2026-11-23T12:00:00Z
-"$build/expt" init >/dev/null
-"$build/expt" create "$data/spec.yaml" >/dev/null
-"$build/expt" allocate --all >/dev/null
-"$build/expt" start bench-test --force --reason benchmark >/dev/null
+# shellcheck source=bench/bench_experiment.sh
+source "$(dirname "$0")/bench_experiment.sh"
+start_bench_experiment "$build" "$work" "$data/spec.yaml"
 strip() { grep -v -e '"generated_at"' -e '"passes"' -e '"spilled_percentiles"' "$1"; }
 for limit in none "$@"; do
   args=()

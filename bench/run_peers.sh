@@ -17,11 +17,9 @@ node "$root/bench/js/growthbook_inline.mjs" 1000000 5
 echo "== analysis of $(wc -l <"$data/events.csv") event rows: expt --threads 1, --threads 2, DuckDB 2 threads"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-export EXPT_REGISTRY="$work/expt.db" EXPT_NOW=2026-11-23T12:00:00Z
-"$build/expt" init >/dev/null
-"$build/expt" create "$data/spec.yaml" >/dev/null
-"$build/expt" allocate --all >/dev/null
-"$build/expt" start bench-test --force --reason benchmark >/dev/null
+# shellcheck source=bench/bench_experiment.sh
+source "$(dirname "$0")/bench_experiment.sh"
+start_bench_experiment "$build" "$work" "$data/spec.yaml"
 for round in $(seq "$rounds"); do
   for threads in 1 2; do
     /usr/bin/time -f "expt --threads $threads: %e s wall, %U s user, %M KB peak" "$build/expt" analyze bench-test \
