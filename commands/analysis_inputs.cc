@@ -276,8 +276,8 @@ Result<AnalysisInput> read_csv_input(const AnalyzeOptions& options, const Regist
                            static_cast<bool>(on_day), static_cast<int64_t>(presized.memory_bytes()), io.in);
   if (!plan) return std::move(plan).error();
   const int partitions = plan->partitions;
-  if (partitions <= 1) aggregator.adopt_duplicate_detector(std::move(presized));
-  presized = FingerprintSet();  // partitioned: each pass sizes its own
+  // Serves a single pass; with partitions, the first marking pass frees it (each starts empty).
+  aggregator.adopt_duplicate_detector(std::move(presized));
   if (plan->spill_quantiles) {
     if (auto spilling = aggregator.spill_quantiles(temporary_directory()); !spilling) return std::move(spilling).error();
   }

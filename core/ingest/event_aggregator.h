@@ -88,7 +88,8 @@ class EventAggregator {
                                                     const std::vector<MetricSpec>& metrics, int64_t input_bytes,
                                                     size_t max_bytes);
   // Uses `seen` (from presized_duplicate_detector) as the duplicate detector, unless events were
-  // read already or duplicates are marked in partitions. Results are the same bits either way.
+  // read already or duplicates were marked in partitions; mark_duplicates frees it, as each of its
+  // passes starts empty. Results are the same bits either way.
   void adopt_duplicate_detector(FingerprintSet seen);
   size_t duplicate_detector_bytes() const { return m_seen.memory_bytes(); }
 
