@@ -251,9 +251,9 @@ Result<AnalysisInput> read_csv_input(const AnalyzeOptions& options, const Regist
   auto exposures_in = open_input(options.exposures, io.in);
   if (!exposures_in) return std::move(exposures_in).error();
   CsvReader exposure_reader(*exposures_in->stream, options.exposures);
-  ingest.progress = progress.for_file(options.exposures, input_size(options.exposures));
   IngestOptions exposure_ingest = ingest;
   exposure_ingest.exposure_bytes = input_size(options.exposures);
+  exposure_ingest.progress = progress.for_file(options.exposures, exposure_ingest.exposure_bytes);
   auto exposures = read_exposures(exposure_reader, *exposure_columns, arms, oracle_state ? &oracle : nullptr,
                                   exposure_ingest, input.exposures);
   if (!exposures) return std::move(exposures).error();

@@ -25,31 +25,22 @@ class EntityIndex {
   // The first index whose hash may be `hash`, or k_absent when no ID has it: for a pipeline
   // that prefetches the candidate's record and checks the ID there later, calling find only
   // when it is another ID's.
-  uint32_t candidate(uint64_t hash) const;
+  uint32_t candidate(uint64_t hash) const {
+    return find(hash, [](uint32_t) { return true; });
+  }
   // The index of the ID hashing to `hash` for which is_id(index) is true, or k_absent.
   template <typename IsId>
   uint32_t find(uint64_t hash, IsId&& is_id) const {
     if (m_slots.empty()) return k_absent;
-    const uint32_t t = tag(hash);
-    for (size_t slot = home(t, m_slots.size());; slot = next(slot)) {
-      const Slot& s = m_slots[slot];
-      if (s.index_plus_one == 0) return k_absent;
-      if (s.tag == t && is_id(s.index_plus_one - 1)) return s.index_plus_one - 1;
-    }
+    return m_slots[probe(hash, is_id)].index_plus_one - 1;  // k_absent from an empty slot
   }
   // find, or else gives the ID the index size() (the owner then stores it under that index).
   template <typename IsId>
   uint32_t intern(uint64_t hash, IsId&& is_id) {
     if ((size_t{m_size} + 1) * 2 > m_slots.size()) grow();
-    const uint32_t t = tag(hash);
-    size_t slot = home(t, m_slots.size());
-    for (;; slot = next(slot)) {
-      const Slot& s = m_slots[slot];
-      if (s.index_plus_one == 0) break;
-      if (s.tag == t && is_id(s.index_plus_one - 1)) return s.index_plus_one - 1;
-    }
-    m_slots[slot] = Slot{t, ++m_size};
-    return m_size - 1;
+    Slot& s = m_slots[probe(hash, is_id)];
+    if (s.index_plus_one == 0) s = Slot{tag(hash), ++m_size};
+    return s.index_plus_one - 1;
   }
   uint32_t size() const { return m_size; }
   size_t memory_bytes() const { return m_slots.size() * sizeof(Slot); }
@@ -64,6 +55,17 @@ class EntityIndex {
   // can grow without the IDs being hashed again.
   static size_t home(uint32_t tag, size_t slots) { return static_cast<size_t>((uint64_t{tag} * slots) >> 32); }
   size_t next(size_t slot) const { return slot + 1 == m_slots.size() ? 0 : slot + 1; }
+  // The slot holding the ID hashing to `hash` for which is_id holds, or the empty slot that ends
+  // its probe. The table must not be empty.
+  template <typename IsId>
+  size_t probe(uint64_t hash, IsId& is_id) const {
+    const uint32_t t = tag(hash);
+    size_t slot = home(t, m_slots.size());
+    while (m_slots[slot].index_plus_one != 0 && !(m_slots[slot].tag == t && is_id(m_slots[slot].index_plus_one - 1))) {
+      slot = next(slot);
+    }
+    return slot;
+  }
   void grow();
 
   ZeroedArray<Slot> m_slots;

@@ -165,10 +165,10 @@ Result<void> EventAggregator::read_events(CsvReader& reader, const ColumnMapping
                    field >= 0 ? k_fields[field].name : std::string_view(), std::move(message));
   };
 
-  // Two stages. Parse: read and split rows, skip other event types, copy the fields, hash and
-  // look up the entity and copy its exposure (the exposure table is read-only here), parse
-  // timestamp and value.
-  // Apply: the rules and the accumulators, in row order, exactly as a row-at-a-time loop would,
+  // Two stages. Parse: read and split rows, skip other event types, copy the fields, hash the
+  // entity and take its candidate from the entity index, parse timestamp and value.
+  // Apply: confirm the entity in its exposure record, then the rules and the totals (in that
+  // same record for the first event types), in row order, exactly as a row-at-a-time loop would,
   // so one thread or two give the same bits. With two threads the stages overlap; within each,
   // groups of rows are hashed and prefetched together so their cache misses overlap too.
   using ingest_stages::BatchQueue, ingest_stages::PendingRow, ingest_stages::RowBatch, ingest_stages::k_group;
@@ -258,15 +258,14 @@ Result<void> EventAggregator::read_events(CsvReader& reader, const ColumnMapping
   };
 
   // The row's entity, confirmed against the ID in its candidate record (another ID sharing the
-  // index's hash bits is rare), or nullptr.
-  auto confirm = [&](const PendingRow& row) -> Exposure* {
-    uint32_t entity = row.entity_index;
-    if (entity == EntityIndex::k_absent) return nullptr;
-    if (!m_exposures.is(entity, row.entity.view())) {
-      entity = m_exposures.find(row.entity.view(), row.entity_hash);
-      if (entity == EntityIndex::k_absent) return nullptr;
-    }
-    return &m_exposures.exposures[entity];
+  // index's hash bits is rare), or k_absent.
+  auto confirm = [&](const PendingRow& row) {
+    const uint32_t entity = row.entity_index;
+    if (entity == EntityIndex::k_absent || m_exposures.is(entity, row.entity.view())) return entity;
+    return m_exposures.find(row.entity.view(), row.entity_hash);
+  };
+  auto exposed = [&](uint32_t entity) {
+    return entity != EntityIndex::k_absent && m_exposures.exposures[entity].variant != ExposureTable::k_excluded;
   };
   auto is_marked = [&](int64_t ordinal) {
     const auto word = static_cast<size_t>(ordinal >> 6);
@@ -301,8 +300,7 @@ Result<void> EventAggregator::read_events(CsvReader& reader, const ColumnMapping
       }
       for (size_t i = group; i < group_end; ++i) {
         const PendingRow& row = b.rows[i];
-        const Exposure* exposure = confirm(row);
-        if (exposure == nullptr || exposure->variant == ExposureTable::k_excluded) continue;
+        if (!exposed(confirm(row))) continue;
         if (const Verdict v = judge_values(row, error); v != Verdict::ok) {
           if (v == Verdict::stop) return *error;
           continue;
@@ -334,16 +332,15 @@ Result<void> EventAggregator::read_events(CsvReader& reader, const ColumnMapping
       }
       for (size_t i = group; i < group_end; ++i) {
         const PendingRow& row = b.rows[i];
-        Exposure* exposure = confirm(row);
-        if (exposure == nullptr || exposure->variant == ExposureTable::k_excluded) {
+        const uint32_t entity = confirm(row);
+        if (!exposed(entity)) {
           ++counts.unexposed;
-          if (m_keep_events && exposure != nullptr) {
-            keep_conflicting(row.slot, static_cast<uint32_t>(exposure - m_exposures.exposures.data()), row.fingerprint,
-                             row.timestamp.view(), row.value_text.view());
+          if (m_keep_events && entity != EntityIndex::k_absent) {
+            keep_conflicting(row.slot, entity, row.fingerprint, row.timestamp.view(), row.value_text.view());
           }
           continue;
         }
-        const auto entity = static_cast<uint32_t>(exposure - m_exposures.exposures.data());
+        const Exposure& exposure = m_exposures.exposures[entity];
         if (const Verdict v = judge_values(row, error); v != Verdict::ok) {
           if (v == Verdict::stop) return *error;
           continue;
@@ -355,9 +352,9 @@ Result<void> EventAggregator::read_events(CsvReader& reader, const ColumnMapping
           continue;
         }
         Slot& slot = m_slots[static_cast<size_t>(row.slot)];
-        if (ts < exposure->at_ms) {
+        if (ts < exposure.at_ms) {
           ++counts.before_exposure;
-          if (slot.pre.size() > 0 && ts >= exposure->at_ms - m_covariates.window_ms) {
+          if (slot.pre.size() > 0 && ts >= exposure.at_ms - m_covariates.window_ms) {
             ++counts.covariate;
             slot.pre[entity].count += 1;
             slot.pre[entity].sum += value;
@@ -368,13 +365,13 @@ Result<void> EventAggregator::read_events(CsvReader& reader, const ColumnMapping
         if (m_keep_events) m_counted.push_back(CountedEvent{ts, value, entity, static_cast<uint32_t>(row.slot)});
         if (!counts.first_ms || ts < *counts.first_ms) counts.first_ms = ts;
         if (!counts.last_ms || ts > *counts.last_ms) counts.last_ms = ts;
-        Accumulator& a = slot.in_record >= 0 ? exposure->totals[slot.in_record] : slot.entity[entity];
+        Accumulator& a = totals(slot, entity);
         a.count += 1;
         a.sum += value;
         for (int metric : m_quantile_metrics_of_slot[static_cast<size_t>(row.slot)]) {
           if (m_spilled.empty()) {
-            m_quantile[static_cast<size_t>(metric)][static_cast<size_t>(exposure->variant)].add(value, entity);
-          } else if (auto spilled = m_spilled[static_cast<size_t>(metric)][static_cast<size_t>(exposure->variant)].add(value, entity);
+            m_quantile[static_cast<size_t>(metric)][static_cast<size_t>(exposure.variant)].add(value, entity);
+          } else if (auto spilled = m_spilled[static_cast<size_t>(metric)][static_cast<size_t>(exposure.variant)].add(value, entity);
                      !spilled) {
             return spilled;
           }

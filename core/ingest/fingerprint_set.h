@@ -9,7 +9,6 @@
 
 #include <cstdint>
 #include <string_view>
-#include <vector>
 
 #include "core/ingest/zeroed_array.h"
 
@@ -62,7 +61,7 @@ class FingerprintSet {
   };
   static_assert(sizeof(Bucket) == 64);
   static uint64_t low_of(const uint32_t (&words)[3]) { return words[0] | uint64_t{words[1]} << 32; }
-  void grow(size_t capacity);
+  void grow(size_t buckets);
 
   ZeroedArray<Bucket> m_table;
   size_t m_size = 0;

@@ -1,6 +1,7 @@
 #pragma once
-// Transparent huge pages for ingest's large, randomly accessed memory. This VM (and most
-// Linux hosts) runs THP in "madvise" mode, so memory gets 2 MiB pages only when asked: without
+// Transparent huge pages for ingest's large, randomly accessed memory. Where THP runs in
+// "madvise" mode (as on the machine docs/performance.md measured), memory gets 2 MiB pages only
+// when asked: without
 // them, a lookup in a table of hundreds of megabytes pays a TLB miss, a page walk, on nearly
 // every access, and under virtualization a walk costs several cache misses of its own.
 
@@ -25,6 +26,10 @@ inline void advise_huge_pages(void* data, size_t bytes) {
   if (end > start) ::madvise(reinterpret_cast<void*>(start), end - start, MADV_HUGEPAGE);
 }
 
+// Where a table of `bytes` starts: on a cache line, so no slot or bucket straddles two for want
+// of alignment, and from two huge pages up on a huge page, so advise_huge_pages covers it all.
+inline size_t table_alignment(size_t bytes) { return bytes >= 2 * k_huge_page ? k_huge_page : 64; }
+
 // A standard allocator whose allocations start on a cache line and, from 4 MiB up, are aligned
 // to and advised for huge pages; for vectors that grow into large per-entity tables.
 template <typename T>
@@ -38,7 +43,7 @@ struct HugePageAllocator {
     // Small blocks on a cache line, large ones on a huge page (aligned_alloc wants a multiple of
     // the alignment); the pages past the end are never touched.
     const size_t bytes = n * sizeof(T);
-    const size_t align = bytes >= 2 * k_huge_page ? k_huge_page : std::max<size_t>(64, alignof(T));
+    const size_t align = std::max(table_alignment(bytes), alignof(T));
     void* p = std::aligned_alloc(align, (bytes + align - 1) & ~(align - 1));
     if (p == nullptr) throw std::bad_alloc();
     advise_huge_pages(p, bytes);

@@ -24,11 +24,11 @@ class ZeroedArray {
   explicit ZeroedArray(size_t size) : m_size(size) {
     if (size == 0) return;
     // calloc's large blocks are fresh pages (zero without being written) but start 16 bytes
-    // into a page, so a 32-byte slot would straddle two cache lines one time in two. The data
-    // starts on a cache line, and from two huge pages up on a huge page, within a block
-    // allocated that much larger: address space only, the unused pages are never touched.
+    // into a page, so every 64-byte bucket would straddle two cache lines. The data starts where
+    // table_alignment says, within a block allocated that much larger: address space only, the
+    // unused pages are never touched.
     const size_t bytes = size * sizeof(T);
-    const size_t align = bytes >= 2 * k_huge_page ? k_huge_page : 64;
+    const size_t align = table_alignment(bytes);
     m_block = std::calloc(1, bytes + align);
     if (m_block == nullptr) throw std::bad_alloc();
     m_data = reinterpret_cast<T*>((reinterpret_cast<uintptr_t>(m_block) + align - 1) & ~(align - 1));
