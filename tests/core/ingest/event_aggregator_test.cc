@@ -64,6 +64,27 @@ TEST_CASE("a CUPED covariate is the metric over the window before exposure, edge
   CHECK(a[2].cuped[1].mean_y == 0);
 }
 
+TEST_CASE("a second aggregator over the same exposures starts from zero totals", "[ingest]") {
+  std::istringstream exposures_in("entity_id,experiment,variant,timestamp\na,exp,control,1000\nb,exp,treatment,1000\n");
+  CsvReader exposure_reader(exposures_in, "exposures.csv");
+  ExposureCounts exposure_counts;
+  auto exposures = read_exposures(exposure_reader, ColumnMapping{}, ExperimentArms{"exp", {"control", "treatment"}}, nullptr,
+                                  IngestOptions{}, exposure_counts);
+  REQUIRE(exposures);
+  const std::string events = "event_id,entity_id,event_type,timestamp,value\n1,a,purchase,2000,3\n2,b,purchase,2000,5\n";
+  for (int run = 0; run < 2; ++run) {
+    EventAggregator aggregator(*exposures, {metric("revenue", MetricType::mean)}, 2);
+    std::istringstream events_in(events);
+    CsvReader event_reader(events_in, "events.csv");
+    EventCounts counts;
+    REQUIRE(aggregator.ingest(event_reader, ColumnMapping{}, IngestOptions{}, counts));
+    const std::vector<MetricAggregate> a = aggregator.finish();
+    INFO("run " << run);
+    CHECK(a[0].mean[0].mean == 3);
+    CHECK(a[0].mean[1].mean == 5);
+  }
+}
+
 // Two entity IDs whose hashes share the 32 bits the entity index keeps.
 std::pair<std::string, std::string> ids_sharing_index_bits() {
   std::unordered_map<uint32_t, std::string> seen;
