@@ -194,9 +194,10 @@ Result<json> apply_bundle_diff(const json& base, const json& patch, const std::s
         const json::json_pointer path(op["path"].get<std::string>());
         if (!path.empty()) {
           const json::json_pointer parent = path.parent_pointer();
-          if (result.contains(parent) && result.at(parent).is_primitive() && !result.at(parent).is_null()) {
-            return Error::invalid(at + " adds under \"" + parent.to_string() + "\", which is a " +
-                                      result.at(parent).type_name() + ", not an object or array",
+          const json* under = result.contains(parent) ? &result.at(parent) : nullptr;
+          if (under != nullptr && under->is_primitive() && !under->is_null()) {
+            return Error::invalid(at + " adds under \"" + parent.to_string() + "\", which is a " + under->type_name() +
+                                      ", not an object or array",
                                   SourceLocation{name});
           }
         }

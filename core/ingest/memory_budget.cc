@@ -151,9 +151,9 @@ Result<MemoryPlan> plan_memory(const MemoryNeeds& needs, int64_t limit) {
   if (needs.entity_tables > 0) add(fmt::format("{} for the per-entity tables", format_memory_size(needs.entity_tables)));
   if (needs.quantile_values > 0) {
     add(fmt::format("{} for percentile values (and {} to estimate them; on disk instead, {})",
-                         format_memory_size(needs.quantile_values * k_quantile_bytes_per_value),
-                         format_memory_size(needs.quantile_copy * k_quantile_copy_bytes),
-                         can_spill ? "less" : "not with --by day"));
+                    format_memory_size(needs.quantile_values * k_quantile_bytes_per_value),
+                    format_memory_size(needs.quantile_copy * k_quantile_copy_bytes),
+                    can_spill ? "less" : "not with --by day"));
   }
   if (needs.kept_events > 0) add(fmt::format("{} for the events --by day keeps", format_memory_size(needs.kept_events * k_kept_event_bytes)));
   if (parts.empty()) parts = "only room to read them";
