@@ -6,6 +6,7 @@
 #include "commands/analysis_inputs.h"
 #include "commands/analysis_render.h"
 #include "commands/report_html.h"
+#include "core/assign/content_hash.h"
 #include "core/base/timestamp.h"
 
 namespace expt {
@@ -166,7 +167,7 @@ json input_hashes(const AnalyzeOptions& options, const json& source) {
   json files = json::array();
   for (const std::string& path : {options.exposures, options.events, options.aggregates}) {
     if (path.empty()) continue;
-    auto hash = path == "-" ? std::optional<std::string>() : file_hash(path);
+    auto hash = path == "-" ? std::optional<std::string>() : file_content_hash(path);
     files.push_back({{"path", path}, {"xxh128", hash ? json(*hash) : json(nullptr)}});
   }
   if (!files.empty()) inputs["files"] = std::move(files);

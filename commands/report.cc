@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "commands/report_html.h"
+#include "core/assign/content_hash.h"
 #include "core/base/atomic_file.h"
 #include "core/base/timestamp.h"
 
@@ -34,7 +35,7 @@ ExitCode run_report(const ReportOptions& options, Io& io) {
   provenance.generated_at = format_utc(io.clock.now_ms());
   for (const std::string& path : {analysis.exposures, analysis.events, analysis.aggregates}) {
     if (path.empty()) continue;
-    auto hash = path == "-" ? std::optional<std::string>("standard input, not hashed") : file_hash(path);
+    auto hash = path == "-" ? std::optional<std::string>("standard input, not hashed") : file_content_hash(path);
     provenance.inputs.emplace_back(path, hash.value_or("unreadable"));
   }
   if (!analysis.source.empty()) {

@@ -6,8 +6,6 @@
 #include <sstream>
 
 #include <fmt/format.h>
-#define XXH_INLINE_ALL
-#include <xxhash.h>
 
 #include "commands/analysis_numbers.h"
 #include "commands/html_text.h"
@@ -170,20 +168,6 @@ std::string metric_section(const MetricResult& m, const AnalysisReport& r, const
 }
 
 }  // namespace
-
-std::optional<std::string> file_hash(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  XXH3_state_t state;
-  XXH3_128bits_reset(&state);
-  std::vector<char> block(1 << 20);
-  while (in) {
-    in.read(block.data(), static_cast<std::streamsize>(block.size()));
-    XXH3_128bits_update(&state, block.data(), static_cast<size_t>(in.gcount()));
-  }
-  const XXH128_hash_t h = XXH3_128bits_digest(&state);
-  return fmt::format("xxh128:{:016x}{:016x}", h.high64, h.low64);
-}
 
 std::string analysis_html(const AnalysisContext& c, const ExperimentRecord& experiment, const ReportProvenance& p) {
   const AnalysisReport& r = c.report;

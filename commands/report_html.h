@@ -26,7 +26,4 @@ struct ReportProvenance {
 std::string analysis_html(const AnalysisContext& context, const ExperimentRecord& experiment,
                           const ReportProvenance& provenance);
 
-// "xxh128:..." of a file's bytes, read in blocks; nullopt when it cannot be read.
-std::optional<std::string> file_hash(const std::string& path);
-
 }  // namespace expt

@@ -5,8 +5,7 @@
 #include <utility>
 #include <vector>
 
-#define XXH_INLINE_ALL
-#include <xxhash.h>
+#include "core/assign/content_hash.h"
 
 namespace expt {
 
@@ -22,14 +21,6 @@ std::string canonical_text(const json& value) {
 }
 
 namespace {
-
-std::string hash_text(const std::string& text) {
-  XXH128_hash_t h = XXH3_128bits(text.data(), text.size());
-  char text_hash[40];
-  std::snprintf(text_hash, sizeof text_hash, "xxh128:%016llx%016llx", static_cast<unsigned long long>(h.high64),
-                static_cast<unsigned long long>(h.low64));
-  return text_hash;
-}
 
 // canonical_text(content_of(document)), without copying the document: the top-level members in
 // key order (nlohmann keeps them sorted), the metadata left out, each dumped as dump() would.
@@ -47,7 +38,7 @@ std::string content_text_of(const json& document) {
 
 }  // namespace
 
-std::string content_hash(const json& content) { return hash_text(canonical_text(content)); }
+std::string content_hash(const json& content) { return content_hash_of(canonical_text(content)); }
 
 json bundle_document(const json& content, int64_t version, const std::string& created_at) {
   json document = content;
@@ -84,7 +75,7 @@ Result<void> verify_bundle(const json& document, const std::string& name) {
                           SourceLocation{name}, "format_version");
   }
   const json& stated = document["content_hash"];
-  std::string actual = hash_text(content_text_of(document));
+  std::string actual = content_hash_of(content_text_of(document));
   if (!stated.is_string() || stated.get<std::string>() != actual) {
     return Error::invalid("bundle content does not match its content_hash (stated " + stated.dump() +
                               ", computed " + actual + "); the file is damaged or was edited",

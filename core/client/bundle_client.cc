@@ -1,10 +1,10 @@
 #include "core/client/bundle_client.h"
 
-#include <charconv>
 #include <random>
 
 #include <httplib.h>
 
+#include "core/assign/bundle_protocol.h"
 #include "core/base/atomic_file.h"
 #include "core/base/text_file.h"
 #include "core/client/shared_snapshots.h"
@@ -13,13 +13,6 @@
 namespace expt {
 
 namespace {
-
-std::optional<int64_t> number_of(std::string_view text) {
-  int64_t v = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return v;
-}
 
 // GET with one retry: a kept-alive connection that the server has since closed (its idle timeout)
 // fails the first attempt without a response, and the retry opens a new one.
@@ -122,7 +115,7 @@ void BundleClient::install(std::shared_ptr<const BundleSnapshot> next, std::stri
 }
 
 bool BundleClient::fetch_full(int64_t version) {
-  const std::string path = "/v1/bundle/" + std::to_string(version);
+  const std::string path = bundle_path(version);
   auto res = get(m_http->fetch, path);
   if (!res || res->status != 200) {
     fail(Error::io("GET " + path + " failed: " + (res ? "status " + std::to_string(res->status) : httplib::to_string(res.error())),
@@ -145,13 +138,12 @@ std::shared_ptr<const BundleSnapshot> BundleClient::parse_shared(const httplib::
     fail(snapshot.error());
     return nullptr;
   };
-  std::string hash = res.get_header_value("ETag");
-  auto version = number_of(res.get_header_value("X-Expt-Bundle-Version"));
-  if (!m_options.share_snapshots || hash.size() < 3 || !version) return parse();
-  hash = hash.substr(1, hash.size() - 2);  // the strong ETag is the quoted content hash
-  auto snapshot = SharedSnapshots::process().get_or_build(m_options.base_url, *version, hash, parse);
+  const std::optional<std::string> hash = content_hash_of_etag(res.get_header_value("ETag"));
+  auto version = parse_bundle_version(res.get_header_value(std::string(k_version_header)));
+  if (!m_options.share_snapshots || !hash || hash->empty() || !version) return parse();
+  auto snapshot = SharedSnapshots::process().get_or_build(m_options.base_url, *version, *hash, parse);
   // A borrowed snapshot is what this body holds only if the body says so: check, cheaply.
-  if (snapshot && (snapshot->content_hash() != hash || snapshot->version() != *version)) return parse();
+  if (snapshot && (snapshot->content_hash() != *hash || snapshot->version() != *version)) return parse();
   return snapshot;
 }
 
@@ -163,7 +155,7 @@ std::shared_ptr<const BundleSnapshot> BundleClient::build_from_diff(int64_t vers
   if (!current || diff_url.empty() || current->version() >= version) return nullptr;
   auto res = get(m_http->fetch, diff_url);
   if (res && res->status == 200) {
-    if (res->get_header_value("X-Expt-Diff") == "full") {
+    if (res->get_header_value(std::string(k_diff_header)) == "full") {
       auto snapshot = BundleSnapshot::parse(res->body, m_options.base_url + diff_url);
       if (snapshot && (*snapshot)->version() == version) return *snapshot;
     } else {
@@ -195,27 +187,28 @@ bool BundleClient::update_to(int64_t version, const std::string& diff_url, const
 
 void BundleClient::poll() {
   httplib::Headers headers;
-  if (auto current = m_evaluator.snapshot()) headers.emplace("If-None-Match", "\"" + current->content_hash() + "\"");
-  auto res = get(m_http->fetch, "/v1/bundle", headers);
+  if (auto current = m_evaluator.snapshot()) headers.emplace("If-None-Match", etag_of(current->content_hash()));
+  const std::string latest(k_latest_bundle_path);
+  auto res = get(m_http->fetch, latest, headers);
   {
     std::lock_guard<std::mutex> lock(m_mutex);
     ++m_counters.polls;
     if (res && res->status == 304) ++m_counters.not_modified;
   }
   if (!res) {
-    fail(Error::io("GET /v1/bundle failed: " + httplib::to_string(res.error()), m_options.base_url));
+    fail(Error::io("GET " + latest + " failed: " + httplib::to_string(res.error()), m_options.base_url));
     return;
   }
   if (res->status != 200) return;
-  if (auto snapshot = parse_shared(*res, m_options.base_url + "/v1/bundle")) install(snapshot, res->body, "poll");
+  if (auto snapshot = parse_shared(*res, m_options.base_url + latest)) install(snapshot, res->body, "poll");
 }
 
 std::optional<Error> BundleClient::follow_stream() {
   std::string broken;
   SseParser parser([&](const SseEvent& event) {
-    if (event.event != "bundle") return;
+    if (event.event != k_bundle_event) return;
     auto data = nlohmann::json::parse(event.data, nullptr, false);
-    auto version = number_of(event.id);
+    auto version = parse_bundle_version(event.id);
     if (data.is_discarded() || !version || *version <= m_version.load()) return;
     const std::string diff_url = data.value("diff_url", nlohmann::json()).is_string() ? data["diff_url"].get<std::string>() : "";
     const std::string hash = data.value("content_hash", nlohmann::json()).is_string() ? data["content_hash"].get<std::string>() : "";
@@ -225,7 +218,7 @@ std::optional<Error> BundleClient::follow_stream() {
       bool built_here = false;
       auto build = [&]() -> std::shared_ptr<const BundleSnapshot> {
         built_here = true;
-        auto next = current->apply_diff(data["patch"].dump(), m_options.base_url + "/v1/stream");
+        auto next = current->apply_diff(data["patch"].dump(), m_options.base_url + std::string(k_stream_path));
         if (next && (*next)->version() == *version) return *next;
         if (!next) fail(next.error());
         std::lock_guard<std::mutex> lock(m_mutex);
@@ -246,7 +239,7 @@ std::optional<Error> BundleClient::follow_stream() {
   if (m_version.load() > 0) headers.emplace("Last-Event-ID", std::to_string(m_version.load()));
   bool opened = false;
   auto res = m_http->stream.Get(
-      "/v1/stream", headers,
+      std::string(k_stream_path), headers,
       [&](const httplib::Response& response) {
         opened = response.status == 200;
         if (opened) {

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/assign/bundle.h"
+#include "core/assign/bundle_protocol.h"
 #include "core/base/atomic_file.h"
 #include "core/base/text_file.h"
 
@@ -26,7 +27,7 @@ namespace {
 class FolderLock {
  public:
   static Result<FolderLock> take(const fs::path& folder) {
-    const std::string path = (folder / ".expt-export.lock").string();
+    const std::string path = (folder / k_folder_lock_file).string();
     int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) return Error::io(fmt::format("cannot open '{}': {}", path, std::strerror(errno)), path);
     if (::flock(fd, LOCK_EX) != 0) {
@@ -47,10 +48,6 @@ class FolderLock {
   int m_fd;
 };
 
-bool is_export_temp(const std::string& name) {
-  if (name.find(".tmp-") == std::string::npos) return false;
-  return name.rfind(".bundle-", 0) == 0 || name.rfind(".diff-", 0) == 0 || name.rfind(".latest.json", 0) == 0;
-}
 
 // The bundle_version that latest.json names, or 0 when it is missing or unreadable.
 int64_t latest_named(const fs::path& path) {
@@ -77,7 +74,7 @@ Result<FolderSync> sync_bundle_folder(const std::string& folder_name, int64_t la
   // Under the lock no other exporter is writing here, so these temporary files are orphans.
   for (const fs::directory_entry& entry : fs::directory_iterator(folder, ec)) {
     const std::string name = entry.path().filename().string();
-    if (is_export_temp(name) && fs::remove(entry.path(), ec)) sync.removed_temps.push_back(entry.path().string());
+    if (is_partial_bundle_file(name) && fs::remove(entry.path(), ec)) sync.removed_temps.push_back(entry.path().string());
   }
 
   auto document_of = [&](int64_t version) -> Result<std::string> {
@@ -104,8 +101,8 @@ Result<FolderSync> sync_bundle_folder(const std::string& folder_name, int64_t la
 
   std::optional<std::string> previous;  // the document of version - 1, when read
   for (int64_t version = 1; version <= latest; ++version) {
-    const fs::path bundle_path = folder / fmt::format("bundle-{}.json", version);
-    const fs::path diff_path = folder / fmt::format("diff-{}-{}.json", version - 1, version);
+    const fs::path bundle_path = folder / bundle_file_name(version);
+    const fs::path diff_path = folder / diff_file_name(version - 1, version);
     const bool newest = version == latest;
     const bool need_bundle = newest || !fs::exists(bundle_path, ec);
     const bool need_diff = version > 1 && (newest || !fs::exists(diff_path, ec));
@@ -130,7 +127,7 @@ Result<FolderSync> sync_bundle_folder(const std::string& folder_name, int64_t la
     previous = std::move(*document);
   }
 
-  const fs::path latest_path = folder / "latest.json";
+  const fs::path latest_path = folder / k_latest_file;
   if (latest > 0 && latest_named(latest_path) < latest) {
     auto document = document_of(latest);
     if (!document) return std::move(document).error();

@@ -10,6 +10,7 @@
 
 #include <httplib.h>
 
+#include "core/assign/bundle_protocol.h"
 #include "core/serve/bundle_store.h"
 #include "core/serve/folder_watch.h"
 #include "core/serve/http_routes.h"
@@ -101,7 +102,7 @@ struct BundleServer::Impl {
     if (!changed || !*changed) return;
     auto state = store.state();
     if (!state->latest) return;
-    metrics.observe_publish_to_notify(seconds_since_written((std::filesystem::path(options.folder) / "latest.json").string()));
+    metrics.observe_publish_to_notify(seconds_since_written((std::filesystem::path(options.folder) / k_latest_file).string()));
     feed.publish(*state->latest);
   }
 };

@@ -1,9 +1,10 @@
 #include "core/serve/bundle_store.h"
 
-#include <charconv>
+#include <algorithm>
 #include <filesystem>
 
 #include "core/assign/bundle.h"
+#include "core/assign/bundle_protocol.h"
 #include "core/base/text_file.h"
 
 namespace expt {
@@ -12,21 +13,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The V of "bundle-V.json", or nullopt for any other name.
-std::optional<int64_t> bundle_file_version(const std::string& name) {
-  constexpr std::string_view prefix = "bundle-", suffix = ".json";
-  if (name.size() <= prefix.size() + suffix.size() || !name.starts_with(prefix) || !name.ends_with(suffix)) {
-    return std::nullopt;
-  }
-  const char* begin = name.data() + prefix.size();
-  const char* end = name.data() + name.size() - suffix.size();
-  int64_t v = 0;
-  auto [at, ec] = std::from_chars(begin, end, v);
-  if (ec != std::errc() || at != end || v < 1) return std::nullopt;
-  return v;
-}
-
-std::string path_in(const std::string& folder, const std::string& name) { return (fs::path(folder) / name).string(); }
+std::string path_in(const std::string& folder, std::string_view name) { return (fs::path(folder) / name).string(); }
 
 }  // namespace
 
@@ -61,7 +48,7 @@ Result<bool> BundleStore::rescan() {
     next->versions[*version] = PublishedVersion{*version, (*snapshot)->content_hash(), text->size()};
   }
   // latest.json is written last by an export, and only forwards: it is the published version.
-  const std::string latest_path = path_in(m_folder, "latest.json");
+  const std::string latest_path = path_in(m_folder, k_latest_file);
   bool changed = false;
   if (auto text = read_text_file(latest_path)) {
     auto snapshot = BundleSnapshot::parse(*text, latest_path);
@@ -88,7 +75,7 @@ Result<std::string> BundleStore::bundle_text(int64_t version) const {
   if (!s->versions.contains(version)) {
     return Error::not_found("bundle version " + std::to_string(version) + " is not published");
   }
-  return read_text_file(path_in(m_folder, "bundle-" + std::to_string(version) + ".json"));
+  return read_text_file(path_in(m_folder, bundle_file_name(version)));
 }
 
 ComposedDiff BundleStore::composed_diff(int64_t from, int64_t to) const {
@@ -114,7 +101,7 @@ ComposedDiff BundleStore::compose(int64_t from, int64_t to) const {
   std::string patch = "[";
   size_t operations = 0;
   for (int64_t v = from; v < to; ++v) {
-    const std::string name = "diff-" + std::to_string(v) + "-" + std::to_string(v + 1) + ".json";
+    const std::string name = diff_file_name(v, v + 1);
     auto text = read_text_file(path_in(m_folder, name));
     if (!text) return {std::nullopt, "missing " + name};
     // Published diffs are canonical JSON arrays: splice their elements rather than re-serialise.
