@@ -11,7 +11,7 @@
 #include "core/assign/bundle_snapshot.h"
 #include "core/assign/evaluator.h"
 #include "bench/synthetic_registry.h"
-#include "core/registry/bundle_publish.h"
+#include "core/plan/bundle_publish.h"
 
 namespace {
 

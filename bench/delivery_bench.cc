@@ -22,7 +22,7 @@
 #include "core/assign/bundle.h"
 #include "core/base/atomic_file.h"
 #include "core/client/bundle_client.h"
-#include "core/registry/bundle_publish.h"
+#include "core/plan/bundle_publish.h"
 #include "core/serve/bundle_server.h"
 
 namespace {

@@ -249,19 +249,20 @@ void setup_review(CLI::App& app, CliContext& context) {
 
 void setup_monitor(CLI::App& app, CliContext& context) {
   auto o = std::make_shared<MonitorOptions>();
-  app.add_option("--data", o->data, "Folder of exports: DIR/EXPERIMENT/{exposures,events}.csv, else DIR/{exposures,events}.csv")
+  MonitorRequest* r = &o->request;
+  app.add_option("--data", r->data, "Folder of exports: DIR/EXPERIMENT/{exposures,events}.csv, else DIR/{exposures,events}.csv")
       ->type_name("DIR")->group(kInput);
-  app.add_option("--source", o->source, "Or a warehouse: clickhouse://[USER@]HOST:PORT/DATABASE")->type_name("URL")->group(kInput);
-  app.add_option("--events-table", o->events_table, "--source: the events table (default events)")->type_name("TABLE")->group(kInput);
-  app.add_option("--exposures-table", o->exposures_table, "--source: the exposures table (default exposures)")->type_name("TABLE")->group(kInput);
-  app.add_option("--events-columns", o->events_columns, "Map fields to columns, e.g. entity_id=user")->type_name("MAP")->group(kInput);
-  app.add_option("--exposures-columns", o->exposures_columns, "Map fields to columns, e.g. entity_id=user")->type_name("MAP")->group(kInput);
-  app.add_option("--confidence", o->confidence, "Confidence level of the guardrail intervals (default 0.95)")->type_name("LEVEL")->group(kStats);
-  app.add_flag("--auto-stop", o->auto_stop, "Stop each experiment with a breached guardrail (audited)")->group(kWhat);
-  app.add_option("--publish", o->publish, "Then publish a bundle into DIR (expt serve pushes it to SDKs)")->type_name("DIR")->group(kWhat);
-  app.add_option("--notify-command", o->notify_command, "Run CMD (by sh) with each finding as JSON on stdin")->type_name("CMD")->group(kWhat);
-  app.add_option("--lock", o->lock, "Lock file for one run at a time (default: REGISTRY.monitor.lock)")->type_name("FILE")->group(kWhat);
-  app.add_option("--timeout", o->timeout_seconds, "Stop analysing after SECONDS (default 600); the rest is reported")->type_name("S")->group(kWhat);
+  app.add_option("--source", r->source, "Or a warehouse: clickhouse://[USER@]HOST:PORT/DATABASE")->type_name("URL")->group(kInput);
+  app.add_option("--events-table", r->events_table, "--source: the events table (default events)")->type_name("TABLE")->group(kInput);
+  app.add_option("--exposures-table", r->exposures_table, "--source: the exposures table (default exposures)")->type_name("TABLE")->group(kInput);
+  app.add_option("--events-columns", r->events_columns, "Map fields to columns, e.g. entity_id=user")->type_name("MAP")->group(kInput);
+  app.add_option("--exposures-columns", r->exposures_columns, "Map fields to columns, e.g. entity_id=user")->type_name("MAP")->group(kInput);
+  app.add_option("--confidence", r->confidence, "Confidence level of the guardrail intervals (default 0.95)")->type_name("LEVEL")->group(kStats);
+  app.add_flag("--auto-stop", r->auto_stop, "Stop each experiment with a breached guardrail (audited)")->group(kWhat);
+  app.add_option("--publish", r->publish, "Then publish a bundle into DIR (expt serve pushes it to SDKs)")->type_name("DIR")->group(kWhat);
+  app.add_option("--notify-command", r->notify_command, "Run CMD (by sh) with each finding as JSON on stdin")->type_name("CMD")->group(kWhat);
+  app.add_option("--lock", r->lock, "Lock file for one run at a time (default: REGISTRY.monitor.lock)")->type_name("FILE")->group(kWhat);
+  app.add_option("--timeout", r->timeout_seconds, "Stop analysing after SECONDS (default 600); the rest is reported")->type_name("S")->group(kWhat);
   add_format_option(app, o->format, {F::human, F::json});
   on_run(app, context, o, run_monitor);
 }
@@ -359,7 +360,7 @@ void setup_lint(CLI::App& app, CliContext& context) {
 }
 
 // The data and statistics options that analyze and report share.
-void add_analysis_options(CLI::App& app, AnalyzeOptions* o) {
+void add_analysis_options(CLI::App& app, AnalysisRequest* o) {
   app.add_option("--events", o->events, "Events CSV: event_id,entity_id,event_type,timestamp,value (or -)")
       ->type_name("FILE")->group(kInput);
   app.add_option("--exposures", o->exposures, "Exposures CSV: entity_id,experiment,variant,timestamp (or -)")
@@ -409,8 +410,8 @@ void add_analysis_options(CLI::App& app, AnalyzeOptions* o) {
 
 void setup_analyze(CLI::App& app, CliContext& context) {
   auto o = std::make_shared<AnalyzeOptions>();
-  app.add_option("experiment", o->experiment, "The experiment to analyse")->required()->type_name("EXPERIMENT");
-  add_analysis_options(app, o.get());
+  app.add_option("experiment", o->request.experiment, "The experiment to analyse")->required()->type_name("EXPERIMENT");
+  add_analysis_options(app, &o->request);
   app.add_flag("--auto-stop", o->auto_stop, "Stop the experiment (audited) when a guardrail is breached")->group(kWhat);
   app.add_flag("--record", o->record, "Keep the analysis in the registry: expt results lists it")->group(kWhat);
   app.add_flag("-q,--quiet", o->quiet, "No progress line on the terminal while reading")->group(kOutput);
@@ -428,12 +429,12 @@ void setup_analyze(CLI::App& app, CliContext& context) {
 
 void setup_report(CLI::App& app, CliContext& context) {
   auto o = std::make_shared<ReportOptions>();
-  app.add_option("experiment", o->analysis.experiment, "The experiment to report on")->required()->type_name("EXPERIMENT");
-  add_analysis_options(app, &o->analysis);
+  app.add_option("experiment", o->request.experiment, "The experiment to report on")->required()->type_name("EXPERIMENT");
+  add_analysis_options(app, &o->request);
   app.add_option("--output", o->output, "The HTML file, written atomically")->required()->type_name("FILE")->group(kOutput);
   app.callback([&context, o]() {
     context.runner = [&context, o](Io& io) {
-      o->analysis.registry = context.registry;
+      o->registry = context.registry;
       o->command_line = context.command_line;
       return run_report(*o, io);
     };

@@ -11,8 +11,8 @@
 #include <string_view>
 #include <vector>
 
-#include "commands/command.h"
-#include "commands/registry_access.h"
+#include "commands/common/command.h"
+#include "commands/common/registry_access.h"
 
 // CLI11 is a heavy header-only library: only cli/app.cc includes it, so these stay declared.
 namespace CLI {

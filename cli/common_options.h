@@ -9,8 +9,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "commands/command.h"
-#include "commands/registry_access.h"
+#include "commands/common/command.h"
+#include "commands/common/registry_access.h"
 
 namespace expt {
 

@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "commands/render.h"
-#include "core/registry/allocation_plan.h"
+#include "commands/render/render.h"
+#include "core/plan/allocation_plan.h"
 
 namespace expt {
 

@@ -2,9 +2,10 @@
 
 #include <ostream>
 
-#include "commands/assignment_rows.h"
-#include "commands/assignment_stream.h"
-#include "commands/render.h"
+#include "commands/render/assignment_rows.h"
+#include "commands/render/assignment_stream.h"
+#include "core/usecase/assignment_source.h"
+#include "commands/render/render.h"
 #include "core/assign/assignment_json.h"
 
 namespace expt {
@@ -63,7 +64,7 @@ ExitCode run_assign(const AssignOptions& options, Io& io) {
   if (!options.column.empty() && options.input.empty()) {
     return report(io, Error::invalid("--column needs --input"));
   }
-  auto snapshot = load_assignment_snapshot(options.registry, options.bundle, io, options.namespaces);
+  auto snapshot = load_assignment_snapshot(options.registry.path, options.bundle, io.stamp(), options.namespaces);
   if (!snapshot) return report(io, snapshot.error());
   auto layers = select_layers(**snapshot, options.namespaces);
   if (!layers) return report(io, layers.error());

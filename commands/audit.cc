@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "commands/render.h"
+#include "commands/render/render.h"
 #include "core/base/edit_distance.h"
 #include "core/registry/json_form.h"
 

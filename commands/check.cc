@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "commands/render.h"
-#include "core/registry/launch_checks.h"
+#include "commands/render/render.h"
+#include "core/plan/launch_checks.h"
 
 namespace expt {
 

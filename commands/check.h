@@ -1,11 +1,11 @@
 #pragma once
-// `expt check EXPERIMENT`: the pre-launch checklist (core/registry/launch_checks.h), each check
+// `expt check EXPERIMENT`: the pre-launch checklist (core/plan/launch_checks.h), each check
 // pass, warn or fail with its reason. Exit 1 when a check fails; `expt start` runs the same list.
 
 #include <string>
 
-#include "commands/command.h"
-#include "commands/registry_access.h"
+#include "commands/common/command.h"
+#include "commands/common/registry_access.h"
 
 namespace expt {
 

@@ -4,10 +4,10 @@
 
 #include <fmt/format.h>
 
-#include "commands/render.h"
-#include "commands/spec_files.h"
+#include "commands/render/render.h"
+#include "core/spec/spec_files.h"
 #include "core/base/excerpt.h"
-#include "core/registry/spec_sync.h"
+#include "core/plan/spec_sync.h"
 #include "core/check/spec_validator.h"
 
 namespace expt {

@@ -1,13 +1,13 @@
 #pragma once
 // `expt create FILE...`: loads YAML specs into the registry in one transaction. Idempotent:
 // unchanged specs are reported and not written. Refuses, writing nothing, when any spec is
-// invalid or a change would reshuffle users already exposed (core/registry/spec_sync.h).
+// invalid or a change would reshuffle users already exposed (core/plan/spec_sync.h).
 
 #include <string>
 #include <vector>
 
-#include "commands/command.h"
-#include "commands/registry_access.h"
+#include "commands/common/command.h"
+#include "commands/common/registry_access.h"
 
 namespace expt {
 

@@ -2,13 +2,14 @@
 
 #include <ostream>
 
-#include "commands/assignment_stream.h"
+#include "commands/render/assignment_stream.h"
+#include "core/usecase/assignment_source.h"
 #include "core/base/atomic_file.h"
 
 namespace expt {
 
 ExitCode run_export_assignments(const ExportAssignmentsOptions& options, Io& io) {
-  auto snapshot = load_assignment_snapshot(options.registry, options.bundle, io, options.namespaces);
+  auto snapshot = load_assignment_snapshot(options.registry.path, options.bundle, io.stamp(), options.namespaces);
   if (!snapshot) return report(io, snapshot.error());
   auto layers = select_layers(**snapshot, options.namespaces);
   if (!layers) return report(io, layers.error());

@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "commands/render.h"
+#include "commands/render/render.h"
 #include "core/base/atomic_file.h"
 #include "core/registry/json_form.h"
 #include "core/spec/json_form.h"

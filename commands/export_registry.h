@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "commands/command.h"
-#include "commands/registry_access.h"
+#include "commands/common/command.h"
+#include "commands/common/registry_access.h"
 
 namespace expt {
 

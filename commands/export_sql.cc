@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "core/stats/cuped.h"
+#include "core/usecase/analysis_request.h"
 #include "core/warehouse/warehouse_schema.h"
 
 namespace expt {
@@ -37,11 +39,11 @@ ExitCode run_export_sql(const ExportSqlOptions& options, Io& io) {
   if (!metrics) return report(io, metrics.error());
   auto query = warehouse_query(options.query, *experiment, *metrics);
   if (!query) return report(io, query.error());
-  AnalyzeOptions analysis;
+  AnalysisRequest analysis;
   analysis.cuped = options.cuped;
   analysis.cuped_window_days = options.cuped_window_days;
-  if (options.cuped_window_days && !(*options.cuped_window_days > 0 && *options.cuped_window_days <= 366)) {
-    return report(io, Error::invalid(fmt::format("--cuped-window must be a number of days in (0, 366], got {}", *options.cuped_window_days)));
+  if (options.cuped_window_days && !valid_cuped_window(*options.cuped_window_days)) {
+    return report(io, Error::invalid(fmt::format("--cuped-window must be {}, got {}", k_cuped_window_rule, *options.cuped_window_days)));
   }
   query->covariates = analysis_choices(analysis, experiment->spec, *metrics).covariates;
   auto sql = aggregate_query_sql(*query);

@@ -4,11 +4,12 @@
 // `--as-of DAY [--insert-into TABLE]` makes it the daily job that fills the aggregates table.
 // `expt export sql --schema --dialect clickhouse` prints the tables' DDL instead.
 
+#include <optional>
 #include <string>
 
-#include "commands/analysis_inputs.h"
-#include "commands/command.h"
-#include "commands/registry_access.h"
+#include "commands/common/command.h"
+#include "commands/common/registry_access.h"
+#include "core/usecase/warehouse_query.h"
 
 namespace expt {
 

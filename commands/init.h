@@ -2,8 +2,8 @@
 // `expt init`: creates the registry file and schema, or migrates an older one forward.
 // Running it on an up-to-date registry changes nothing and says so.
 
-#include "commands/command.h"
-#include "commands/registry_access.h"
+#include "commands/common/command.h"
+#include "commands/common/registry_access.h"
 
 namespace expt {
 

@@ -7,8 +7,8 @@
 
 #include <fmt/format.h>
 
-#include "commands/render.h"
-#include "commands/spec_files.h"
+#include "commands/render/render.h"
+#include "core/spec/spec_files.h"
 #include "core/check/capacity_check.h"
 #include "core/base/finding_codes.h"
 #include "core/check/spec_validator.h"

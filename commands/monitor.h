@@ -6,29 +6,18 @@
 // gets each finding as JSON on stdin. Safe from cron: one run at a time (a lock file), bounded by
 // --timeout, and a second run changes nothing the first did not. Exit 1 when anything was found:
 // also an experiment without data, or one whose exports cannot be read.
-// docs/governance.md has the folder layout and the finding format.
+// docs/governance.md has the folder layout and the finding format; core/usecase/monitor_run.h
+// does the work.
 
-#include <string>
-
-#include "commands/command.h"
-#include "commands/registry_access.h"
+#include "commands/common/command.h"
+#include "commands/common/registry_access.h"
+#include "core/usecase/monitor_run.h"
 
 namespace expt {
 
 struct MonitorOptions {
   RegistryOptions registry;
-  std::string data;    // DIR/<experiment>/{exposures,events}.csv, else DIR/{exposures,events}.csv
-  std::string source;  // or clickhouse://...
-  std::string events_table = "events";
-  std::string exposures_table = "exposures";
-  std::string events_columns;
-  std::string exposures_columns;
-  double confidence = 0.95;
-  bool auto_stop = false;
-  std::string publish;         // bundle folder, written after stopping
-  std::string notify_command;  // run with each finding as JSON on stdin
-  std::string lock;            // default: the registry's path + ".monitor.lock"
-  double timeout_seconds = 600;
+  MonitorRequest request;  // request.lock empty: the registry's path + ".monitor.lock"
   OutputFormat format = OutputFormat::human;
 };
 

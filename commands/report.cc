@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "commands/report_html.h"
+#include "commands/render/report_html.h"
 #include "core/assign/content_hash.h"
 #include "core/base/atomic_file.h"
 #include "core/base/timestamp.h"
@@ -22,25 +22,26 @@ std::string mask_credentials(std::string text) {
 
 ExitCode run_report(const ReportOptions& options, Io& io) {
   if (options.output.empty()) return report(io, Error::invalid("--output FILE is required: the report is an HTML file"));
-  AnalyzeOptions analysis = options.analysis;
-  analysis.quiet = true;
-  auto prepared = prepare_analysis(analysis, io);
+  auto registry = open_registry(options.registry, OpenMode::must_exist, io);
+  if (!registry) return report(io, registry.error());
+  NoProgress quiet;
+  Session session = io.session(quiet);
+  auto prepared = prepare_analysis(options.request, **registry, session);
   if (!prepared) return report(io, prepared.error());
-  const AnalysisContext& context = prepared->context;
+  AnalysisContext context{prepared->result};
 
   ReportProvenance provenance;
   provenance.expt_version = EXPT_VERSION;
   provenance.command_line = mask_credentials(options.command_line);
   provenance.bundle = prepared->latest_bundle;
   provenance.generated_at = format_utc(io.clock.now_ms());
-  for (const std::string& path : {analysis.exposures, analysis.events, analysis.aggregates}) {
-    if (path.empty()) continue;
+  for (const std::string& path : prepared->files) {
     auto hash = path == "-" ? std::optional<std::string>("standard input, not hashed") : file_content_hash(path);
     provenance.inputs.emplace_back(path, hash.value_or("unreadable"));
   }
-  if (!analysis.source.empty()) {
+  if (!options.request.source.empty()) {
     provenance.inputs.emplace_back(context.source.value("url", std::string()),
-                                   fmt::format("tables {} and {}", analysis.events_table, analysis.exposures_table));
+                                   fmt::format("tables {} and {}", options.request.events_table, options.request.exposures_table));
   }
   const std::string html = analysis_html(context, prepared->experiment, provenance);
   auto file = AtomicFileWriter::open(options.output);
@@ -48,8 +49,7 @@ ExitCode run_report(const ReportOptions& options, Io& io) {
   if (auto written = (*file)->write(html); !written) return report(io, written.error());
   if (auto committed = (*file)->commit(); !committed) return report(io, committed.error());
   io.err << "wrote " << options.output << "\n";
-  const bool failed = context.report.srm.mismatch || context.report.guardrail_breached() || !context.data_problems.empty();
-  return failed ? ExitCode::check_failed : ExitCode::ok;
+  return context.failed() ? ExitCode::check_failed : ExitCode::ok;
 }
 
 }  // namespace expt

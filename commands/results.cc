@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "commands/render.h"
+#include "commands/render/render.h"
 #include "core/warehouse/aggregate_rows.h"
 
 namespace expt {

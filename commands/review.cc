@@ -1,12 +1,11 @@
 #include "commands/review.h"
 
-#include <cstdlib>
 #include <ostream>
 
 #include <fmt/format.h>
 
-#include "commands/render.h"
-#include "core/registry/review_state.h"
+#include "commands/render/render.h"
+#include "core/usecase/review_actions.h"
 
 namespace expt {
 
@@ -46,21 +45,6 @@ std::string describe(const ReviewSummary& s) {
   return "?";
 }
 
-std::vector<std::string> split_teams(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t end = text.find(',', start);
-    if (end == std::string::npos) end = text.size();
-    std::string team = text.substr(start, end - start);
-    while (!team.empty() && team.front() == ' ') team.erase(team.begin());
-    while (!team.empty() && team.back() == ' ') team.pop_back();
-    if (!team.empty()) out.push_back(team);
-    start = end + 1;
-  }
-  return out;
-}
-
 ExitCode show_policy(const RegistryState& state, const std::string& scope, OutputFormat format, Io& io) {
   const ReviewPolicy* p = scope.empty() ? policy_for(state, "") : policy_for(state, scope);
   const bool own = p != nullptr && p->scope == scope;
@@ -93,30 +77,18 @@ ExitCode run_review(const ReviewOptions& options, Io& io) {
   const AuditStamp stamp = io.stamp();
 
   if (options.action == ReviewAction::request || options.action == ReviewAction::approve || options.action == ReviewAction::reject) {
-    const char* env_team = std::getenv("EXPT_TEAM");
-    ReviewStep step{options.experiment,
-                    options.action == ReviewAction::request ? "request" : options.action == ReviewAction::approve ? "approve" : "reject",
-                    options.note, options.team.empty() && env_team ? env_team : options.team};
-    std::optional<ReviewSummary> after;
-    ExperimentRecord record;
-    auto done = (*registry)->update([&](const RegistryState& state) -> Result<ChangeSet> {
-      auto changes = plan_review(state, step, stamp);
-      if (!changes) return changes;
-      // The status the step leads to, for the output.
-      RegistryState next = state;
-      ReviewEntry entry = changes->reviews.front();
-      entry.id = state.reviews.empty() ? 1 : state.reviews.back().id + 1;
-      next.reviews.push_back(entry);
-      record = *state.find_experiment(step.experiment);
-      after = review_summary(next, record);
-      return changes;
-    });
+    const ReviewStep step{options.experiment,
+                          options.action == ReviewAction::request   ? "request"
+                          : options.action == ReviewAction::approve ? "approve"
+                                                                    : "reject",
+                          options.note, options.team.empty() ? io.environment.team : options.team};
+    auto done = take_review_step(**registry, step, stamp);
     if (!done) return report(io, done.error());
     if (options.format == OutputFormat::json) {
-      print_json(io.out, summary_json(record, *after));
+      print_json(io.out, summary_json(done->experiment, done->summary));
     } else {
       io.out << fmt::format("{} {}: {}\n", step.kind == "request" ? "review requested for" : step.kind == "approve" ? "approved" : "rejected",
-                            options.experiment, describe(*after));
+                            options.experiment, describe(done->summary));
     }
     return ExitCode::ok;
   }
@@ -131,18 +103,9 @@ ExitCode run_review(const ReviewOptions& options, Io& io) {
       }
       return show_policy(*state, options.namespace_key, options.format, io);
     }
-    auto done = (*registry)->update([&](const RegistryState& state) -> Result<ChangeSet> {
-      ReviewPolicy p;
-      if (const ReviewPolicy* existing = policy_for(state, options.namespace_key); existing && existing->scope == options.namespace_key) {
-        p = *existing;
-      }
-      p.scope = options.namespace_key;
-      if (options.approvals) p.approvals = *options.approvals;
-      if (options.teams) p.teams = split_teams(*options.teams);
-      if (options.guardrail_required) p.guardrail_required = *options.guardrail_required;
-      return plan_review_policy(state, p, stamp);
-    });
-    if (!done) return report(io, done.error());
+    PolicyChange change{options.namespace_key, options.approvals, std::nullopt, options.guardrail_required};
+    if (options.teams) change.teams = split_teams(*options.teams);
+    if (auto done = change_review_policy(**registry, change, stamp); !done) return report(io, done.error());
     auto state = (*registry)->read();
     if (!state) return report(io, state.error());
     return show_policy(*state, options.namespace_key, options.format, io);

@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <ostream>
 
-#include "commands/stop_signals.h"
+#include "commands/common/stop_signals.h"
 #include "core/serve/bundle_server.h"
 
 namespace expt {

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "commands/command.h"
+#include "commands/common/command.h"
 
 namespace expt {
 

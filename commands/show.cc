@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "commands/render.h"
+#include "commands/render/render.h"
 
 namespace expt {
 

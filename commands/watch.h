@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "commands/command.h"
+#include "commands/common/command.h"
 
 namespace expt {
 

@@ -1,6 +1,6 @@
 #pragma once
 // Config bundles: everything in-process assignment needs, as a self-contained JSON document
-// that SDKs download (docs/bundle-format.md). core/registry/bundle_publish.h builds them from
+// that SDKs download (docs/bundle-format.md). core/plan/bundle_publish.h builds them from
 // the registry, deterministically: equal registry states give byte-identical content. Diffs between versions are RFC 6902 JSON Patches that refuse to
 // apply to any base but the one they were made from.
 

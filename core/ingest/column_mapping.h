@@ -14,6 +14,10 @@
 
 namespace expt {
 
+// The fields of the two inputs, as mappings name them.
+inline constexpr std::string_view k_event_field_names[] = {"event_id", "entity_id", "event_type", "timestamp", "value"};
+inline constexpr std::string_view k_exposure_field_names[] = {"entity_id", "experiment", "variant", "timestamp"};
+
 struct ColumnMapping {
   std::map<std::string, std::string, std::less<>> renames;  // field -> column name in the file
 };

@@ -20,6 +20,7 @@
 #include "core/ingest/memory_budget.h"
 #include "core/ingest/quantile_spill.h"
 #include "core/spec/spec.h"
+#include "core/stats/cuped.h"
 #include "core/stats/sufficient_stats.h"
 #include "core/ingest/zeroed_array.h"
 
@@ -65,7 +66,7 @@ struct MetricAggregate {
 // starts (the window ends at the exposure, excluded).
 struct CovariateWindows {
   std::vector<bool> metrics;  // aligned with the metrics; only mean and conversion metrics
-  int64_t window_ms = 14 * 86'400'000LL;
+  int64_t window_ms = static_cast<int64_t>(k_default_cuped_window_days) * 86'400'000LL;
 };
 
 class EventAggregator {

@@ -10,7 +10,7 @@
 
 #include <fmt/format.h>
 
-#include "core/base/temporary_file.h"
+#include "core/process/temporary_file.h"
 #include "core/ingest/memory_budget.h"
 #include "core/stats/frequentist.h"
 

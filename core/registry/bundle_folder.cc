@@ -1,12 +1,6 @@
 #include "core/registry/bundle_folder.h"
 
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -14,6 +8,7 @@
 #include "core/assign/bundle.h"
 #include "core/assign/bundle_protocol.h"
 #include "core/base/atomic_file.h"
+#include "core/process/file_lock.h"
 #include "core/base/text_file.h"
 
 namespace expt {
@@ -22,32 +17,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-
-// An exclusive flock held for the writer's lifetime.
-class FolderLock {
- public:
-  static Result<FolderLock> take(const fs::path& folder) {
-    const std::string path = (folder / k_folder_lock_file).string();
-    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) return Error::io(fmt::format("cannot open '{}': {}", path, std::strerror(errno)), path);
-    if (::flock(fd, LOCK_EX) != 0) {
-      const int error = errno;
-      ::close(fd);
-      return Error::io(fmt::format("cannot lock '{}': {}", path, std::strerror(error)), path);
-    }
-    return FolderLock(fd);
-  }
-  FolderLock(FolderLock&& other) noexcept : m_fd(other.m_fd) { other.m_fd = -1; }
-  FolderLock(const FolderLock&) = delete;
-  ~FolderLock() {
-    if (m_fd >= 0) ::close(m_fd);  // closing releases the lock
-  }
-
- private:
-  explicit FolderLock(int fd) : m_fd(fd) {}
-  int m_fd;
-};
-
 
 // The bundle_version that latest.json names, or 0 when it is missing or unreadable.
 int64_t latest_named(const fs::path& path) {
@@ -67,7 +36,7 @@ Result<FolderSync> sync_bundle_folder(const std::string& folder_name, int64_t la
   std::error_code ec;
   fs::create_directories(folder, ec);
   if (ec) return Error::io(fmt::format("cannot create '{}': {}", folder_name, ec.message()), folder_name);
-  auto lock = FolderLock::take(folder);
+  auto lock = FileLock::acquire((folder / k_folder_lock_file).string());
   if (!lock) return std::move(lock).error();
 
   FolderSync sync;

@@ -2,33 +2,33 @@
 
 #include <fmt/format.h>
 
+#include "core/base/name_table.h"
+
 namespace expt {
 
-std::string_view to_string(ExperimentStatus s) {
-  switch (s) {
-    case ExperimentStatus::draft: return "draft";
-    case ExperimentStatus::running: return "running";
-    case ExperimentStatus::stopped: return "stopped";
-    case ExperimentStatus::archived: return "archived";
-  }
-  return "?";
-}
+namespace {
+constexpr NameTable<ExperimentStatus, 4> k_experiment_status_names{{
+    {ExperimentStatus::draft, "draft"},
+    {ExperimentStatus::running, "running"},
+    {ExperimentStatus::stopped, "stopped"},
+    {ExperimentStatus::archived, "archived"},
+}};
+}  // namespace
 
-std::string_view to_string(Transition t) {
-  switch (t) {
-    case Transition::start: return "start";
-    case Transition::stop: return "stop";
-    case Transition::archive: return "archive";
-  }
-  return "?";
-}
+std::string_view to_string(ExperimentStatus s) { return name_of(k_experiment_status_names, s); }
+
+namespace {
+constexpr NameTable<Transition, 3> k_transition_names{{
+    {Transition::start, "start"},
+    {Transition::stop, "stop"},
+    {Transition::archive, "archive"},
+}};
+}  // namespace
+
+std::string_view to_string(Transition t) { return name_of(k_transition_names, t); }
 
 std::optional<ExperimentStatus> parse_experiment_status(std::string_view s) {
-  for (auto status : {ExperimentStatus::draft, ExperimentStatus::running, ExperimentStatus::stopped,
-                      ExperimentStatus::archived}) {
-    if (to_string(status) == s) return status;
-  }
-  return std::nullopt;
+  return value_of(k_experiment_status_names, s);
 }
 
 ExperimentStatus target_status(Transition t) {

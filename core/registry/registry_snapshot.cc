@@ -39,4 +39,27 @@ AssignmentSnapshot snapshot_from_registry(const RegistryState& state, std::strin
   return snapshot;
 }
 
+std::optional<VariantRecomputer> VariantRecomputer::of(const RegistryState& state, const ExperimentRecord& experiment) {
+  if (!experiment.slots) return std::nullopt;
+  VariantRecomputer r;
+  r.m_snapshot = snapshot_from_registry(state, experiment.spec.key);
+  const int layer = r.m_snapshot.layer_index(experiment.spec.namespace_key);
+  if (layer < 0) return std::nullopt;
+  r.m_layer = static_cast<size_t>(layer);
+  r.m_experiment = experiment.spec.key;
+  for (const VariantSpec& v : experiment.spec.variants) r.m_variants.push_back(v.key);
+  return r;
+}
+
+int VariantRecomputer::operator()(std::string_view entity) const {
+  const bool held = in_global_holdout(m_snapshot, entity);
+  LayerAssignment a = assign_in_layer(m_snapshot, m_layer, entity, held);
+  if (experiment_key(m_snapshot, a) != m_experiment) return -1;
+  std::string_view v = variant_key(m_snapshot, a);
+  for (size_t i = 0; i < m_variants.size(); ++i) {
+    if (m_variants[i] == v) return static_cast<int>(i);
+  }
+  return -1;
+}
+
 }  // namespace expt

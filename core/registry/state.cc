@@ -50,4 +50,14 @@ Error unknown_namespace(const RegistryState& state, std::string_view key) {
   return Error::not_found(fmt::format("unknown namespace '{}'{}", key, hint(state.namespaces, key)));
 }
 
+Result<std::vector<MetricSpec>> bound_metrics(const RegistryState& state, const ExperimentRecord& experiment) {
+  std::vector<MetricSpec> metrics;
+  for (const MetricBinding& b : experiment.spec.metrics) {
+    const MetricRecord* m = state.find_metric(b.metric);
+    if (m == nullptr) return Error::not_found(fmt::format("metric '{}' is not in the registry", b.metric));
+    metrics.push_back(m->spec);
+  }
+  return metrics;
+}
+
 }  // namespace expt

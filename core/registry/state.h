@@ -160,4 +160,8 @@ struct ChangeSet {
 Error unknown_experiment(const RegistryState& state, std::string_view key);
 Error unknown_namespace(const RegistryState& state, std::string_view key);
 
+// The metrics bound to `experiment`, in binding order. Error (not_found): a binding names a
+// metric the registry does not hold.
+Result<std::vector<MetricSpec>> bound_metrics(const RegistryState& state, const ExperimentRecord& experiment);
+
 }  // namespace expt

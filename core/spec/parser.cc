@@ -15,6 +15,7 @@
 #include "core/spec/json_form.h"
 #include "core/assign/variant_set.h"
 #include "core/spec/yaml_load.h"
+#include "core/stats/cuped.h"
 
 namespace expt {
 
@@ -704,7 +705,7 @@ std::optional<AnalysisSpec> parse_analysis(Document& doc, Reader& r, const Field
     a.sequential_tuning = r.number(f, *v, "a number of entities from 100 to 1e12", [](double x) { return x >= 100 && x <= 1e12; });
   }
   if (auto v = f.find("cuped_window_days")) {
-    a.cuped_window_days = r.number(f, *v, "a number of days in (0, 366]", [](double x) { return x > 0 && x <= 366; });
+    a.cuped_window_days = r.number(f, *v, k_cuped_window_rule, valid_cuped_window);
   }
   return a;
 }

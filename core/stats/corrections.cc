@@ -3,25 +3,22 @@
 #include <algorithm>
 #include <numeric>
 
+#include "core/base/name_table.h"
+
 namespace expt {
 
-std::string_view to_string(Correction c) {
-  switch (c) {
-    case Correction::holm: return "holm";
-    case Correction::bonferroni: return "bonferroni";
-    case Correction::benjamini_hochberg: return "bh";
-    case Correction::none: return "none";
-  }
-  return "?";
-}
+namespace {
+constexpr NameTable<Correction, 4> k_correction_names{{
+    {Correction::holm, "holm"},
+    {Correction::bonferroni, "bonferroni"},
+    {Correction::benjamini_hochberg, "bh"},
+    {Correction::none, "none"},
+}};
+}  // namespace
 
-std::optional<Correction> parse_correction(std::string_view s) {
-  if (s == "holm") return Correction::holm;
-  if (s == "bonferroni") return Correction::bonferroni;
-  if (s == "bh") return Correction::benjamini_hochberg;
-  if (s == "none") return Correction::none;
-  return std::nullopt;
-}
+std::string_view to_string(Correction c) { return name_of(k_correction_names, c); }
+
+std::optional<Correction> parse_correction(std::string_view s) { return value_of(k_correction_names, s); }
 
 std::vector<double> adjust_p_values(std::span<const double> p, Correction correction) {
   const size_t m = p.size();
@@ -49,12 +46,16 @@ std::vector<double> adjust_p_values(std::span<const double> p, Correction correc
   return adjusted;
 }
 
-std::string_view to_string(CorrectionScope s) { return s == CorrectionScope::all ? "all" : "primary"; }
 
-std::optional<CorrectionScope> parse_correction_scope(std::string_view s) {
-  if (s == "primary") return CorrectionScope::primary;
-  if (s == "all") return CorrectionScope::all;
-  return std::nullopt;
-}
+namespace {
+constexpr NameTable<CorrectionScope, 2> k_correction_scope_names{{
+    {CorrectionScope::primary, "primary"},
+    {CorrectionScope::all, "all"},
+}};
+}  // namespace
+
+std::string_view to_string(CorrectionScope s) { return name_of(k_correction_scope_names, s); }
+
+std::optional<CorrectionScope> parse_correction_scope(std::string_view s) { return value_of(k_correction_scope_names, s); }
 
 }  // namespace expt

@@ -14,6 +14,14 @@
 
 namespace expt {
 
+// The covariate's window before each entity's exposure, in days: the default, and the bound a
+// window must keep (from a spec or a flag): more than 0, at most a year.
+inline constexpr double k_default_cuped_window_days = 14;
+inline constexpr double k_max_cuped_window_days = 366;
+constexpr bool valid_cuped_window(double days) { return days > 0 && days <= k_max_cuped_window_days; }
+// "a number of days in (0, 366]": what a message says a window must be.
+inline constexpr const char* k_cuped_window_rule = "a number of days in (0, 366]";
+
 struct CupedAdjustment {
   double theta = 0;           // 0 when the covariate is constant: no adjustment
   double covariate_mean = 0;  // mean X over all variants

@@ -6,18 +6,21 @@
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/students_t.hpp>
 
+#include "core/base/name_table.h"
+
 namespace expt {
 
-std::string_view to_string(TestStatus status) {
-  switch (status) {
-    case TestStatus::ok: return "ok";
-    case TestStatus::no_data: return "no_data";
-    case TestStatus::insufficient_data: return "insufficient_data";
-    case TestStatus::zero_variance: return "zero_variance";
-    case TestStatus::zero_denominator: return "zero_denominator";
-  }
-  return "?";
-}
+namespace {
+constexpr NameTable<TestStatus, 5> k_test_status_names{{
+    {TestStatus::ok, "ok"},
+    {TestStatus::no_data, "no_data"},
+    {TestStatus::insufficient_data, "insufficient_data"},
+    {TestStatus::zero_variance, "zero_variance"},
+    {TestStatus::zero_denominator, "zero_denominator"},
+}};
+}  // namespace
+
+std::string_view to_string(TestStatus status) { return name_of(k_test_status_names, status); }
 
 namespace {
 

@@ -11,6 +11,7 @@
 namespace expt {
 
 inline constexpr double k_srm_threshold = 0.001;
+inline constexpr const char* k_srm_threshold_text = "0.001";  // as sentences print it
 
 struct SrmResult {
   std::vector<double> expected;  // counts the weights predict

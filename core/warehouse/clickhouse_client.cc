@@ -154,4 +154,17 @@ Result<ColumnTypes> ClickHouseClient::columns(const std::string& table) {
   return types;
 }
 
+std::string tsv_unescape(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\\' || i + 1 == text.size()) {
+      out += text[i];
+      continue;
+    }
+    const char c = text[++i];
+    out += c == 't' ? '\t' : c == 'n' ? '\n' : c == 'r' ? '\r' : c == '0' ? '\0' : c == 'b' ? '\b' : c == 'f' ? '\f' : c;
+  }
+  return out;
+}
+
 }  // namespace expt

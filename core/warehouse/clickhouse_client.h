@@ -49,4 +49,7 @@ class ClickHouseClient {
   int64_t m_bytes = 0;
 };
 
+// One field of ClickHouse's TabSeparated output with its escapes undone ("a\\tb" -> "a<TAB>b").
+std::string tsv_unescape(std::string_view field);
+
 }  // namespace expt

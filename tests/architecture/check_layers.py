@@ -12,16 +12,19 @@ import sys
 # docs/architecture.md and the target links in core/CMakeLists.txt.
 CORE_MAY_USE = {
     "base": set(),
+    "process": {"base"},
     "assign": {"base"},
     "stats": {"base"},
     "spec": {"base", "assign", "stats"},
-    "registry": {"base", "assign", "stats", "spec"},
-    "check": {"base", "assign", "stats", "spec", "registry"},
-    "ingest": {"base", "stats", "spec"},
-    "analysis": {"base", "assign", "stats", "spec", "ingest"},
+    "registry": {"base", "assign", "stats", "spec", "process"},
+    "plan": {"base", "assign", "stats", "spec", "registry", "process"},
+    "check": {"base", "assign", "stats", "spec", "registry", "process"},
+    "ingest": {"base", "stats", "spec", "process"},
+    "analysis": {"base", "assign", "stats", "spec", "ingest", "process"},
     "serve": {"base", "assign"},
     "client": {"base", "assign"},
-    "warehouse": {"base", "stats", "spec", "ingest"},
+    "warehouse": {"base", "stats", "spec", "ingest", "process"},
+    "usecase": {"base", "assign", "stats", "spec", "registry", "plan", "check", "ingest", "analysis", "warehouse", "process"},
 }
 # Third-party headers the SDK (base and assign) may include: it links only these.
 SDK_FOLDERS = {"base", "assign"}
@@ -56,12 +59,35 @@ def violations(root: pathlib.Path):
                 if not STANDARD.match(header) and not SDK_THIRD_PARTY.match(header):
                     yield (f"{rel}:{number}: the SDK (core/{folder}) links only the standard library, "
                            f"nlohmann_json and libxxhash, not {header}")
-    for floor, banned in (("commands", ("cli/",)), ):
-        for path in sorted(root.glob(f"{floor}/*")):
-            for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
-                m = PROJECT_INCLUDE.match(line)
-                if m and m.group(1).startswith(banned):
-                    yield f"{path.relative_to(root)}:{number}: {floor}/ must not include {m.group(1)}"
+    # commands/: one file per subcommand directly in it; what they share sits in its subfolders
+    # (common/, render/). No file of commands/ includes cli/, and no command includes another
+    # command's header: a command is parse -> use case -> render, never a library for another.
+    commands = root / "commands"
+    subcommands = {p.stem for p in commands.glob("*.h")}
+    for path in sorted(commands.rglob("*")):
+        if not path.is_file() or path.suffix not in (".h", ".cc"):
+            continue
+        rel = path.relative_to(root)
+        own = path.stem if path.parent == commands else None
+        for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
+            m = PROJECT_INCLUDE.match(line)
+            if not m:
+                continue
+            included = m.group(1)
+            if included.startswith("cli/"):
+                yield f"{rel}:{number}: commands/ must not include {included}"
+            parts = included.split("/")
+            if len(parts) == 2 and parts[0] == "commands" and parts[1].endswith(".h"):
+                name = parts[1][:-2]
+                if name in subcommands and name != own:
+                    yield f"{rel}:{number}: a command's header is for the CLI only; {rel} must not include {included}"
+    # docs/architecture.md has a row for every folder of core/.
+    doc = root / "docs" / "architecture.md"
+    if doc.exists():
+        text = doc.read_text()
+        for folder in sorted(p.name for p in (root / "core").iterdir() if p.is_dir()):
+            if f"`core/{folder}/`" not in text:
+                yield f"docs/architecture.md:1: core/{folder}/ has no row in the table of floors"
 
 
 def main() -> int:

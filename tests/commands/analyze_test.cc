@@ -50,10 +50,10 @@ void check_dataset(const std::string& name, const json& expected, const std::str
   prepare(h, name, expected["experiment"]);
   AnalyzeOptions options;
   options.registry = h.registry;
-  options.experiment = expected["experiment"];
-  options.events = testing::fixture_path("analysis/" + name + "/events.csv").string();
-  options.exposures = testing::fixture_path("analysis/" + name + "/exposures.csv").string();
-  options.correction = correction;
+  options.request.experiment = expected["experiment"];
+  options.request.events = testing::fixture_path("analysis/" + name + "/events.csv").string();
+  options.request.exposures = testing::fixture_path("analysis/" + name + "/exposures.csv").string();
+  options.request.correction = correction;
   options.format = AnalyzeFormat::json;
   ExitCode code = run_analyze(options, h.io);
   INFO("stderr: " << h.err.str());
@@ -167,8 +167,8 @@ TEST_CASE("a rollout has no control to compare with, so analyze refuses it", "[a
   h.reset();
   AnalyzeOptions options;
   options.registry = h.registry;
-  options.experiment = "pricing-payment-api-v2";
-  options.events = options.exposures = testing::fixture_path("analysis/aa/events.csv").string();
+  options.request.experiment = "pricing-payment-api-v2";
+  options.request.events = options.request.exposures = testing::fixture_path("analysis/aa/events.csv").string();
   CHECK(run_analyze(options, h.io) == ExitCode::bad_input);
   CHECK(h.err.str() ==
         "error: experiment 'pricing-payment-api-v2' is a rollout with 1 variant; analysis compares treatments with a "

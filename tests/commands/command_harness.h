@@ -3,8 +3,8 @@
 
 #include <sstream>
 
-#include "commands/command.h"
-#include "commands/registry_access.h"
+#include "commands/common/command.h"
+#include "commands/common/registry_access.h"
 #include "tests/support/fixtures.h"
 
 namespace expt::testing {
@@ -15,7 +15,7 @@ struct CommandHarness {
   std::istringstream in;
   std::ostringstream out;
   std::ostringstream err;
-  Io io{in, out, err, clock, "tester"};
+  Io io{in, out, err, clock, "tester", {}};
   RegistryOptions registry{(dir / "expt.db").string()};
 
   // Clears captured output before the next command.

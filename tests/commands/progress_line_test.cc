@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "commands/progress_line.h"
+#include "commands/render/progress_line.h"
 
 namespace expt {
 namespace {

@@ -113,7 +113,7 @@ START=$(date +%s)
 expt monitor --data "$D" --notify-command "sleep 60" --timeout 2
 expect_rc 1
 [ $(( $(date +%s) - START )) -lt 30 ] || fail "a hanging notify command held the monitor past its --timeout"
-expect_stderr_has "warning: --notify-command exited 124"
+expect_stderr_has "warning: --notify-command did not finish by the deadline"
 
 # Usage errors exit 2.
 expt monitor --data "$WORK/nowhere"

@@ -1,12 +1,12 @@
 #include "tests/support/fixture_registry.h"
 
 #include "core/assign/bundle.h"
-#include "core/registry/bundle_publish.h"
+#include "core/plan/bundle_publish.h"
 
 #include <stdexcept>
 
-#include "core/registry/allocation_plan.h"
-#include "core/registry/spec_sync.h"
+#include "core/plan/allocation_plan.h"
+#include "core/plan/spec_sync.h"
 #include "tests/support/fixtures.h"
 #include "tests/support/spec_builders.h"
 

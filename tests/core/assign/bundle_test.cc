@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/assign/bundle_snapshot.h"
-#include "core/registry/bundle_publish.h"
+#include "core/plan/bundle_publish.h"
 #include "tests/support/fixture_registry.h"
 
 namespace expt {

@@ -8,7 +8,7 @@
 
 #include "core/assign/bundle.h"
 #include "core/assign/evaluator.h"
-#include "core/registry/bundle_publish.h"
+#include "core/plan/bundle_publish.h"
 #include "tests/support/fixture_registry.h"
 
 namespace {

@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/assign/bundle.h"
-#include "core/registry/bundle_publish.h"
+#include "core/plan/bundle_publish.h"
 #include "core/registry/registry_snapshot.h"
 #include "tests/support/fixture_registry.h"
 #include "tests/support/fixtures.h"

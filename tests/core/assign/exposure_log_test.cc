@@ -8,7 +8,7 @@
 #include "core/assign/exposure_log.h"
 #include "core/ingest/csv_reader.h"
 #include "core/ingest/exposure_table.h"
-#include "core/registry/bundle_publish.h"
+#include "core/plan/bundle_publish.h"
 #include "tests/support/fixture_registry.h"
 #include "tests/support/fixtures.h"
 

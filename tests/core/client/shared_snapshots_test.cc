@@ -6,7 +6,7 @@
 
 #include "core/assign/bundle.h"
 #include "core/client/shared_snapshots.h"
-#include "core/registry/bundle_publish.h"
+#include "core/plan/bundle_publish.h"
 #include "tests/support/fixture_registry.h"
 
 namespace expt {

@@ -7,11 +7,11 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <catch2/catch.hpp>
 
-#include "core/registry/allocation_plan.h"
-#include "core/registry/bundle_publish.h"
+#include "core/plan/allocation_plan.h"
+#include "core/plan/bundle_publish.h"
 #include "core/registry/schema.h"
 #include "core/spec/json_form.h"
-#include "core/registry/spec_sync.h"
+#include "core/plan/spec_sync.h"
 #include "tests/support/fixtures.h"
 #include "tests/support/spec_builders.h"
 

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/assign/bundle.h"
-#include "core/registry/bundle_publish.h"
+#include "core/plan/bundle_publish.h"
 #include "core/serve/remote_assign.h"
 #include "tests/support/fixture_registry.h"
 

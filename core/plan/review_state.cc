@@ -1,0 +1,149 @@
+#include "core/plan/review_state.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "core/assign/bundle.h"
+#include "core/spec/json_form.h"
+#include "core/base/name_table.h"
+
+namespace expt {
+
+std::string spec_hash(const ExperimentSpec& spec) { return content_hash(to_json(spec)); }
+
+const ReviewPolicy* policy_for(const RegistryState& state, const std::string& namespace_key) {
+  const ReviewPolicy* global = nullptr;
+  for (const ReviewPolicy& p : state.review_policies) {
+    if (p.scope == namespace_key) return &p;
+    if (p.scope.empty()) global = &p;
+  }
+  return global;
+}
+
+namespace {
+constexpr NameTable<ReviewStatus, 6> k_review_status_names{{
+    {ReviewStatus::not_required, "not_required"},
+    {ReviewStatus::not_requested, "not_requested"},
+    {ReviewStatus::pending, "pending"},
+    {ReviewStatus::approved, "approved"},
+    {ReviewStatus::rejected, "rejected"},
+    {ReviewStatus::changed, "changed"},
+}};
+}  // namespace
+
+std::string_view to_string(ReviewStatus status) { return name_of(k_review_status_names, status); }
+
+namespace {
+
+bool team_allowed(const ReviewPolicy* policy, const std::string& team) {
+  return policy == nullptr || policy->teams.empty() ||
+         std::find(policy->teams.begin(), policy->teams.end(), team) != policy->teams.end();
+}
+
+}  // namespace
+
+ReviewSummary review_summary(const RegistryState& state, const ExperimentRecord& experiment) {
+  ReviewSummary s;
+  const ReviewPolicy* policy = policy_for(state, experiment.spec.namespace_key);
+  s.required = policy ? policy->approvals : 0;
+  s.current_hash = spec_hash(experiment.spec);
+  std::vector<const ReviewEntry*> entries;
+  for (const ReviewEntry& r : state.reviews) {
+    if (r.experiment == experiment.spec.key) entries.push_back(&r);
+  }
+  // Only the round since the latest request counts.
+  for (const ReviewEntry* r : entries) {
+    if (r->kind == "request") s.request = *r;
+  }
+  if (!s.request) {
+    s.status = s.required > 0 ? ReviewStatus::not_requested : ReviewStatus::not_required;
+    return s;
+  }
+  bool void_approvals = false;
+  for (const ReviewEntry* r : entries) {
+    if (r->id <= s.request->id) continue;
+    if (r->kind == "reject" && r->spec_hash == s.current_hash) s.rejection = *r;
+    if (r->kind != "approve") continue;
+    s.last_approval = *r;
+    if (r->actor == s.request->actor || !team_allowed(policy, r->team)) continue;
+    if (r->spec_hash != s.current_hash) {
+      void_approvals = true;
+      continue;
+    }
+    if (std::find(s.approvers.begin(), s.approvers.end(), r->actor) == s.approvers.end()) s.approvers.push_back(r->actor);
+  }
+  const int needed = std::max(s.required, 1);
+  if (s.rejection) {
+    s.status = ReviewStatus::rejected;
+  } else if (static_cast<int>(s.approvers.size()) >= needed) {
+    s.status = ReviewStatus::approved;
+  } else if (void_approvals) {
+    s.status = ReviewStatus::changed;
+  } else {
+    s.status = ReviewStatus::pending;
+  }
+  return s;
+}
+
+Result<ChangeSet> plan_review(const RegistryState& state, const ReviewStep& step, const AuditStamp& stamp) {
+  const ExperimentRecord* e = state.find_experiment(step.experiment);
+  if (e == nullptr) return unknown_experiment(state, step.experiment);
+  if (e->status == ExperimentStatus::archived) {
+    return Error::conflict(fmt::format("experiment '{}' is archived; there is nothing to review", e->spec.key));
+  }
+  const bool decision = step.kind == "approve" || step.kind == "reject";
+  if (decision && step.note.empty()) {
+    return Error::invalid(fmt::format("a review {} needs --note: say what you checked", step.kind == "approve" ? "approval" : "rejection"));
+  }
+  const ReviewSummary summary = review_summary(state, *e);
+  const ReviewPolicy* policy = policy_for(state, e->spec.namespace_key);
+  if (decision) {
+    if (!summary.request) {
+      return Error::conflict(fmt::format("experiment '{}' has no review request; its owner asks with `expt review request {}`",
+                                         e->spec.key, e->spec.key));
+    }
+    if (stamp.actor == summary.request->actor) {
+      return Error::conflict(fmt::format("{} requested this review and cannot {} it; another reviewer must", stamp.actor,
+                                         step.kind));
+    }
+    if (!team_allowed(policy, step.team)) {
+      return Error::conflict(fmt::format("the policy for namespace '{}' lets only teams {} review; {} gave team '{}' (--team or "
+                                         "EXPT_TEAM)",
+                                         e->spec.namespace_key, fmt::join(policy->teams, ", "), stamp.actor, step.team));
+    }
+    if (summary.request->spec_hash != summary.current_hash) {
+      return Error::conflict(fmt::format("experiment '{}' changed since review was requested at {}; request review again",
+                                         e->spec.key, summary.request->at));
+    }
+    if (step.kind == "approve" &&
+        std::find(summary.approvers.begin(), summary.approvers.end(), stamp.actor) != summary.approvers.end()) {
+      return Error::conflict(fmt::format("{} has already approved experiment '{}' as it is", stamp.actor, e->spec.key));
+    }
+  }
+  ChangeSet changes;
+  ReviewEntry entry{0, e->spec.key, step.kind, stamp.actor, step.team, stamp.at, summary.current_hash, step.note};
+  changes.reviews.push_back(entry);
+  nlohmann::json details{{"spec_hash", summary.current_hash}};
+  if (!step.note.empty()) details["note"] = step.note;
+  if (!step.team.empty()) details["team"] = step.team;
+  changes.audit.push_back(AuditEntry{0, stamp.at, stamp.actor, "review." + step.kind, "experiment", e->spec.key, std::move(details)});
+  return changes;
+}
+
+Result<ChangeSet> plan_review_policy(const RegistryState& state, const ReviewPolicy& policy, const AuditStamp& stamp) {
+  if (!policy.scope.empty() && state.find_namespace(policy.scope) == nullptr) return unknown_namespace(state, policy.scope);
+  if (policy.approvals < 0 || policy.approvals > 10) {
+    return Error::invalid(fmt::format("--approvals must be from 0 to 10, got {}", policy.approvals));
+  }
+  ChangeSet changes;
+  changes.review_policies.push_back(policy);
+  changes.audit.push_back(AuditEntry{0, stamp.at, stamp.actor, "review.policy", policy.scope.empty() ? "registry" : "namespace",
+                                     policy.scope,
+                                     nlohmann::json{{"approvals", policy.approvals},
+                                                    {"teams", policy.teams},
+                                                    {"guardrail_required", policy.guardrail_required}}});
+  return changes;
+}
+
+}  // namespace expt

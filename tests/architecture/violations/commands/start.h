@@ -1,0 +1,2 @@
+// A command.
+#pragma once

@@ -1,0 +1,2 @@
+// One command including another's header.
+#include "commands/start.h"
