@@ -254,6 +254,29 @@ constexpr std::array kDocs{
 
 }  // namespace
 
+namespace {
+
+constexpr ExitMeaning k_shared_exit_codes[] = {
+    {0, "success"},
+    {1, "a check found problems (lint findings, a guardrail breach, a sample ratio mismatch)"},
+    {2, "bad usage or input (the message names the file, line and field); nothing was written"},
+};
+
+constexpr EnvironmentVariable k_environment[] = {
+    {"EXPT_REGISTRY", "registry file used when --registry is not given (default ./expt.db)"},
+    {"EXPT_ACTOR", "name recorded in the audit log (default: the login name)"},
+    {"EXPT_TEAM", "the reviewer's team for review approve and reject, when --team is not given"},
+    {"EXPT_CLICKHOUSE_PASSWORD", "the warehouse password when the --source URL has none (never printed)"},
+    {"EXPT_NOW", "fixed current time (ISO-8601 or epoch seconds), for reproducible runs"},
+    {"NO_COLOR", "when set and not empty, no colour (as --color never)"},
+};
+
+}  // namespace
+
+std::span<const ExitMeaning> shared_exit_codes() { return k_shared_exit_codes; }
+
+std::span<const EnvironmentVariable> environment_variables() { return k_environment; }
+
 std::span<const CommandDoc> command_docs() { return kDocs; }
 
 const CommandDoc* find_command_doc(std::string_view path) {

@@ -25,6 +25,15 @@ struct CommandDoc {
   std::span<const ExitMeaning> exit_codes;
 };
 
+// The exit codes every command shares, and the environment variables expt reads: one table
+// each, rendered by `expt --help`'s footer and by the man page, and checked against docs/cli.md.
+struct EnvironmentVariable {
+  std::string_view name;
+  std::string_view meaning;
+};
+std::span<const ExitMeaning> shared_exit_codes();
+std::span<const EnvironmentVariable> environment_variables();
+
 // Every documented command, in the order of `expt --help`.
 std::span<const CommandDoc> command_docs();
 

@@ -1,6 +1,6 @@
 #pragma once
 // Flags that mean the same thing in every subcommand: --registry (or EXPT_REGISTRY) and --format.
-// Inline, and included by cli/app.cc only, so CLI11 is compiled once.
+// Inline, and included by cli/app.cc and cli/subcommand_table.cc only (CLI11 is a heavy header).
 
 #include <initializer_list>
 #include <string>

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "cli/app.h"
+#include "cli/command_docs.h"
 #include "cli/command_model.h"
 
 namespace expt {
@@ -89,15 +90,10 @@ std::string render_man_page(const CommandModel& root) {
   }
   out += ".SH COMMANDS\n";
   for (const CommandModel& sub : root.subcommands) render_command(sub, out);
-  out += ".SH \"EXIT STATUS\"\n"
-         ".TP\n.B 0\nsuccess\n"
-         ".TP\n.B 1\na check found problems (lint findings, a guardrail breach, a sample ratio mismatch)\n"
-         ".TP\n.B 2\nbad usage or input (the message names the file, line and field); nothing was written\n";
-  out += ".SH ENVIRONMENT\n"
-         ".TP\n.B EXPT_REGISTRY\nregistry file used when \\fB\\-\\-registry\\fR is not given (default \\fI./expt.db\\fR)\n"
-         ".TP\n.B EXPT_ACTOR\nname recorded in the audit log (default: the login name)\n"
-         ".TP\n.B EXPT_NOW\nfixed current time (ISO\\-8601 or epoch seconds), for reproducible runs\n"
-         ".TP\n.B NO_COLOR\nwhen set and not empty, no colour (as \\fB\\-\\-color never\\fR)\n";
+  out += ".SH \"EXIT STATUS\"\n";
+  for (const ExitMeaning& e : shared_exit_codes()) out += ".TP\n.B " + std::to_string(e.code) + "\n" + roff(e.meaning) + "\n";
+  out += ".SH ENVIRONMENT\n";
+  for (const EnvironmentVariable& v : environment_variables()) out += ".TP\n.B " + roff(v.name) + "\n" + roff(v.meaning) + "\n";
   out += ".SH \"SEE ALSO\"\nThe documentation in the source tree: docs/cli.md, docs/specs.md, docs/analysis.md.\n";
   return out;
 }

@@ -93,14 +93,18 @@ TEST_CASE("every command's help has real examples and its own exit codes", "[doc
   }
 }
 
-TEST_CASE("the exit codes in --help match docs/cli.md", "[docs]") {
+TEST_CASE("the exit codes and environment variables in --help and the man page match docs/cli.md", "[docs]") {
   const std::string cli_md = doc("cli.md");
   const std::string footer(help_footer());
-  for (const char* line : {"0  success", "1  a check found problems", "2  bad usage or input"}) {
-    CHECK(footer.find(line) != std::string::npos);
+  for (const ExitMeaning& e : shared_exit_codes()) {
+    INFO(e.code);
+    CHECK(footer.find(std::to_string(e.code) + "  " + std::string(e.meaning)) != std::string::npos);
+    CHECK(cli_md.find("| " + std::to_string(e.code) + " | ") != std::string::npos);
   }
-  for (const char* row : {"| 0 | success", "| 1 | a check found problems", "| 2 | bad usage or input"}) {
-    CHECK(cli_md.find(row) != std::string::npos);
+  for (const EnvironmentVariable& v : environment_variables()) {
+    INFO(v.name);
+    CHECK(footer.find(std::string(v.name) + "  ") != std::string::npos);
+    CHECK(cli_md.find("| `" + std::string(v.name) + "` |") != std::string::npos);
   }
 }
 

@@ -28,6 +28,11 @@
 
 namespace expt {
 
+namespace ingest_stages {
+struct PendingRow;
+struct RowBatch;
+}  // namespace ingest_stages
+
 struct EventCounts {
   int64_t rows = 0;               // data rows read
   int64_t bad_rows = 0;           // skipped as malformed (with skip_bad_rows)
@@ -148,9 +153,36 @@ class EventAggregator {
   const Accumulator& totals(const Slot& slot, uint32_t entity) const {
     return slot.in_record >= 0 ? m_exposures.exposures[entity].totals[slot.in_record] : slot.entity[entity];
   }
+  // The events' columns, and how the duplicate detector is sized from the first rows: the rows
+  // it projects for the whole input from the bytes those rows took, times the share of them that
+  // have the metrics' event types (counted over all but the last sample row), with 5% to spare.
+  static const ColumnField k_event_columns[5];
+  enum Column { k_event_id, k_entity, k_type, k_timestamp, k_value };
+  static constexpr int64_t k_sample_rows = 4096;
+  static double projected_rows(int64_t input_bytes, int64_t sample_bytes) {
+    return static_cast<double>(input_bytes) * k_sample_rows / static_cast<double>(sample_bytes);
+  }
+  static size_t projected_ids(double rows, int64_t relevant) {
+    return static_cast<size_t>(rows * static_cast<double>(relevant) / k_sample_rows * 1.05);
+  }
+
+  // One pass over the events (core/ingest/event_reading.cc), in two stages: parse_batch reads,
+  // splits and resolves rows; apply_batch judges them in row order and marks duplicates or
+  // counts. With options.threads > 1 the stages overlap on two threads.
   enum class Pass { count, mark_duplicates };
+  struct Reading;  // the state of one pass
   Result<void> read_events(CsvReader& reader, const ColumnMapping& mapping, const IngestOptions& options,
                            EventCounts& counts, Pass pass, int partition);
+  void parse_batch(Reading& reading, ingest_stages::RowBatch& batch);
+  void resolve_rows(ingest_stages::RowBatch& batch, size_t from);
+  Result<void> apply_batch(Reading& reading, ingest_stages::RowBatch& batch, bool& done);
+  Result<void> mark_rows(Reading& reading, ingest_stages::RowBatch& batch);
+  Result<void> count_rows(Reading& reading, ingest_stages::RowBatch& batch);
+  // The row's entity, confirmed against the ID in its candidate record, or EntityIndex::k_absent.
+  uint32_t confirm_entity(const ingest_stages::PendingRow& row) const;
+  bool is_exposed(uint32_t entity) const;
+  bool is_marked(int64_t ordinal) const;
+  void mark_row(int64_t ordinal);
   int slot_of(std::string_view event_type) const;
   int add_slot(const std::string& event_type);
   static double value_of(const Accumulator& a, Aggregation aggregation);

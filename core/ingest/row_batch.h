@@ -1,5 +1,5 @@
 #pragma once
-// The hand-over between ingest's two stages (core/ingest/event_aggregator.cc): rows the parse
+// The hand-over between ingest's two stages (core/ingest/event_reading.cc): rows the parse
 // stage has split, copied and resolved, in batches that the apply stage consumes in order. A
 // fixed set of batches circulates, so memory stays bounded and nothing is allocated per row.
 // Internal to ingest.
