@@ -66,5 +66,38 @@ TEST_CASE("an invalid variant set cannot start", "[lifecycle]") {
   CHECK(plan.error().message == "experiment 'cta' cannot start: variant allocations sum to 0.9, expected 1");
 }
 
+TEST_CASE("a batch of transitions is planned in order, each against the state the earlier ones leave", "[lifecycle]") {
+  SpecSet specs;
+  specs.namespaces.push_back(testing::make_namespace("checkout"));
+  specs.namespaces.push_back(testing::make_namespace("search"));
+  specs.experiments.push_back(testing::make_experiment("cta", "checkout"));
+  specs.experiments.push_back(testing::make_experiment("layout", "checkout"));
+  specs.experiments.push_back(testing::make_experiment("ranker", "search"));
+  RegistryState state = testing::state_with(specs);
+  testing::set_experiment(state, "cta", ExperimentStatus::draft, SlotRange{0, 99});
+  testing::set_experiment(state, "layout", ExperimentStatus::draft, SlotRange{100, 199});
+  testing::set_experiment(state, "ranker", ExperimentStatus::draft, SlotRange{0, 99});
+
+  auto all = plan_transitions(state, TransitionBatch{{}, true, "checkout", Transition::start, "", false}, k_stamp);
+  REQUIRE(all);
+  CHECK(all->experiments == std::vector<std::string>{"cta", "layout"});
+  CHECK(all->changes.experiments.size() == 2);
+  CHECK(all->changes.audit.size() == 2);
+
+  // The second archive of one experiment sees the first's result, and changes nothing, as a second command would.
+  auto both = plan_transitions(state, TransitionBatch{{"cta", "cta"}, false, "", Transition::archive, "", false}, k_stamp);
+  REQUIRE(both);
+  CHECK(both->plans.at(0).changed());
+  CHECK(!both->plans.at(1).changed());
+
+  auto unknown = plan_transitions(state, TransitionBatch{{}, true, "chekout", Transition::start, "", false}, k_stamp);
+  REQUIRE(!unknown);
+  CHECK(unknown.error().message == "unknown namespace 'chekout' (did you mean 'checkout'?)");
+  CHECK(transition_scope(TransitionBatch{{}, true, "search", Transition::stop, "", false}).namespaces ==
+        std::vector<std::string>{"search"});
+  CHECK(transition_scope(TransitionBatch{{"cta"}, false, "", Transition::stop, "", false}).experiments ==
+        std::vector<std::string>{"cta"});
+}
+
 }  // namespace
 }  // namespace expt
