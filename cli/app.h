@@ -14,7 +14,7 @@
 #include "commands/common/command.h"
 #include "commands/common/registry_access.h"
 
-// CLI11 is a heavy header-only library: only cli/app.cc includes it, so these stay declared.
+// CLI11 is a heavy header-only library: only cli/app.cc and cli/subcommand_table.cc include it, so these stay declared.
 namespace CLI {
 class App;
 class Option;

@@ -274,6 +274,21 @@ class Assembler {
     return Error::invalid(fmt::format("metric '{}' is not bound to experiment '{}'", excerpt(r.metric), m_experiment), r.at, "metric");
   }
   bool wants_covariate(size_t m) const { return m < m_covariates.metrics.size() && m_covariates.metrics[m]; }
+  // The variant and metric a metric, percentile or covariate row is for, and its n.
+  struct Target {
+    size_t variant = 0;
+    size_t metric = 0;
+    int64_t n = 0;
+  };
+  Result<Target> target_of(const AggregateRow& r) const {
+    auto v = variant_of(r);
+    if (!v) return std::move(v).error();
+    auto m = metric_of(r);
+    if (!m) return std::move(m).error();
+    auto n = count_of(r, r.n, "n");
+    if (!n) return std::move(n).error();
+    return Target{*v, *m, *n};
+  }
 
   Result<void> add_metric(const AggregateRow& r);
   Result<void> add_covariate(const AggregateRow& r);
@@ -296,23 +311,20 @@ class Assembler {
 };
 
 Result<void> Assembler::add_metric(const AggregateRow& r) {
-  auto v = variant_of(r);
-  if (!v) return std::move(v).error();
-  auto m = metric_of(r);
-  if (!m) return std::move(m).error();
-  const MetricSpec& spec = m_metrics[*m];
+  auto target = target_of(r);
+  if (!target) return std::move(target).error();
+  const auto [v, m, n] = *target;
+  const MetricSpec& spec = m_metrics[m];
   const bool percentile = spec.type == MetricType::percentile;
   if (percentile != (r.kind == "percentile")) {
     return Error::invalid(fmt::format("metric '{}' is a {} metric; its rows must have kind '{}'", spec.key, to_string(spec.type),
                                       percentile ? "percentile" : "metric"),
                           r.at, "kind");
   }
-  auto n = count_of(r, r.n, "n");
-  if (!n) return std::move(n).error();
   if (!percentile) {
-    Sums& s = m_sums[*m][*v];
+    Sums& s = m_sums[m][v];
     s.seen = true;
-    s.n += *n;
+    s.n += n;
     s.sum += r.sum;
     s.sum_squares += r.sum_squares;
     s.denominator_sum += r.denominator_sum;
@@ -320,7 +332,7 @@ Result<void> Assembler::add_metric(const AggregateRow& r) {
     s.sum_product += r.sum_product;
     return {};
   }
-  if (m_quantiles[*m][*v]) {
+  if (m_quantiles[m][v]) {
     return Error::invalid(fmt::format("a second row for percentile metric '{}', variant '{}': percentiles cannot be added up",
                                       spec.key, r.variant),
                           r.at, "metric");
@@ -334,33 +346,30 @@ Result<void> Assembler::add_metric(const AggregateRow& r) {
                           r.at, "confidence");
   }
   QuantileSummary q;
-  q.entities = *n;
+  q.entities = n;
   q.events = *events;
   if (present(r.value)) q.value = r.value;
   if (present(r.ci_low)) q.ci_low = r.ci_low;
   if (present(r.ci_high)) q.ci_high = r.ci_high;
   q.confidence = m_confidence;
-  m_quantiles[*m][*v] = q;
+  m_quantiles[m][v] = q;
   return {};
 }
 
 Result<void> Assembler::add_covariate(const AggregateRow& r) {
-  auto v = variant_of(r);
-  if (!v) return std::move(v).error();
-  auto m = metric_of(r);
-  if (!m) return std::move(m).error();
-  auto n = count_of(r, r.n, "n");
-  if (!n) return std::move(n).error();
-  if (!wants_covariate(*m)) return {};  // rows for an analysis without CUPED
+  auto target = target_of(r);
+  if (!target) return std::move(target).error();
+  const auto [v, m, n] = *target;
+  if (!wants_covariate(m)) return {};  // rows for an analysis without CUPED
   if (r.name != m_window) {
     return Error::invalid(fmt::format("the covariate of metric '{}' covers {} days before exposure, this analysis {}; "
                                       "use --cuped-window {} or compute the aggregates again",
-                                      m_metrics[*m].key, excerpt(r.name), m_window, excerpt(r.name)),
+                                      m_metrics[m].key, excerpt(r.name), m_window, excerpt(r.name)),
                           r.at, "name");
   }
-  Sums& s = m_covariate_sums[*m][*v];
+  Sums& s = m_covariate_sums[m][v];
   s.seen = true;
-  s.n += *n;
+  s.n += n;
   s.sum += r.sum;
   s.sum_squares += r.sum_squares;
   s.sum_product += r.sum_product;
