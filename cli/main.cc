@@ -11,8 +11,8 @@
 
 #include "cli/app.h"
 #include "core/base/clock.h"
-#include "core/process/environment.h"
 #include "core/base/timestamp.h"
+#include "core/process/environment.h"
 
 namespace {
 

@@ -2,11 +2,13 @@
 
 #include <ostream>
 
+#include <fmt/format.h>
+
 #include "commands/render/assignment_rows.h"
 #include "commands/render/assignment_stream.h"
-#include "core/usecase/assignment_source.h"
 #include "commands/render/render.h"
 #include "core/assign/assignment_json.h"
+#include "core/usecase/assignment_source.h"
 
 namespace expt {
 

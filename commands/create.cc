@@ -5,10 +5,10 @@
 #include <fmt/format.h>
 
 #include "commands/render/render.h"
-#include "core/spec/spec_files.h"
 #include "core/base/excerpt.h"
-#include "core/plan/spec_sync.h"
 #include "core/check/spec_validator.h"
+#include "core/plan/spec_sync.h"
+#include "core/spec/spec_files.h"
 
 namespace expt {
 

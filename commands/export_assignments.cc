@@ -3,8 +3,8 @@
 #include <ostream>
 
 #include "commands/render/assignment_stream.h"
-#include "core/usecase/assignment_source.h"
 #include "core/base/atomic_file.h"
+#include "core/usecase/assignment_source.h"
 
 namespace expt {
 

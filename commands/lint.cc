@@ -8,10 +8,10 @@
 #include <fmt/format.h>
 
 #include "commands/render/render.h"
-#include "core/spec/spec_files.h"
-#include "core/check/capacity_check.h"
 #include "core/base/finding_codes.h"
+#include "core/check/capacity_check.h"
 #include "core/check/spec_validator.h"
+#include "core/spec/spec_files.h"
 
 namespace expt {
 

@@ -4,8 +4,8 @@
 #include <mutex>
 #include <ostream>
 
-#include "commands/render/color.h"
 #include "commands/common/stop_signals.h"
+#include "commands/render/color.h"
 #include "core/client/bundle_client.h"
 
 namespace expt {

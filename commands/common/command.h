@@ -8,8 +8,8 @@
 
 #include "core/base/clock.h"
 #include "core/base/diagnostic.h"
-#include "core/process/environment.h"
 #include "core/base/error.h"
+#include "core/process/environment.h"
 #include "core/process/progress.h"
 #include "core/registry/state.h"
 #include "core/usecase/session.h"

@@ -8,10 +8,10 @@
 #include <fmt/format.h>
 
 #include "commands/render/assignment_rows.h"
-#include "core/process/input_stream.h"
 #include "commands/render/render.h"
-#include "core/ingest/csv_reader.h"
 #include "core/base/edit_distance.h"
+#include "core/ingest/csv_reader.h"
+#include "core/process/input_stream.h"
 
 namespace expt {
 

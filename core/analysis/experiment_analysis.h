@@ -8,13 +8,13 @@
 #include <string>
 #include <vector>
 
-#include "core/stats/bayesian.h"
-#include "core/stats/cuped.h"
-#include "core/stats/corrections.h"
 #include "core/base/error.h"
 #include "core/ingest/event_aggregator.h"
-#include "core/stats/frequentist.h"
 #include "core/spec/spec.h"
+#include "core/stats/bayesian.h"
+#include "core/stats/corrections.h"
+#include "core/stats/cuped.h"
+#include "core/stats/frequentist.h"
 #include "core/stats/srm.h"
 
 namespace expt {

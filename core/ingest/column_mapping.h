@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/ingest/csv_reader.h"
 #include "core/base/error.h"
+#include "core/ingest/csv_reader.h"
 
 namespace expt {
 

@@ -19,10 +19,10 @@
 #include "core/ingest/fingerprint_set.h"
 #include "core/ingest/memory_budget.h"
 #include "core/ingest/quantile_spill.h"
+#include "core/ingest/zeroed_array.h"
 #include "core/spec/spec.h"
 #include "core/stats/cuped.h"
 #include "core/stats/sufficient_stats.h"
-#include "core/ingest/zeroed_array.h"
 
 #include "core/base/name_tally.h"
 

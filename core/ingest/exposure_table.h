@@ -13,11 +13,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/base/error.h"
 #include "core/ingest/column_mapping.h"
 #include "core/ingest/csv_reader.h"
 #include "core/ingest/entity_index.h"
 #include "core/ingest/huge_pages.h"
-#include "core/base/error.h"
 
 #include "core/base/name_tally.h"
 

@@ -10,8 +10,8 @@
 
 #include <fmt/format.h>
 
-#include "core/process/temporary_file.h"
 #include "core/ingest/memory_budget.h"
+#include "core/process/temporary_file.h"
 #include "core/stats/frequentist.h"
 
 namespace expt {

@@ -5,9 +5,9 @@
 #include <fmt/format.h>
 
 #include "core/assign/variant_set.h"
+#include "core/base/name_table.h"
 #include "core/plan/review_state.h"
 #include "core/spec/plan_check.h"
-#include "core/base/name_table.h"
 
 namespace expt {
 

@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "core/spec/json_form.h"
 #include "core/base/name_table.h"
+#include "core/spec/json_form.h"
 
 namespace expt {
 

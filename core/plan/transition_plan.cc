@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "core/assign/variant_set.h"
 #include "core/plan/launch_checks.h"
 #include "core/spec/plan_check.h"
-#include "core/assign/variant_set.h"
 
 namespace expt {
 

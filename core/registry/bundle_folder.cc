@@ -8,8 +8,8 @@
 #include "core/assign/bundle.h"
 #include "core/assign/bundle_protocol.h"
 #include "core/base/atomic_file.h"
-#include "core/process/file_lock.h"
 #include "core/base/text_file.h"
+#include "core/process/file_lock.h"
 
 namespace expt {
 

@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/base/error.h"
 #include "core/assign/slot_range.h"
+#include "core/base/error.h"
 
 namespace expt {
 

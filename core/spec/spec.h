@@ -12,10 +12,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/base/error.h"
 #include "core/assign/experiment_type.h"
 #include "core/assign/slot_range.h"
 #include "core/assign/variant_set.h"
+#include "core/base/error.h"
 #include "core/stats/metric_kind.h"
 
 namespace expt {

@@ -4,8 +4,8 @@
 #include <filesystem>
 #include <iterator>
 
-#include "core/spec/parser.h"
 #include "core/base/text_file.h"
+#include "core/spec/parser.h"
 
 namespace expt {
 

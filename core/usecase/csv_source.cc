@@ -8,13 +8,13 @@
 
 #include <fmt/format.h>
 
-#include "core/process/input_stream.h"
-#include "core/process/spooled_input.h"
-#include "core/process/temporary_file.h"
 #include "core/ingest/column_mapping.h"
 #include "core/ingest/csv_reader.h"
 #include "core/ingest/daily_replay.h"
 #include "core/ingest/memory_budget.h"
+#include "core/process/input_stream.h"
+#include "core/process/spooled_input.h"
+#include "core/process/temporary_file.h"
 #include "core/registry/registry_snapshot.h"
 #include "core/usecase/data_source.h"
 

@@ -7,9 +7,9 @@
 #include <fmt/format.h>
 
 #include "core/analysis/finding_text.h"
+#include "core/plan/transition_plan.h"
 #include "core/process/child_process.h"
 #include "core/process/file_lock.h"
-#include "core/plan/transition_plan.h"
 #include "core/usecase/bundle_publication.h"
 #include "core/usecase/prepared_analysis.h"
 

@@ -13,9 +13,9 @@
 
 #include "core/base/timestamp.h"
 #include "core/ingest/event_aggregator.h"
+#include "core/ingest/exposure_table.h"
 #include "core/stats/cuped.h"
 #include "core/stats/frequentist.h"
-#include "core/ingest/exposure_table.h"
 
 namespace {
 

@@ -9,9 +9,9 @@
 
 #include "core/plan/allocation_plan.h"
 #include "core/plan/bundle_publish.h"
+#include "core/plan/spec_sync.h"
 #include "core/registry/schema.h"
 #include "core/spec/json_form.h"
-#include "core/plan/spec_sync.h"
 #include "tests/support/fixtures.h"
 #include "tests/support/spec_builders.h"
 
