@@ -3,12 +3,14 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <sstream>
 #include <map>
 #include <vector>
 
 #include "cli/command_docs.h"
 #include "cli/command_model.h"
 #include "cli/common_options.h"
+#include "cli/documentation.h"
 #include "core/base/edit_distance.h"
 
 namespace expt {
@@ -151,7 +153,7 @@ std::optional<std::string> explain_unknown_word(const CLI::App& root, int argc, 
       continue;
     }
     std::vector<const CLI::App*> subs = level->get_subcommands({});
-    if (subs.empty()) return std::nullopt;  // positional arguments from here on
+    if (subs.empty()) continue;  // a positional argument; options may still follow it
     const CLI::App* next = nullptr;
     for (const CLI::App* sub : subs) {
       if (sub->get_name() == word) next = sub;
@@ -168,8 +170,7 @@ std::optional<std::string> explain_unknown_word(const CLI::App& root, int argc, 
     }
     level = next;
   }
-  if (!asks_help && !level->get_subcommands({}).empty() && level->get_require_subcommand_min() > 0) {
-    if (level == &root) return std::string("error: a command is required\nrun `expt help` for the list of commands");
+  if (!asks_help && !level->get_subcommands({}).empty() && level->get_require_subcommand_min() > 0 && level != &root) {
     return "error: `" + where() + "` needs a command: " + subcommand_list(*level) + "\nrun `expt help " +
            command_path(*level) + "` for details";
   }
@@ -204,6 +205,28 @@ std::optional<int> print_help(CLI::App& root, const CliContext& context) {
   return 0;
 }
 
+// Option values that may hold a secret (a warehouse URL's password, a notify command's token)
+// never appear in a usage error: each is replaced by the option's name in angle brackets.
+std::string without_secrets(std::string text, int argc, char** argv) {
+  constexpr std::string_view secret_options[] = {"--source", "--notify-command", "--server"};
+  for (int i = 1; i < argc; ++i) {
+    std::string_view word = argv[i];
+    for (std::string_view option : secret_options) {
+      std::string value;
+      if (word == option && i + 1 < argc) value = argv[i + 1];
+      if (word.starts_with(std::string(option) + "=")) value = std::string(word.substr(option.size() + 1));
+      if (value.empty()) continue;
+      const std::string placeholder = "<" + std::string(option.substr(2)) + " value>";
+      // Whole words only: a value that is also part of other text ("x" in "expt") stays there.
+      auto edge = [&text](size_t at) { return at >= text.size() || std::string_view(" \t\n'\"=,:").find(text[at]) != std::string_view::npos; };
+      for (size_t at = text.find(value); at != std::string::npos; at = text.find(value, at + 1)) {
+        if ((at == 0 || edge(at - 1)) && edge(at + value.size())) text.replace(at, value.size(), placeholder);
+      }
+    }
+  }
+  return text;
+}
+
 }  // namespace
 
 bool CliContext::registry_given() const {
@@ -223,7 +246,7 @@ std::string_view help_footer() {
     for (const EnvironmentVariable& v : environment_variables()) {
       text += "  " + std::string(v.name) + std::string(width + 2 - v.name.size(), ' ') + std::string(v.meaning) + "\n";
     }
-    text += "\nRun `expt help COMMAND` for a command's options, examples and exit codes.\nDocumentation: docs/cli.md";
+    text += "\nRun `expt help COMMAND` for a command's options, examples and exit codes.\n" + documentation_pointer();
     return text;
   }();
   return footer;
@@ -233,7 +256,7 @@ std::unique_ptr<CLI::App> build_app(CliContext& context) {
   auto app = std::make_unique<CLI::App>(
       "expt: one framework for A/B tests, multivariate tests, holdouts and rollouts over a shared registry",
       "expt");
-  app->set_version_flag("--version", EXPT_VERSION);
+  app->set_version_flag("-V,--version", EXPT_VERSION);
   app->formatter(std::make_shared<HelpFormatter>());
   app->get_formatter()->column_width(28);
   app->set_help_flag("-h,--help", "Print this help and exit");
@@ -303,8 +326,15 @@ CommandModel describe_cli(const CLI::App& app) {
 
 std::optional<int> parse_command_line(CliContext& context, int argc, char** argv) {
   auto app = build_app(context);
+  // Bare `expt` is a question: the overview answers it.
+  if (argc == 1) {
+    std::cout << app->help();
+    return 0;
+  }
   if (auto message = explain_unknown_word(*app, argc, argv)) {
     std::cerr << *message << "\n";
+    context.usage_error = message->substr(0, message->find('\n'));
+    if (context.usage_error.starts_with("error: ")) context.usage_error.erase(0, 7);
     return static_cast<int>(ExitCode::bad_input);
   }
   for (int i = 0; i < argc; ++i) {
@@ -315,7 +345,13 @@ std::optional<int> parse_command_line(CliContext& context, int argc, char** argv
   try {
     app->parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int code = app->exit(e);
+    std::ostringstream out, err;
+    const int code = app->exit(e, out, err);
+    std::cout << out.str();
+    const std::string said = without_secrets(err.str(), argc, argv);
+    std::cerr << said;
+    context.usage_error = said.substr(0, said.find('\n'));
+    if (context.usage_error.starts_with("error: ")) context.usage_error.erase(0, 7);
     // CLI11 uses 100-127 for its own failures; the contract has one code for bad usage.
     return code == 0 ? 0 : static_cast<int>(ExitCode::bad_input);
   }

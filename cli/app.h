@@ -37,7 +37,7 @@ struct CliContext {
   bool help_man = false;
   std::string completion_shell;
   std::string command_line;  // as typed, for provenance in reports
-
+  std::string usage_error;   // what a failed parse said, for --format json
   bool registry_given() const;
 };
 

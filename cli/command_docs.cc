@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "cli/documentation.h"
+
 namespace expt {
 
 namespace {
@@ -295,7 +297,7 @@ std::string help_footer_of(const CommandDoc& doc) {
   for (const ExitMeaning& m : doc.exit_codes) {
     text += "  " + std::to_string(m.code) + "  " + std::string(m.meaning) + "\n";
   }
-  text += "\nMore: docs/cli.md, `expt help`";
+  text += "\nMore: " + documentation_folder() + "/cli.md, `expt help`";
   return text;
 }
 

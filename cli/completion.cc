@@ -105,12 +105,28 @@ _expt_all_options() {
   printf '%s\n' $(_expt_options "$1") $(_expt_options "") | sort -u
 }
 
-# Keys of experiments or namespaces in the registry, for completion; nothing if there is none.
+# The statuses of the experiments a command takes: start only drafts, stop only running ones,
+# archive stopped ones and drafts; results every experiment; the rest all but archived ones.
+_expt_statuses() {
+  case "$1" in
+    start|allocate|check|"review request"|"review approve"|"review reject") echo draft ;;
+    stop) echo running ;;
+    archive) echo "draft stopped" ;;
+    results|audit) echo "draft running stopped archived" ;;
+    *) echo "draft running stopped" ;;
+  esac
+}
+
+# Keys of namespaces, or of the experiments command $_expt_path takes, in the registry, for
+# completion; nothing if there is none.
 _expt_keys() {
-  local column=1
-  [ "$1" = namespaces ] && column=2
+  if [ "$1" = namespaces ]; then
+    command expt ${_expt_registry:+--registry "$_expt_registry"} list --format csv 2>/dev/null |
+      tail -n +2 | cut -d, -f2 | sort -u
+    return
+  fi
   command expt ${_expt_registry:+--registry "$_expt_registry"} list --format csv 2>/dev/null |
-    tail -n +2 | cut -d, -f"$column" | sort -u
+    tail -n +2 | awk -F, -v ok=" $(_expt_statuses "$_expt_path") " 'index(ok, " " $4 " ") { print $1 }' | sort -u
 }
 )SH";
 }

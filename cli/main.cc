@@ -32,6 +32,15 @@ bool use_color(expt::ColorChoice choice, int fd, const expt::Environment& enviro
   return is_terminal(fd, environment);
 }
 
+// --format json asks for machine-readable output, errors included.
+bool json_requested(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view word = argv[i];
+    if (word == "--format=json" || (word == "--format" && i + 1 < argc && std::string_view(argv[i + 1]) == "json")) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -40,24 +49,33 @@ int main(int argc, char** argv) {
     const expt::Environment environment = expt::Environment::of_process();
     expt::CliContext context;
     if (!environment.registry.empty()) context.registry.path = environment.registry;
-    if (auto ended = expt::parse_command_line(context, argc, argv)) return *ended;
+    const bool json = json_requested(argc, argv);
+    if (auto ended = expt::parse_command_line(context, argc, argv)) {
+      if (*ended == static_cast<int>(expt::ExitCode::bad_input) && json) {
+        std::cout << expt::error_json({}, context.usage_error).dump(2) << "\n";
+      }
+      return *ended;
+    }
 
     std::unique_ptr<expt::Clock> clock;
     if (!environment.now.empty()) {
       auto ms = expt::parse_timestamp_ms(environment.now);
       if (!ms) {
-        std::cerr << "error: EXPT_NOW='" << environment.now << "' is not an ISO-8601 time or epoch seconds\n";
+        const std::string message = "EXPT_NOW='" + environment.now + "' is not an ISO-8601 time or epoch seconds";
+        std::cerr << "error: " << message << "\n";
+        if (json) std::cout << expt::error_json({}, message).dump(2) << "\n";
         return static_cast<int>(expt::ExitCode::bad_input);
       }
       clock = std::make_unique<expt::FixedClock>(*ms);
     } else {
       clock = std::make_unique<expt::SystemClock>();
     }
-    expt::Io io{std::cin, std::cout, std::cerr, *clock, actor_of(environment), environment};
+    expt::Io io{std::cin, std::cout, std::cerr, *clock, actor_of(environment), environment, false, false, false, {}};
     io.color_out = use_color(context.color, STDOUT_FILENO, environment);
     io.color_err = use_color(context.color, STDERR_FILENO, environment);
     io.err_is_terminal = is_terminal(STDERR_FILENO, environment);
     expt::ExitCode code = context.runner(io);
+    if (code == expt::ExitCode::bad_input && json) std::cout << expt::error_json(io.reported).dump(2) << "\n";
     std::cout.flush();
     return static_cast<int>(code);
   } catch (const std::exception& e) {

@@ -47,14 +47,20 @@ const char* const kMetric = "Metric";
 const char* const kDesign = "Design";
 const char* const kOutput = "Output";
 
-// Binds `run(*options, io)` as the runner when the subcommand is chosen. The registry path is
-// a top-level flag (accepted before or after the subcommand), copied in when the command runs.
+// The registry path is a top-level flag (accepted before or after the subcommand), copied into
+// the options of the commands that take it when the command runs.
+template <typename Options>
+void take_registry_flags(Options& options, [[maybe_unused]] const CliContext& context) {
+  if constexpr (requires { options.registry; }) options.registry = context.registry;
+  if constexpr (requires { options.use_registry; }) options.use_registry = context.registry_given();
+}
+
+// Binds `run(*options, io)` as the runner when the subcommand is chosen.
 template <typename Options, typename Run>
 void on_run(CLI::App& app, CliContext& context, std::shared_ptr<Options> options, Run run) {
   app.callback([&context, options, run]() {
     context.runner = [&context, options, run](Io& io) {
-      if constexpr (requires { options->registry; }) options->registry = context.registry;
-      if constexpr (requires { options->use_registry; }) options->use_registry = context.registry_given();
+      take_registry_flags(*options, context);
       return run(*options, io);
     };
   });
@@ -300,7 +306,7 @@ void setup_lint(CLI::App& app, CliContext& context) {
   app.add_flag("--strict", o->strict, "Fail (exit 1) on warnings too")->group(kWhat);
   add_word_option(app, "--format", o->format,
                   {{"human", LintFormat::human}, {"json", LintFormat::json}, {"github", LintFormat::github}},
-                  "Output format (github prints workflow annotations)")
+                  "Output format (github prints workflow annotations)", {{"table", LintFormat::human}})
       ->type_name("FORMAT")
       ->group(kOutput);
   on_run(app, context, o, run_lint);
@@ -363,14 +369,7 @@ void setup_analyze(CLI::App& app, CliContext& context) {
   app.add_flag("--record", o->record, "Keep the analysis in the registry: expt results lists it")->group(kWhat);
   app.add_flag("-q,--quiet", o->quiet, "No progress line on the terminal while reading")->group(kOutput);
   app.add_option("--output", o->output, "Write the report to FILE atomically instead of stdout")->type_name("FILE")->group(kOutput);
-  add_word_option(app, "--format", o->format,
-                  {{"table", AnalyzeFormat::table},
-                   {"json", AnalyzeFormat::json},
-                   {"csv", AnalyzeFormat::csv},
-                   {"markdown", AnalyzeFormat::markdown}},
-                  "Output format")
-      ->type_name("FORMAT")
-      ->group(kOutput);
+  add_format_option(app, o->format, {F::human, F::json, F::csv, F::markdown});
   on_run(app, context, o, run_analyze);
 }
 

@@ -2,11 +2,11 @@
 
 #include <ostream>
 
+#include "commands/common/output.h"
 #include "commands/render/analysis_render.h"
 #include "commands/render/color.h"
 #include "commands/render/progress_line.h"
 #include "core/analysis/finding_text.h"
-#include "core/base/atomic_file.h"
 #include "core/usecase/analysis_record.h"
 #include "core/usecase/prepared_analysis.h"
 
@@ -14,12 +14,13 @@ namespace expt {
 
 namespace {
 
-std::string rendered(const AnalysisContext& context, AnalyzeFormat format) {
+std::string rendered(const AnalysisContext& context, OutputFormat format) {
   switch (format) {
-    case AnalyzeFormat::table: return analysis_table(context);
-    case AnalyzeFormat::json: return analysis_json(context).dump(2) + "\n";
-    case AnalyzeFormat::csv: return analysis_csv(context);
-    case AnalyzeFormat::markdown: return analysis_markdown(context);
+    case OutputFormat::human: return analysis_table(context);
+    case OutputFormat::json: return analysis_json(context).dump(2) + "\n";
+    case OutputFormat::csv: return analysis_csv(context);
+    case OutputFormat::markdown: return analysis_markdown(context);
+    case OutputFormat::jsonl: break;  // not offered for analyze
   }
   return {};
 }
@@ -44,24 +45,21 @@ ExitCode run_analyze(const AnalyzeOptions& options, Io& io) {
   const bool will_stop = breached && options.auto_stop && prepared->experiment.status == ExperimentStatus::running;
   context.auto_stopped = will_stop;
   const std::string text = rendered(context, options.format);
-  std::unique_ptr<AtomicFileWriter> report_file;
-  if (!options.output.empty()) {
-    auto opened = AtomicFileWriter::open(options.output);
-    if (!opened) return report(io, opened.error());
-    report_file = std::move(*opened);
-    if (auto written = report_file->write(text); !written) return report(io, written.error());
-    if (auto flushed = report_file->flush(); !flushed) return report(io, flushed.error());
+  auto output = Output::open(options.output, io);
+  if (!output) return report(io, output.error());
+  if (!output->is_stdout()) {
+    if (auto written = output->write(text); !written) return report(io, written.error());
+    if (auto flushed = output->flush(); !flushed) return report(io, flushed.error());
   }
   if (auto committed = commit_analysis_outcome(**registry, *prepared, will_stop, options.record, session.stamp); !committed) {
     return report(io, committed.error());
   }
-  if (report_file) {
-    if (auto committed = report_file->commit(); !committed) return report(io, committed.error());
-  } else {
-    io.out << text;
+  if (output->is_stdout()) {
+    if (auto written = output->write(text); !written) return report(io, written.error());
   }
+  if (auto committed = output->commit(); !committed) return report(io, committed.error());
   // Machine formats and files get the verdicts on stderr too; the table already shows them.
-  const bool table_on_stdout = options.format == AnalyzeFormat::table && options.output.empty();
+  const bool table_on_stdout = options.format == OutputFormat::human && output->is_stdout();
   if (!table_on_stdout) {
     if (context.report.srm.mismatch) io.err << srm_mismatch_sentence(*context.report.srm.p_value) << '\n';
     for (const std::string& b : context.breaches) io.err << b << '\n';

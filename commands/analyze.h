@@ -14,16 +14,14 @@
 
 namespace expt {
 
-enum class AnalyzeFormat { table, json, csv, markdown };
-
 struct AnalyzeOptions {
   RegistryOptions registry;
   AnalysisRequest request;  // the experiment, its data and the statistics
   bool auto_stop = false;
   bool quiet = false;   // no progress line on the terminal
   bool record = false;  // keep the analysis in the registry (`expt results` lists it)
-  AnalyzeFormat format = AnalyzeFormat::table;
-  std::string output;  // file written atomically; empty: stdout
+  OutputFormat format = OutputFormat::human;
+  std::string output;  // file written atomically; empty or "-": stdout
 };
 
 ExitCode run_analyze(const AnalyzeOptions& options, Io& io);

@@ -84,7 +84,10 @@ void print_plan(const SyncPlan& plan, const std::vector<Error>& warnings, const 
 ExitCode run_create(const CreateOptions& options, Io& io) {
   SpecInputs inputs = read_spec_inputs(options.inputs, io.in);
   if (!inputs.errors.empty()) {
-    for (const Error& e : inputs.errors) io.err << painted_diagnostic(e, &inputs.sources, io.color_err);
+    for (const Error& e : inputs.errors) {
+      io.err << painted_diagnostic(e, &inputs.sources, io.color_err);
+      io.reported.push_back(e);
+    }
     io.err << fmt::format("{} error{} in specs; nothing was written\n", inputs.errors.size(),
                           inputs.errors.size() == 1 ? "" : "s");
     return ExitCode::bad_input;
@@ -114,12 +117,16 @@ ExitCode run_create(const CreateOptions& options, Io& io) {
     for (const Error& f : findings) {
       io.err << painted_diagnostic(f, &inputs.sources, io.color_err);
       errors += f.severity == Severity::error ? 1 : 0;
+      if (f.severity == Severity::error) io.reported.push_back(f);
     }
     io.err << fmt::format("{} error{} in specs; nothing was written\n", errors, errors == 1 ? "" : "s");
     return ExitCode::bad_input;
   }
   if (!plan.refusals.empty()) {
-    for (const Error& r : plan.refusals) io.err << painted_diagnostic(r, nullptr, io.color_err);
+    for (const Error& r : plan.refusals) {
+      io.err << painted_diagnostic(r, nullptr, io.color_err);
+      io.reported.push_back(r);
+    }
     io.err << "nothing was written\n";
     return ExitCode::bad_input;
   }

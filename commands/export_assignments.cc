@@ -2,8 +2,8 @@
 
 #include <ostream>
 
+#include "commands/common/output.h"
 #include "commands/render/assignment_stream.h"
-#include "core/base/atomic_file.h"
 #include "core/usecase/assignment_source.h"
 
 namespace expt {
@@ -15,20 +15,12 @@ ExitCode run_export_assignments(const ExportAssignmentsOptions& options, Io& io)
   if (!layers) return report(io, layers.error());
   const AssignmentStream request{options.input, options.column, options.format, options.threads};
 
-  if (options.output.empty()) {
-    auto to_stdout = [&io](std::string_view block) -> Result<void> {
-      io.out.write(block.data(), static_cast<std::streamsize>(block.size()));
-      return {};
-    };
-    auto streamed = stream_assignments(request, **snapshot, *layers, to_stdout, io.in);
-    return streamed ? ExitCode::ok : report(io, streamed.error());
-  }
-  auto file = AtomicFileWriter::open(options.output);
-  if (!file) return report(io, file.error());
-  auto to_file = [&file](std::string_view block) { return (*file)->write(block); };
-  auto streamed = stream_assignments(request, **snapshot, *layers, to_file, io.in);
-  if (!streamed) return report(io, streamed.error());  // the temporary file is dropped
-  auto committed = (*file)->commit();
+  auto output = Output::open(options.output, io);
+  if (!output) return report(io, output.error());
+  auto sink = [&output](std::string_view block) { return output->write(block); };
+  auto streamed = stream_assignments(request, **snapshot, *layers, sink, io.in);
+  if (!streamed) return report(io, streamed.error());  // a file's temporary is dropped
+  auto committed = output->commit();
   return committed ? ExitCode::ok : report(io, committed.error());
 }
 

@@ -10,6 +10,10 @@
 namespace expt {
 
 ExitCode run_export_bundle(const ExportBundleOptions& options, Io& io) {
+  if (options.output == "-") {
+    return report(io, Error::invalid("--output names a folder: a bundle is several files (bundle-V.json, its diff and "
+                                     "latest.json); `expt export bundle --output DIR`, then read DIR/latest.json"));
+  }
   auto registry = open_registry(options.registry, OpenMode::must_exist, io);
   if (!registry) return report(io, registry.error());
   auto published = publish_bundle(**registry, options.output, io.stamp());

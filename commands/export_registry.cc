@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "commands/common/output.h"
 #include "commands/render/render.h"
 #include "core/base/atomic_file.h"
 #include "core/registry/json_form.h"
@@ -100,7 +101,7 @@ ExitCode run_export_registry(const ExportRegistryOptions& options, Io& io) {
   if (options.format == OutputFormat::json && !options.table.empty()) {
     return report(io, Error::invalid("--table applies to --format csv"));
   }
-  if (options.format == OutputFormat::csv && options.output.empty() && options.table.empty()) {
+  if (options.format == OutputFormat::csv && is_stdout_path(options.output) && options.table.empty()) {
     return report(io, Error::invalid("--format csv writes five tables: give --output DIR, or --table NAME for one "
                                      "table on stdout (namespaces, metrics, experiments, variants, bindings)"));
   }
@@ -110,13 +111,11 @@ ExitCode run_export_registry(const ExportRegistryOptions& options, Io& io) {
   if (!state) return report(io, state.error());
 
   if (options.format == OutputFormat::json) {
-    std::string text = registry_document(*state).dump(2) + "\n";
-    if (options.output.empty()) {
-      io.out << text;
-      return ExitCode::ok;
-    }
-    auto written = write_file_atomically(options.output, text);
-    return written ? ExitCode::ok : report(io, written.error());
+    auto output = Output::open(options.output, io);
+    if (!output) return report(io, output.error());
+    if (auto written = output->write(registry_document(*state).dump(2) + "\n"); !written) return report(io, written.error());
+    auto committed = output->commit();
+    return committed ? ExitCode::ok : report(io, committed.error());
   }
   std::map<std::string, Table> tables = registry_tables(*state);
   if (!options.table.empty()) {

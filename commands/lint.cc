@@ -134,7 +134,7 @@ ExitCode run_lint(const LintOptions& options, Io& io) {
   std::vector<Error> findings;
   for (Error& e : inputs.errors) {
     if (e.kind == ErrorKind::io) {
-      io.err << painted_diagnostic(e, nullptr, io.color_err);
+      report(io, e);
       unreadable = true;
     } else {
       findings.push_back(std::move(e));

@@ -5,18 +5,19 @@
 #include <fmt/format.h>
 
 #include "commands/render/render.h"
+#include "core/base/edit_distance.h"
 #include "core/registry/json_form.h"
 
 namespace expt {
 
 ExitCode run_list(const ListOptions& options, Io& io) {
   if (!options.status.empty() && !parse_experiment_status(options.status)) {
-    return report(io, Error::invalid(fmt::format("--status must be one of draft, running, stopped, archived; got '{}'",
-                                                 options.status)));
+    constexpr std::string_view statuses[] = {"draft", "running", "stopped", "archived"};
+    return report(io, Error::invalid(not_one_of("--status", options.status, statuses)));
   }
   if (!options.type.empty() && !parse_experiment_type(options.type)) {
-    return report(io, Error::invalid(fmt::format(
-                          "--type must be one of ab, multivariate, holdout, rollout; got '{}'", options.type)));
+    constexpr std::string_view types[] = {"ab", "multivariate", "holdout", "rollout"};
+    return report(io, Error::invalid(not_one_of("--type", options.type, types)));
   }
   auto registry = open_registry(options.registry, OpenMode::must_exist, io);
   if (!registry) return report(io, registry.error());

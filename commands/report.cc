@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "commands/common/output.h"
 #include "commands/render/report_html.h"
 #include "core/assign/content_hash.h"
-#include "core/base/atomic_file.h"
 #include "core/base/timestamp.h"
 
 namespace expt {
@@ -21,7 +21,9 @@ std::string mask_credentials(std::string text) {
 }
 
 ExitCode run_report(const ReportOptions& options, Io& io) {
-  if (options.output.empty()) return report(io, Error::invalid("--output FILE is required: the report is an HTML file"));
+  if (options.output.empty()) {
+    return report(io, Error::invalid("--output FILE is required: the report is an HTML file (--output - writes it to stdout)"));
+  }
   auto registry = open_registry(options.registry, OpenMode::must_exist, io);
   if (!registry) return report(io, registry.error());
   NoProgress quiet;
@@ -44,11 +46,11 @@ ExitCode run_report(const ReportOptions& options, Io& io) {
                                    fmt::format("tables {} and {}", options.request.events_table, options.request.exposures_table));
   }
   const std::string html = analysis_html(context, prepared->experiment, provenance);
-  auto file = AtomicFileWriter::open(options.output);
-  if (!file) return report(io, file.error());
-  if (auto written = (*file)->write(html); !written) return report(io, written.error());
-  if (auto committed = (*file)->commit(); !committed) return report(io, committed.error());
-  io.err << "wrote " << options.output << "\n";
+  auto output = Output::open(options.output, io);
+  if (!output) return report(io, output.error());
+  if (auto written = output->write(html); !written) return report(io, written.error());
+  if (auto committed = output->commit(); !committed) return report(io, committed.error());
+  if (!output->is_stdout()) io.err << "wrote " << options.output << "\n";
   return context.failed() ? ExitCode::check_failed : ExitCode::ok;
 }
 

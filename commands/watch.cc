@@ -6,6 +6,7 @@
 
 #include "commands/common/stop_signals.h"
 #include "commands/render/color.h"
+#include "core/assign/assignment_json.h"
 #include "core/client/bundle_client.h"
 
 namespace expt {
@@ -39,15 +40,18 @@ ExitCode run_watch(const WatchOptions& options, Io& io) {
     {
       std::lock_guard<std::mutex> lock(mutex);
       io.out << "version " << version << " (" << how << ")\n";
-      for (const std::string& entity : options.entities) {
-        nlohmann::json layers = nlohmann::json::array();
-        for (const EvaluatedLayer& l : evaluator.assign(entity).layers) {
-          layers.push_back({{"namespace", l.namespace_key},
-                            {"experiment", l.experiment},
-                            {"variant", l.variant},
-                            {"config", *l.config}});
+      if (auto snapshot = evaluator.snapshot(); snapshot && !options.entities.empty()) {
+        const AssignmentSnapshot& assignment = snapshot->assignment();
+        std::vector<size_t> layers(assignment.layers.size());
+        for (size_t i = 0; i < layers.size(); ++i) layers[i] = i;
+        for (const std::string& entity : options.entities) {
+          // The one shape of an assignment (docs/assignment.schema.json), with the version;
+          // "entity", the old name of entity_id, is kept for one release (until 0.3.0).
+          nlohmann::json line = assignment_json(assignment, layers, entity);
+          line["version"] = version;
+          line["entity"] = entity;
+          io.out << line.dump() << "\n";
         }
-        io.out << nlohmann::json{{"version", version}, {"entity", entity}, {"layers", std::move(layers)}}.dump() << "\n";
       }
       io.out << std::flush;
     }

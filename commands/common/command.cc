@@ -9,11 +9,12 @@
 namespace expt {
 
 namespace {
-constexpr NameTable<OutputFormat, 4> k_output_format_names{{
+constexpr NameTable<OutputFormat, 5> k_output_format_names{{
     {OutputFormat::human, "human"},
     {OutputFormat::json, "json"},
     {OutputFormat::csv, "csv"},
     {OutputFormat::jsonl, "jsonl"},
+    {OutputFormat::markdown, "markdown"},
 }};
 }  // namespace
 
@@ -40,7 +41,32 @@ std::string painted_diagnostic(const Error& error, const SourceTexts* sources, b
 
 ExitCode report(Io& io, const Error& error, const SourceTexts* sources) {
   io.err << painted_diagnostic(error, sources, io.color_err);
+  io.reported.push_back(error);
   return ExitCode::bad_input;
+}
+
+namespace {
+constexpr NameTable<ErrorKind, 4> k_error_kind_names{{
+    {ErrorKind::invalid_input, "invalid_input"},
+    {ErrorKind::not_found, "not_found"},
+    {ErrorKind::conflict, "conflict"},
+    {ErrorKind::io, "io"},
+}};
+}  // namespace
+
+nlohmann::json error_json(const std::vector<Error>& errors, const std::string& message) {
+  nlohmann::json all = nlohmann::json::array();
+  for (const Error& e : errors) {
+    nlohmann::json j{{"message", e.message}, {"kind", name_of(k_error_kind_names, e.kind)}};
+    if (!e.location.file.empty()) j["file"] = e.location.file;
+    if (e.location.line > 0) j["line"] = e.location.line;
+    if (e.location.column > 0) j["column"] = e.location.column;
+    if (!e.field.empty()) j["field"] = e.field;
+    if (!e.code.empty()) j["code"] = e.code;
+    all.push_back(std::move(j));
+  }
+  if (all.empty()) all.push_back({{"message", message}, {"kind", "usage"}});
+  return {{"exit_code", 2}, {"error", all.front()}, {"errors", all}};
 }
 
 }  // namespace expt

@@ -5,6 +5,9 @@
 
 #include <iosfwd>
 #include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "core/base/clock.h"
 #include "core/base/diagnostic.h"
@@ -23,7 +26,9 @@ enum class ExitCode : int {
   bad_input = 2,     // bad usage or input; nothing was written
 };
 
-enum class OutputFormat { human, json, csv, jsonl };
+// --format: the same word means the same shape in every command (docs/cli.md lists which command
+// has which). `table` is accepted for human everywhere.
+enum class OutputFormat { human, json, csv, jsonl, markdown };
 
 // --color: `automatic` colours a stream that is a terminal, unless NO_COLOR is set.
 enum class ColorChoice { automatic, never, always };
@@ -39,6 +44,7 @@ struct Io {
   bool color_out = false;  // stdout takes ANSI colour
   bool color_err = false;  // stderr takes ANSI colour
   bool err_is_terminal = false;  // stderr is a terminal: progress lines may be drawn there
+  std::vector<Error> reported;  // every error the command reported (report()), for --format json
 
   AuditStamp stamp() const;
   // What a use case gets of this run: stdin, `progress`, the environment and the stamp.
@@ -49,8 +55,14 @@ struct Io {
 std::string painted_diagnostic(const Error& error, const SourceTexts* sources, bool color,
                                ShowCode show_code = ShowCode::no);
 
-// Writes the error to io.err (with the source line and a caret when `sources` has the file)
-// and returns ExitCode::bad_input.
+// Writes the error to io.err (with the source line and a caret when `sources` has the file),
+// keeps it in io.reported, and returns ExitCode::bad_input.
 ExitCode report(Io& io, const Error& error, const SourceTexts* sources = nullptr);
+
+// The errors of a run that ended with exit 2, as `--format json` prints them on stdout:
+// {"exit_code": 2, "error": <the first>, "errors": [...]}, each with message, kind, and file,
+// line, column, field and code where the error has them. `message` when no Error was kept (a
+// usage error of the command line).
+nlohmann::json error_json(const std::vector<Error>& errors, const std::string& message = {});
 
 }  // namespace expt

@@ -346,6 +346,72 @@ std::string analysis_table(const AnalysisContext& c) {
   return out.str();
 }
 
+namespace {
+
+// One CSV row per metric and variant of `r`, with the experiment's sample ratio check on every
+// row and `day` ("" for the whole data, else the day whose end the cumulative analysis is at).
+void add_csv_rows(Table& table, const AnalysisReport& r, const std::string& day) {
+  const std::string srm_p = csv_number(r.srm.p_value);
+  const std::string srm_mismatch = r.srm.p_value ? (r.srm.mismatch ? "true" : "false") : "";
+  for (const MetricResult& m : r.metrics) {
+    for (size_t i = 0; i < m.variants.size(); ++i) {
+      const VariantEstimate& v = m.variants[i];
+      std::vector<std::string> row{r.experiment, m.metric.key, std::string(to_string(m.metric.type)),
+                                   std::string(to_string(m.binding.role)), r.variants[i], std::to_string(v.n),
+                                   csv_number(v.value), csv_number(v.se), csv_number(v.ci_low), csv_number(v.ci_high)};
+      if (i == 0) {
+        row.resize(25);
+      } else {
+        const TreatmentResult& t = m.treatments[i - 1];
+        const Comparison& k = t.comparison;
+        const Verdict verdict = verdict_of(m, t);
+        row.insert(row.end(), {std::string(to_string(k.status)), csv_number(k.difference), csv_number(k.difference_ci_low),
+                               csv_number(k.difference_ci_high), csv_number(k.lift), csv_number(k.lift_ci_low),
+                               csv_number(k.lift_ci_high), csv_number(k.p_value), csv_number(t.adjusted_p_value),
+                               csv_number(k.z_p_value), t.significant ? "true" : "false",
+                               csv_number(t.bayesian.chance_to_beat), csv_number(t.bayesian.expected_loss),
+                               t.guardrail ? (t.guardrail->breached ? "true" : "false") : "",
+                               verdict == Verdict::no_result ? std::string(to_string(k.status))
+                                                              : std::string(to_string(verdict))});
+      }
+      row.insert(row.end(), {srm_p, srm_mismatch, day});
+      table.add_row(std::move(row));
+    }
+  }
+}
+
+// Per day, each treatment's cumulative lift, interval and p-value for one metric, as Markdown.
+std::string days_markdown(const std::vector<DayReport>& days, const std::string& metric, int level) {
+  const AnalysisReport& last = days.back().report;
+  std::string header = "| day | entities |", rule = "|---|---:|";
+  for (size_t v = 1; v < last.variants.size(); ++v) {
+    const std::string prefix = last.variants.size() > 2 ? last.variants[v] + " " : "";
+    header += fmt::format(" {0}lift | {0}lift {1}% CI | {0}p |", prefix, level);
+    rule += "---:|---|---:|";
+  }
+  std::string out = "\nOver time (cumulative, each day's end):\n\n" + header + "\n" + rule + "\n";
+  for (const DayReport& d : days) {
+    int64_t entities = 0;
+    for (int64_t n : d.report.entities) entities += n;
+    out += fmt::format("| {} | {} |", d.day, entities);
+    size_t cells = 0;
+    for (const MetricResult& m : d.report.metrics) {
+      if (m.metric.key != metric) continue;
+      for (const TreatmentResult& t : m.treatments) {
+        out += fmt::format(" {} | {} | {} |", MetricNumbers::lift(t.comparison.lift),
+                           MetricNumbers::lift_interval(t.comparison.lift_ci_low, t.comparison.lift_ci_high),
+                           show_p(t.comparison.p_value));
+        ++cells;
+      }
+    }
+    for (; cells + 1 < last.variants.size(); ++cells) out += " - | - | - |";
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string analysis_markdown(const AnalysisContext& c) {
   const AnalysisReport& r = c.report;
   std::ostringstream out;
@@ -384,6 +450,7 @@ std::string analysis_markdown(const AnalysisContext& c) {
           << verdict_markdown(m, t) << " |\n";
     }
     if (m.cuped) out << "\n" << cuped_line(*m.cuped, r.options) << ".\n";
+    if (!c.days.empty()) out << days_markdown(c.days, m.metric.key, level);
   }
   if (!c.breaches.empty()) {
     out << "\n";
@@ -396,35 +463,12 @@ std::string analysis_markdown(const AnalysisContext& c) {
 }
 
 std::string analysis_csv(const AnalysisContext& c) {
-  const AnalysisReport& r = c.report;
   Table table({"experiment", "metric", "type", "role", "variant", "n", "value", "se", "ci_low", "ci_high", "status",
                "difference", "difference_ci_low", "difference_ci_high", "lift", "lift_ci_low", "lift_ci_high",
                "p_value", "adjusted_p_value", "z_p_value", "significant", "chance_to_beat", "expected_loss",
-               "guardrail_breached", "verdict"});
-  for (const MetricResult& m : r.metrics) {
-    for (size_t i = 0; i < m.variants.size(); ++i) {
-      const VariantEstimate& v = m.variants[i];
-      std::vector<std::string> row{r.experiment, m.metric.key, std::string(to_string(m.metric.type)),
-                                   std::string(to_string(m.binding.role)), r.variants[i], std::to_string(v.n),
-                                   csv_number(v.value), csv_number(v.se), csv_number(v.ci_low), csv_number(v.ci_high)};
-      if (i == 0) {
-        row.resize(25);
-      } else {
-        const TreatmentResult& t = m.treatments[i - 1];
-        const Comparison& k = t.comparison;
-        const Verdict verdict = verdict_of(m, t);
-        row.insert(row.end(), {std::string(to_string(k.status)), csv_number(k.difference), csv_number(k.difference_ci_low),
-                               csv_number(k.difference_ci_high), csv_number(k.lift), csv_number(k.lift_ci_low),
-                               csv_number(k.lift_ci_high), csv_number(k.p_value), csv_number(t.adjusted_p_value),
-                               csv_number(k.z_p_value), t.significant ? "true" : "false",
-                               csv_number(t.bayesian.chance_to_beat), csv_number(t.bayesian.expected_loss),
-                               t.guardrail ? (t.guardrail->breached ? "true" : "false") : "",
-                               verdict == Verdict::no_result ? std::string(to_string(k.status))
-                                                              : std::string(to_string(verdict))});
-      }
-      table.add_row(std::move(row));
-    }
-  }
+               "guardrail_breached", "verdict", "srm_p_value", "srm_mismatch", "day"});
+  add_csv_rows(table, c.report, "");
+  for (const DayReport& d : c.days) add_csv_rows(table, d.report, d.day);
   std::ostringstream out;
   table.print_csv(out);
   return out.str();

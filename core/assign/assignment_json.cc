@@ -16,7 +16,7 @@ nlohmann::json assignment_json(const AssignmentSnapshot& snapshot, std::span<con
                          {"slot", a.slot},
                          {"config", merged_config(snapshot, layer, a)}});
   }
-  return {{"entity_id", entity_id}, {"in_global_holdout", held}, {"layers", std::move(per_layer)}};
+  return {{"entity_id", entity_id}, {"in_holdout", held}, {"in_global_holdout", held}, {"layers", std::move(per_layer)}};
 }
 
 }  // namespace expt

@@ -1,8 +1,11 @@
 #pragma once
-// One entity's assignment in every chosen layer as JSON: the shape `expt assign --format json`
-// prints per entity and `POST /v1/assign` answers with, so both stay the same.
-//   {"entity_id", "in_global_holdout", "layers": [{"namespace", "experiment", "variant", "slot", "config"}]}
+// One entity's assignment in every chosen layer as JSON: the one shape that `expt assign
+// --format json` prints per entity, `POST /v1/assign` answers with and `expt watch --entity`
+// prints per version (docs/assignment.schema.json; the rows of `assign --format jsonl|csv` carry
+// the same names):
+//   {"entity_id", "in_holdout", "layers": [{"namespace", "experiment", "variant", "slot", "config"}]}
 // experiment and variant are null where the entity is in no experiment of the layer.
+// "in_global_holdout", the old name of in_holdout, is kept for one release (until 0.3.0).
 
 #include <span>
 #include <string_view>

@@ -24,8 +24,8 @@ std::optional<int64_t> bundle_file_version(std::string_view name);
 // A temporary file an export is writing (".bundle-7.json.tmp-...", ".latest.json.tmp-..."):
 // never served, and removed by the next export.
 bool is_partial_bundle_file(std::string_view name);
-// The export lock's file: held while a folder is written.
-inline constexpr std::string_view k_folder_lock_file = ".expt-export.lock";
+// The lock file exports before 0.2 left in the folder (they now lock the folder itself).
+inline constexpr std::string_view k_old_folder_lock_file = ".expt-export.lock";
 
 // --- HTTP ---
 inline constexpr std::string_view k_latest_bundle_path = "/v1/bundle";

@@ -16,6 +16,9 @@ class FileLock {
   static Result<FileLock> acquire(const std::string& path);
   // As acquire, but without waiting: nullopt inside the Result when another process holds it.
   static Result<std::optional<FileLock>> try_acquire(const std::string& path);
+  // Locks the folder itself (its directory entry, opened read-only), leaving no file in it: for
+  // folders whose every file is for others to read, such as a bundle folder.
+  static Result<FileLock> acquire_folder(const std::string& folder);
 
   FileLock(FileLock&& other) noexcept : m_fd(other.m_fd) { other.m_fd = -1; }
   FileLock& operator=(FileLock&&) = delete;

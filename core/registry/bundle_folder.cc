@@ -36,8 +36,9 @@ Result<FolderSync> sync_bundle_folder(const std::string& folder_name, int64_t la
   std::error_code ec;
   fs::create_directories(folder, ec);
   if (ec) return Error::io(fmt::format("cannot create '{}': {}", folder_name, ec.message()), folder_name);
-  auto lock = FileLock::acquire((folder / k_folder_lock_file).string());
+  auto lock = FileLock::acquire_folder(folder_name);
   if (!lock) return std::move(lock).error();
+  fs::remove(folder / k_old_folder_lock_file, ec);  // versions before 0.2 locked with a file in the folder
 
   FolderSync sync;
   // Under the lock no other exporter is writing here, so these temporary files are orphans.

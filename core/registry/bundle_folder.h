@@ -30,7 +30,8 @@ struct FolderSync {
 //   changes: that is a conflict error);
 // - then writes latest.json, unless it already names `latest` or a newer version, so it never
 //   moves backwards and never names a bundle whose file is not there yet.
-// Exporters to one folder take turns (an exclusive lock on folder/.expt-export.lock). Every
+// Exporters to one folder take turns (an exclusive lock on the folder itself, so the folder
+// holds only what `expt serve` and clients read). Every
 // file is written atomically (core/base/atomic_file.h).
 Result<FolderSync> sync_bundle_folder(const std::string& folder, int64_t latest, const BundleSource& source);
 

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "core/base/edit_distance.h"
 #include "core/ingest/memory_budget.h"
 #include "core/stats/corrections.h"
 #include "core/stats/cuped.h"
@@ -22,10 +23,12 @@ Result<void> check_request(const AnalysisRequest& r) {
     return Error::invalid(fmt::format("--cuped-window must be {}, got {}", k_cuped_window_rule, *r.cuped_window_days));
   }
   if (!parse_correction(r.correction)) {
-    return Error::invalid(fmt::format("--correction must be one of holm, bonferroni, bh, none; got '{}'", r.correction));
+    constexpr std::string_view corrections[] = {"holm", "bonferroni", "bh", "none"};
+    return Error::invalid(not_one_of("--correction", r.correction, corrections));
   }
   if (!parse_correction_scope(r.correction_scope)) {
-    return Error::invalid(fmt::format("--correction-scope must be primary or all; got '{}'", r.correction_scope));
+    constexpr std::string_view scopes[] = {"primary", "all"};
+    return Error::invalid(not_one_of("--correction-scope", r.correction_scope, scopes));
   }
   const int sources = (!r.events.empty() || !r.exposures.empty()) + !r.source.empty() + !r.aggregates.empty();
   if (sources != 1) {

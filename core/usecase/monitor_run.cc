@@ -87,7 +87,9 @@ void add_findings(const std::string& key, const AnalysisResult& c, const std::st
 // left as it is.
 Result<void> stop_breached(Registry& registry, const std::vector<std::pair<std::string, std::string>>& to_stop,
                            const AuditStamp& stamp, MonitorOutcome& out) {
-  for (const auto& [key, reason] : to_stop) {
+  for (const auto& stop : to_stop) {
+    const std::string& key = stop.first;  // named, not bound: clang 14 lambdas cannot capture bindings
+    const std::string& reason = stop.second;
     bool changed = false;
     auto done = registry.update([&](const RegistryState& current) -> Result<ChangeSet> {
       auto plan = plan_transition(current, {key, Transition::stop, reason}, stamp);

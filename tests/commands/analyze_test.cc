@@ -54,7 +54,7 @@ void check_dataset(const std::string& name, const json& expected, const std::str
   options.request.events = testing::fixture_path("analysis/" + name + "/events.csv").string();
   options.request.exposures = testing::fixture_path("analysis/" + name + "/exposures.csv").string();
   options.request.correction = correction;
-  options.format = AnalyzeFormat::json;
+  options.format = OutputFormat::json;
   ExitCode code = run_analyze(options, h.io);
   INFO("stderr: " << h.err.str());
   REQUIRE(code != ExitCode::bad_input);

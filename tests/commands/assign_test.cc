@@ -45,7 +45,8 @@ TEST_CASE("assign shows the merged config of each layer", "[assign]") {
   CHECK(result[0]["layers"][0]["experiment"] == "dark-mode");
   CHECK(result[0]["layers"][0]["variant"] == "dark");
   CHECK(result[0]["layers"][0]["config"] == nlohmann::json{{"theme", "dark"}, {"density", "normal"}});
-  CHECK(result[0]["in_global_holdout"] == false);
+  CHECK(result[0]["in_holdout"] == false);
+  CHECK(result[0]["in_global_holdout"] == false);  // the old name, for one release
 }
 
 TEST_CASE("streaming from stdin writes one CSV row per entity and layer", "[assign]") {

@@ -15,7 +15,7 @@ struct CommandHarness {
   std::istringstream in;
   std::ostringstream out;
   std::ostringstream err;
-  Io io{in, out, err, clock, "tester", {}};
+  Io io{in, out, err, clock, "tester", {}, false, false, false, {}};
   RegistryOptions registry{(dir / "expt.db").string()};
 
   // Clears captured output before the next command.

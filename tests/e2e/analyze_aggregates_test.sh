@@ -52,7 +52,7 @@ for m in d["metrics"]:
 PY
 expt analyze effect-test --aggregates "$W/effect-aggregates.csv" --correction-scope guardrails
 expect_rc 2
-expect_stderr_has "--correction-scope must be primary or all; got 'guardrails'"
+expect_stderr_has "--correction-scope must be one of primary, all; got 'guardrails'"
 run bash -c "'$EXPT' analyze effect-test --aggregates - < '$W/effect-aggregates.csv'"
 expect_rc 0
 expect_stdout_has "purchase_conversion (conversion, primary, increase is good)"

@@ -12,16 +12,18 @@ on = w.get(True, w.get("on"))  # YAML 1.1 reads the key `on` as true
 assert "pull_request" in on, on
 steps = w["jobs"]["lint"]["steps"]
 uses = [s.get("uses", "") for s in steps]
-assert sum(u.startswith("actions/checkout@") for u in uses) == 2, uses
+assert sum(u.startswith("actions/checkout@") for u in uses) == 1, uses
 runs = [s["run"] for s in steps if "run" in s]
-assert any("scripts/setup build" in r for r in runs), runs
+assert any("apt-get install" in r and ".deb" in r for r in runs), runs  # the package, not a build
+assert not any("scripts/setup" in r or "cmake" in r for r in runs), runs
 lint = [r for r in runs if " lint " in r]
 assert len(lint) == 1 and "--format github" in lint[0], lint
 print(lint[0])
 PY
 
-mkdir -p "$WORK/checkout/.expt/build" "$WORK/checkout/specs"
-ln -s "$EXPT" "$WORK/checkout/.expt/build/expt"
+mkdir -p "$WORK/bin" "$WORK/checkout/specs"
+ln -s "$EXPT" "$WORK/bin/expt"  # as the package installs it: expt on PATH
+export PATH="$WORK/bin:$PATH"
 cp "$FIXTURES"/specs/*.yaml "$WORK/checkout/specs/"
 cd "$WORK/checkout"
 run bash -e "$WORK/lint-step"

@@ -13,12 +13,16 @@ expect_stdout_has "--dry-run"
 
 expt --version
 expect_rc 0
-expect_stdout_equals "expt 0.1.0"
+expect_stdout_equals "expt 0.2.0"
 
+# Bare expt is a question: the overview answers it, exit 0.
 expt
-expect_rc 2
-expect_stderr_equals "error: a command is required
-run \`expt help\` for the list of commands"
+expect_rc 0
+expect_stdout_has "Usage: expt [OPTIONS] COMMAND"
+expect_stderr_empty
+expt -V
+expect_rc 0
+expect_stdout_equals "expt 0.2.0"
 
 expt alocate x
 expect_rc 2

@@ -41,8 +41,12 @@ PORT=$(serve_port "$WORK/serve.out")
 "$EXPT" watch --server "http://127.0.0.1:$PORT" --poll 60 --entity "$ENTITY" --until-version 2 --timeout 30 >"$WORK/watch.out" 2>"$WORK/watch.err" &
 WATCH=$!
 for _ in $(seq 1 100); do grep -q '^version 1' "$WORK/watch.out" && break; sleep 0.1; done
-grep -q '"experiment":"new-checkout","namespace":"guardrail","variant":"treatment"' "$WORK/watch.out" \
-  || fail "the client does not see $ENTITY in new-checkout's treatment: $(cat "$WORK/watch.out")"
+grep '^{' "$WORK/watch.out" | /usr/bin/python3 -c '
+import json, sys
+line = json.loads(sys.stdin.readline())
+assert line["entity_id"] == sys.argv[1] and line["version"] == 1, line
+assert any(l["experiment"] == "new-checkout" and l["namespace"] == "guardrail" and l["variant"] == "treatment" for l in line["layers"]), line
+' "$ENTITY" || fail "the client does not see $ENTITY in new-checkout's treatment: $(cat "$WORK/watch.out")"
 grep -q '"config":{"checkout_flow":"one-page"}' "$WORK/watch.out" || fail "the client does not have the treatment's config"
 
 # The monitor: the breached experiment is stopped and published; the other keeps running.
@@ -69,8 +73,12 @@ expect_stdout_has '"reason": "auto-stop (monitor): guardrail error_rate breached
 wait $WATCH || fail "the client did not reach version 2: $(cat "$WORK/watch.out" "$WORK/watch.err")"
 WATCH=
 REACHED=$(date +%s.%N)
-grep -q '"experiment":"","namespace":"guardrail","variant":""}],"version":2' "$WORK/watch.out" \
-  || fail "at version 2 $ENTITY is still in an experiment: $(cat "$WORK/watch.out")"
+grep '^{' "$WORK/watch.out" | tail -1 | /usr/bin/python3 -c '
+import json, sys
+line = json.loads(sys.stdin.readline())
+assert line["version"] == 2, line
+assert [l["experiment"] for l in line["layers"] if l["namespace"] == "guardrail"] == [None], line
+' || fail "at version 2 $ENTITY is still in an experiment: $(cat "$WORK/watch.out")"
 tail -1 "$WORK/watch.out" | grep -q '"config":{"checkout_flow":"classic"}' || fail "at version 2 $ENTITY does not get the default config"
 echo "monitor to client: $(awk -v a="$MONITOR_DONE" -v b="$REACHED" 'BEGIN { printf "%.3f", b - a }') s (until the watch process exited)"
 

@@ -15,10 +15,13 @@ git config --global protocol.file.allow always
 # pre-commit reports on stderr, the hook's own output on stdout.
 expect_output_has() { cat "$OUT" "$ERR" | grep -qF -- "$1" || fail "the output lacks: $1"; }
 
-# The hook repository: this project's hook definition, committed.
+# The hook repository: this project's hook definition, committed and tagged as a release is, with
+# the tag docs/lint.md pins (which must be this version's).
+rev=$(sed -n 's/^    rev: \(v[0-9.]*\)$/\1/p' "$EXPT_SOURCE_DIR/docs/lint.md")
+[ "$rev" = "v$("$EXPT" --version | cut -d' ' -f2)" ] || { STEP="docs/lint.md's pin"; fail "docs/lint.md pins rev '$rev', not this version's tag"; }
 mkdir "$WORK/hooks" && cp "$EXPT_SOURCE_DIR/.pre-commit-hooks.yaml" "$WORK/hooks/"
 git -C "$WORK/hooks" init -q && git -C "$WORK/hooks" add . && git -C "$WORK/hooks" commit -qm hooks
-rev=$(git -C "$WORK/hooks" rev-parse HEAD)
+git -C "$WORK/hooks" tag "$rev"
 
 # A user's repository with specs under specs/.
 repo="$WORK/user"
@@ -50,4 +53,15 @@ run git commit -m "add rewrite"
 expect_output_has "Failed"
 expect_output_has "specs/rewrite.yaml:6:1: error: slots 0-9 of 'search-query-rewrite' overlap"
 [ "$(git rev-list --count HEAD)" -eq 2 ] || fail "a commit was made"
+
+# The local form docs/lint.md shows for the installed package: the same verdicts.
+git reset -q HEAD specs/rewrite.yaml && rm specs/rewrite.yaml
+awk '/^  - repo: local$/ { s = 1 } s && /^```$/ { exit } s' "$EXPT_SOURCE_DIR/docs/lint.md" | sed '1i repos:' >.pre-commit-config.yaml
+grep -q "language: system" .pre-commit-config.yaml || { STEP="docs/lint.md's local hook"; fail "no local hook in docs/lint.md"; }
+git add .pre-commit-config.yaml && git commit -qm "local hook" --no-verify
+cp "$FIXTURES/lint/collides-with-search-ranker.yaml" specs/rewrite.yaml
+git add specs/rewrite.yaml
+run git commit -m "add rewrite"
+[ "$RC" -ne 0 ] || fail "the local hook let a slot collision through"
+expect_output_has "specs/rewrite.yaml:6:1: error: slots 0-9 of 'search-query-rewrite' overlap"
 pass

@@ -23,10 +23,20 @@ expect_completion "allocate analyze archive assign audit" expt a
 expect_completion "bundle" expt export bu
 expect_completion "assignments" expt --registry "$EXPT_REGISTRY" export as
 expect_completion "--format" expt analyze --for
-expect_completion "csv json markdown table" expt analyze x --format ""
+expect_completion "csv human json markdown" expt analyze x --format ""
 expect_completion "github" expt lint --format g
 expect_completion "checkout-cta-color" expt start checkout-cta
 expect_completion "checkout-cta-color" expt --registry "$EXPT_REGISTRY" start checkout-cta
+# Only the experiments a command takes: a running one is not offered to start, nor a draft to stop.
+expt start checkout-cta-color; expect_rc 0
+expect_completion "" expt start checkout-cta
+expect_completion "checkout-cta-color" expt stop checkout-cta
+expect_completion "checkout-cta-color" expt analyze checkout-cta
+expt stop checkout-cta-color; expect_rc 0
+expt archive checkout-cta-color; expect_rc 0
+expect_completion "" expt archive checkout-cta
+expect_completion "" expt analyze checkout-cta
+expect_completion "checkout-cta-color" expt results checkout-cta
 expect_completion "search-ranking" expt show sea
 expect_completion "--dry-run" expt create --dry
 expect_completion "bash zsh" expt completion ""
@@ -51,9 +61,9 @@ expect_zsh() {
 }
 expect_zsh "allocate analyze archive assign audit" expt a
 expect_zsh "assignments bundle registry sql" expt export ""
-expect_zsh "csv json markdown table" expt analyze x --format ""
+expect_zsh "csv human json markdown" expt analyze x --format ""
 expect_zsh "<files >" expt create ""
-expect_zsh "checkout-cta-color checkout-holdout-q4 checkout-layout-mvt" expt start checkout-
+expect_zsh "checkout-holdout-q4 checkout-layout-mvt" expt start checkout-  # the archived one is not offered
 # Options come with their descriptions.
 STEP="zsh option descriptions"
 zsh -f -c '_describe() { local -a offered; offered=("${(@P)${@[-1]}}"); print -l -- "${offered[@]}"; }; source "$1"; words=(expt lint --); CURRENT=3; _expt' \

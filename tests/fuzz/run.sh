@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer harnesses with clang and runs each for SECONDS (default 30) on seed
-# corpora made from fixtures/. Fails on any crash, leak, sanitizer report or input taking 1 s
-# or more; a finding is kept under fixtures/fuzz-findings/ of the build folder for triage.
-# Usage: tests/fuzz/run.sh BUILD_DIR EXPT_BINARY [SECONDS]
+# Runs the libFuzzer harnesses (built with clang into BUILD_DIR/fuzz by the main build; built here
+# when they are not) on seed corpora made from fixtures/, each for SECONDS (default 30), or with
+# --budget TOTAL all of them within TOTAL seconds, split evenly. Fails on any crash, leak,
+# sanitizer report or input taking 1 s or more; a finding is kept under fuzz-findings/ of the
+# build folder for triage.
+# Usage: tests/fuzz/run.sh BUILD_DIR EXPT_BINARY [SECONDS | --budget TOTAL]
 # EXPT_FUZZ_RUNS=N stops each harness after N executions (or SECONDS, whichever comes first);
 # EXPT_FUZZ_HARNESSES="a b" runs only those (spec_parser csv_ingest bundle_loader diff_apply
 # remote_assign aggregates).
@@ -19,10 +21,21 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=$1 expt=$2 seconds=${3:-30}
 fuzz_build="$build/fuzz"
+all_harnesses="spec_parser csv_ingest bundle_loader diff_apply remote_assign aggregates"
+harnesses=${EXPT_FUZZ_HARNESSES:-$all_harnesses}
+if [ "$seconds" = --budget ]; then
+  count=$(wc -w <<<"$harnesses")
+  seconds=$(( ${4:?--budget takes a number of seconds} / count ))
+  [ "$seconds" -ge 1 ] || seconds=1
+fi
 
-cmake -S "$root/tests/fuzz" -B "$fuzz_build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ \
-  -DCMAKE_BUILD_TYPE=None >"$fuzz_build.configure.log" 2>&1 || { cat "$fuzz_build.configure.log"; exit 1; }
-cmake --build "$fuzz_build" --parallel "$(nproc)" >"$fuzz_build.build.log" 2>&1 || { tail -50 "$fuzz_build.build.log"; exit 1; }
+missing=false
+for harness in $harnesses; do [ -x "$fuzz_build/${harness}_fuzz" ] || missing=true; done
+if $missing; then
+  cmake -S "$root/tests/fuzz" -B "$fuzz_build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ \
+    -DCMAKE_BUILD_TYPE=None >"$fuzz_build.configure.log" 2>&1 || { cat "$fuzz_build.configure.log"; exit 1; }
+  cmake --build "$fuzz_build" --parallel "$(nproc)" >"$fuzz_build.build.log" 2>&1 || { tail -50 "$fuzz_build.build.log"; exit 1; }
+fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -60,13 +73,13 @@ printf '%s\n' 'kind,metric,variant,name,n,sum,sum_squares,sum_product' \
   'metric,rev,control,,100,500,9000,0' 'metric,rev,treatment,,100,650,11000,0' \
   'covariate,rev,control,14,100,480,8000,7000' 'covariate,rev,treatment,14,100,470,7900,8100' >"$work/aggregates/covariates.csv"
 # Past findings, so each stays fixed (fixtures/fuzz/<harness>/).
-for harness in spec_parser csv_ingest bundle_loader diff_apply remote_assign aggregates; do
+for harness in $all_harnesses; do
   if [ -d "$root/fixtures/fuzz/$harness" ]; then cp "$root/fixtures/fuzz/$harness"/* "$work/$harness/"; fi
 done
 export EXPT_FUZZ_BASE_BUNDLE="$work/bundles/bundle-1.json"
 
 status=0
-for harness in ${EXPT_FUZZ_HARNESSES:-spec_parser csv_ingest bundle_loader diff_apply remote_assign aggregates}; do
+for harness in $harnesses; do
   corpus="$work/$harness"
   if [ -n "${EXPT_FUZZ_CORPUS:-}" ]; then
     corpus="$EXPT_FUZZ_CORPUS/$harness"

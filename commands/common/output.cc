@@ -1,0 +1,43 @@
+#include "commands/common/output.h"
+
+#include <cerrno>
+#include <cstring>
+#include <ostream>
+
+namespace expt {
+
+namespace {
+
+Error stdout_failed() {
+  const int error = errno;
+  return Error::io(std::string("cannot write to standard output") + (error != 0 ? std::string(": ") + std::strerror(error) : ""));
+}
+
+}  // namespace
+
+Result<Output> Output::open(const std::string& path, Io& io) {
+  if (is_stdout_path(path)) return Output(io, path, nullptr);
+  auto file = AtomicFileWriter::open(path);
+  if (!file) return std::move(file).error();
+  return Output(io, path, std::move(*file));
+}
+
+Result<void> Output::write(std::string_view bytes) {
+  if (m_file) return m_file->write(bytes);
+  errno = 0;
+  m_io->out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!m_io->out) return stdout_failed();
+  return {};
+}
+
+Result<void> Output::flush() { return m_file ? m_file->flush() : Result<void>(); }
+
+Result<void> Output::commit() {
+  if (m_file) return m_file->commit();
+  errno = 0;
+  m_io->out.flush();
+  if (!m_io->out) return stdout_failed();
+  return {};
+}
+
+}  // namespace expt
