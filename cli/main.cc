@@ -2,17 +2,23 @@
 // every failure to the documented exit codes. The only place that reads the environment; holds
 // no logic of its own.
 
+#include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <exception>
+#include <initializer_list>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "cli/app.h"
+#include "core/base/atomic_file.h"
 #include "core/base/clock.h"
 #include "core/base/timestamp.h"
 #include "core/process/environment.h"
+#include "core/process/fd_output_buffer.h"
 
 namespace {
 
@@ -32,6 +38,21 @@ bool use_color(expt::ColorChoice choice, int fd, const expt::Environment& enviro
   return is_terminal(fd, environment);
 }
 
+// An interrupted command leaves no partial file behind: the temporary files of atomic writes go,
+// then the signal does what it would have done.
+void on_fatal_signal(int signal) {
+  expt::remove_partial_files_on_signal();
+  ::signal(signal, SIG_DFL);
+  ::raise(signal);
+}
+
+void remove_partial_files_on(std::initializer_list<int> signals) {
+  struct sigaction action {};
+  action.sa_handler = on_fatal_signal;
+  sigemptyset(&action.sa_mask);
+  for (int s : signals) ::sigaction(s, &action, nullptr);
+}
+
 // --format json asks for machine-readable output, errors included.
 bool json_requested(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
@@ -43,8 +64,26 @@ bool json_requested(int argc, char** argv) {
 
 }  // namespace
 
+// Every byte of the output reached its destination, or the run failed: a full disk or a closed
+// file must not end a cron job's command with exit 0 and half its output. Returns `code`, unless stdout lost some of what was written to it: then exit 2, saying why (once; a
+// command that failed with exit 2 has said why already).
+int with_stdout_written(int code, const expt::FdOutputBuffer& buffer) {
+  std::cout.flush();
+  if (std::cout && buffer.error() == 0) return code;
+  const int bad_input = static_cast<int>(expt::ExitCode::bad_input);
+  if (code == bad_input) return code;
+  const int error = buffer.error();
+  std::cerr << "error: cannot write to standard output" << (error != 0 ? std::string(": ") + std::strerror(error) : "")
+            << "; the output is incomplete\n";
+  return bad_input;
+}
+
 int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);
+  // stdout through a buffer that keeps the errno of a failed write, for the message below.
+  static expt::FdOutputBuffer stdout_buffer(STDOUT_FILENO);
+  std::cout.rdbuf(&stdout_buffer);
+  remove_partial_files_on({SIGINT, SIGTERM, SIGHUP});
   try {
     const expt::Environment environment = expt::Environment::of_process();
     expt::CliContext context;
@@ -54,7 +93,7 @@ int main(int argc, char** argv) {
       if (*ended == static_cast<int>(expt::ExitCode::bad_input) && json) {
         std::cout << expt::error_json({}, context.usage_error).dump(2) << "\n";
       }
-      return *ended;
+      return with_stdout_written(*ended, stdout_buffer);
     }
 
     std::unique_ptr<expt::Clock> clock;
@@ -76,8 +115,7 @@ int main(int argc, char** argv) {
     io.err_is_terminal = is_terminal(STDERR_FILENO, environment);
     expt::ExitCode code = context.runner(io);
     if (code == expt::ExitCode::bad_input && json) std::cout << expt::error_json(io.reported).dump(2) << "\n";
-    std::cout.flush();
-    return static_cast<int>(code);
+    return with_stdout_written(static_cast<int>(code), stdout_buffer);
   } catch (const std::exception& e) {
     std::cerr << "internal error: " << e.what() << "\n";
     return static_cast<int>(expt::ExitCode::bad_input);

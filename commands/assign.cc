@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "commands/common/output.h"
 #include "commands/render/assignment_rows.h"
 #include "commands/render/assignment_stream.h"
 #include "commands/render/render.h"
@@ -74,13 +75,13 @@ ExitCode run_assign(const AssignOptions& options, Io& io) {
     print_entities(options, **snapshot, *layers, io);
     return ExitCode::ok;
   }
-  auto to_stdout = [&io](std::string_view block) -> Result<void> {
-    io.out.write(block.data(), static_cast<std::streamsize>(block.size()));
-    return {};
-  };
+  auto output = Output::open("-", io);  // each block's write checked: a full disk stops the stream
+  if (!output) return report(io, output.error());
+  auto to_stdout = [&output](std::string_view block) { return output->write(block); };
   auto streamed = stream_assignments({options.input, options.column, options.format, options.threads}, **snapshot, *layers, to_stdout,
                                      io.in);
   if (!streamed) return report(io, streamed.error());
+  if (auto committed = output->commit(); !committed) return report(io, committed.error());
   return ExitCode::ok;
 }
 

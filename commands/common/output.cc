@@ -4,12 +4,16 @@
 #include <cstring>
 #include <ostream>
 
+#include "core/process/fd_output_buffer.h"
+
 namespace expt {
 
 namespace {
 
-Error stdout_failed() {
-  const int error = errno;
+// The reason a write to stdout failed: kept by the buffer main() installs, else errno.
+Error stdout_failed(std::ostream& out) {
+  const auto* buffer = dynamic_cast<const FdOutputBuffer*>(out.rdbuf());
+  const int error = buffer != nullptr && buffer->error() != 0 ? buffer->error() : errno;
   return Error::io(std::string("cannot write to standard output") + (error != 0 ? std::string(": ") + std::strerror(error) : ""));
 }
 
@@ -26,7 +30,7 @@ Result<void> Output::write(std::string_view bytes) {
   if (m_file) return m_file->write(bytes);
   errno = 0;
   m_io->out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  if (!m_io->out) return stdout_failed();
+  if (!m_io->out) return stdout_failed(m_io->out);
   return {};
 }
 
@@ -36,7 +40,7 @@ Result<void> Output::commit() {
   if (m_file) return m_file->commit();
   errno = 0;
   m_io->out.flush();
-  if (!m_io->out) return stdout_failed();
+  if (!m_io->out) return stdout_failed(m_io->out);
   return {};
 }
 

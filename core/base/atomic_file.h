@@ -12,7 +12,9 @@
 namespace expt {
 
 // A file being written. Nothing is visible at `path` until commit(); destroying the writer
-// without committing removes the temporary file. Not thread-safe.
+// without committing removes the temporary file, and so does a signal that ends the process
+// (remove_partial_files_on_signal). Errors name `path`, the file the user asked for. Not
+// thread-safe.
 class AtomicFileWriter {
  public:
   // Creates the temporary file next to `path`. Errors: the folder is missing or not writable.
@@ -32,6 +34,7 @@ class AtomicFileWriter {
   AtomicFileWriter(std::string path, std::string temp_path, int fd);
   std::string m_path;
   std::string m_temp_path;
+  int m_slot = -1;  // in the table of partial files removed on a signal; -1 when not registered
   int m_fd = -1;
   bool m_committed = false;
   bool m_flushed = false;
@@ -39,5 +42,10 @@ class AtomicFileWriter {
 
 // Writes `content` to `path` atomically (see above).
 Result<void> write_file_atomically(const std::string& path, std::string_view content);
+
+// Removes the temporary file of every writer not yet committed or destroyed. Async-signal-safe:
+// for a SIGINT or SIGTERM handler (cli/main.cc), so an interrupted command leaves no partial
+// file behind, as a failed one does not.
+void remove_partial_files_on_signal();
 
 }  // namespace expt

@@ -4,6 +4,8 @@
 #include <set>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "core/process/input_stream.h"
 #include "core/usecase/data_source.h"
 #include "core/warehouse/aggregate_rows.h"
@@ -11,6 +13,8 @@
 namespace expt {
 
 namespace {
+
+constexpr size_t k_max_aggregates_bytes = size_t{64} << 20;
 
 class AggregatesSource final : public DataSource {
  public:
@@ -53,7 +57,19 @@ Result<AnalysisInput> AggregatesSource::read(const AnalysisSubject& subject, con
   const std::string& file = m_request.aggregates;
   auto in = open_input(file, m_session.in);
   if (!in) return std::move(in).error();
-  std::string text((std::istreambuf_iterator<char>(*in->stream)), std::istreambuf_iterator<char>());
+  // Sufficient statistics are small: a few rows per metric, variant and day. A bound keeps a
+  // mistaken input (the raw events, a runaway export) from taking the machine's memory.
+  std::string text;
+  text.resize(k_max_aggregates_bytes + 1);
+  in->stream->read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in->stream->gcount()));
+  if (text.size() > k_max_aggregates_bytes) {
+    return Error::invalid(fmt::format("the aggregates are larger than {} MiB; per-variant sums of even a thousand "
+                                      "metrics over years of days are far smaller (are these the raw events? those go "
+                                      "to --events and --exposures)",
+                                      k_max_aggregates_bytes >> 20),
+                          SourceLocation{file});
+  }
   const size_t first = text.find_first_not_of(" \t\r\n");
   Result<std::vector<AggregateRow>> rows = std::vector<AggregateRow>{};
   if (first != std::string::npos && (text[first] == '[' || text[first] == '{')) {
@@ -70,7 +86,7 @@ Result<AnalysisInput> AggregatesSource::read(const AnalysisSubject& subject, con
     if (auto days = read_days(*rows, subject, on_day); !days) return std::move(days).error();
   }
   const std::string day = assembled->day;
-  AnalysisInput input = input_from_aggregates(std::move(*assembled), subject.metrics);
+  AnalysisInput input = input_from_aggregates(std::move(*assembled));
   input.events_name = file;
   input.exposures_name = file;
   input.source = {{"kind", "aggregates"}, {"file", file}};

@@ -134,7 +134,7 @@ Result<AnalysisInput> ClickHouseSourceReader::read(const AnalysisSubject& subjec
   const std::string name = source->describe();
   auto assembled = aggregates_of(client, *query, subject, {}, name);
   if (!assembled) return std::move(assembled).error();
-  AnalysisInput input = input_from_aggregates(std::move(*assembled), subject.metrics);
+  AnalysisInput input = input_from_aggregates(std::move(*assembled));
   if (on_day) {
     if (auto days = read_days(client, *query, subject, input.events, name, on_day); !days) return std::move(days).error();
   }

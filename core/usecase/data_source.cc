@@ -8,16 +8,22 @@ std::unique_ptr<DataSource> choose_data_source(const AnalysisRequest& request, S
   return csv_source(request, session);
 }
 
-AnalysisInput input_from_aggregates(ExperimentAggregates a, const std::vector<MetricSpec>& metrics) {
+AnalysisInput input_from_aggregates(ExperimentAggregates a) {
   AnalysisInput input;
   input.aggregates = std::move(a.metrics);
   input.entities = std::move(a.entities);
   input.exposures = std::move(a.exposures);
   input.events = std::move(a.events);
+  // Only the event types the rows name: another engine's file may count no event rows at all,
+  // and a type it does not mention is unknown, not absent.
   for (const auto& [type, rows] : a.event_type_rows) input.event_type_rows[type] += rows;
-  for (const MetricSpec& m : metrics) {
-    input.event_type_rows.try_emplace(m.measure.event_type, 0);
-    if (m.denominator) input.event_type_rows.try_emplace(m.denominator->event_type, 0);
+  // A percentile's rows do count its events, so a percentile metric with none is known to have
+  // no events (and is reported as a data problem, as the CSV path reports it).
+  for (const MetricAggregate& m : input.aggregates) {
+    if (m.metric.type != MetricType::percentile || input.event_type_rows.contains(m.metric.measure.event_type)) continue;
+    int64_t events = 0;
+    for (const QuantileSummary& q : m.quantile_summary) events += q.events;
+    if (events == 0) input.event_type_rows[m.metric.measure.event_type] = 0;
   }
   return input;
 }

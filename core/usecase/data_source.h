@@ -67,9 +67,9 @@ std::unique_ptr<DataSource> csv_source(const AnalysisRequest& request, Session& 
 std::unique_ptr<DataSource> clickhouse_source(const AnalysisRequest& request, Session& session);
 std::unique_ptr<DataSource> aggregates_source(const AnalysisRequest& request, Session& session);
 
-// AnalysisInput from a warehouse's or a file's aggregate rows, with every event type the
-// metrics name listed (0 rows when absent): what data_problems looks for.
-AnalysisInput input_from_aggregates(ExperimentAggregates aggregates, const std::vector<MetricSpec>& metrics);
+// AnalysisInput from a warehouse's or a file's aggregate rows. Event types are counted only where
+// the rows count them (event_type rows): what data_problems looks at.
+AnalysisInput input_from_aggregates(ExperimentAggregates aggregates);
 
 // The experiment's variant keys, control first.
 std::vector<std::string> variant_keys(const ExperimentRecord& experiment);

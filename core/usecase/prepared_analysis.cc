@@ -48,9 +48,11 @@ std::vector<std::string> data_problems(const ExperimentRecord& experiment, const
                                        const AnalysisInput& input) {
   std::vector<std::string> problems;
   if (auto problem = exposure_problem(experiment, input)) problems.push_back(*problem);
+  // Rows of an event type; -1 when the input does not count that type (an aggregates file
+  // without event_type rows), which is no evidence of missing events.
   auto rows_of = [&input](const std::string& type) {
     auto it = input.event_type_rows.find(type);
-    return it == input.event_type_rows.end() ? int64_t{0} : it->second;
+    return it == input.event_type_rows.end() ? int64_t{-1} : it->second;
   };
   std::vector<std::string> types;
   for (const MetricSpec& m : metrics) {
@@ -69,7 +71,7 @@ std::vector<std::string> data_problems(const ExperimentRecord& experiment, const
     std::vector<std::string> own{m.measure.event_type};
     if (m.denominator && m.denominator->event_type != m.measure.event_type) own.push_back(m.denominator->event_type);
     for (const std::string& type : own) {
-      if (rows_of(type) > 0) continue;
+      if (rows_of(type) != 0) continue;
       std::string what =
           fmt::format("metric '{}' has no events: {} has no rows of event type '{}'", m.key, input.events_name, type);
       what += present.empty() ? "; it has no rows at all" : "; its event types are " + rows_list(present, others.untracked());

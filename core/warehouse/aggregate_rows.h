@@ -23,6 +23,9 @@
 
 namespace expt {
 
+// Absent numbers (an empty or null field, a column the rows do not have) are NaN.
+inline bool present(double value) { return value == value; }
+
 struct AggregateRow {
   std::string experiment, kind, metric, variant, name, day;
   double n = 0, sum = 0, sum_squares = 0, denominator_sum = 0, denominator_sum_squares = 0, sum_product = 0;

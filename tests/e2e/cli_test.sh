@@ -89,7 +89,7 @@ expect_stdout_has '"outcome": "created"'
 load_fixtures
 expt list --format yaml
 expect_rc 2
-expect_stderr_has "--format: yaml not in {human,json,csv}"
+expect_stderr_has "--format: 'yaml' is not one of human|json|csv"
 expt list --status paused
 expect_rc 2
 expect_stderr_equals "error: --status must be one of draft, running, stopped, archived; got 'paused'"

@@ -74,15 +74,15 @@ TEST_CASE("aggregate rows of slices add up", "[warehouse]") {
 }
 
 TEST_CASE("the daily table's latest day is analysed unless a day is named", "[warehouse]") {
-  const std::string text = "day,experiment,kind,metric,variant,name,n,sum,sum_squares\n"
-                           "2026-11-01,exp,metric,revenue,control,,1,1,1\n"
-                           "2026-11-01,exp,metric,revenue,treatment,,1,2,4\n"
-                           "2026-11-01,exp,metric,clicks_per_search,control,,1,1,1\n"
-                           "2026-11-01,exp,metric,clicks_per_search,treatment,,1,1,1\n"
-                           "2026-11-02,exp,metric,revenue,control,,5,5,5\n"
-                           "2026-11-02,exp,metric,revenue,treatment,,5,5,5\n"
-                           "2026-11-02,exp,metric,clicks_per_search,control,,5,5,5\n"
-                           "2026-11-02,exp,metric,clicks_per_search,treatment,,5,5,5\n";
+  const std::string text = "day,experiment,kind,metric,variant,name,n,sum,sum_squares,denominator_sum,denominator_sum_squares,sum_product\n"
+                           "2026-11-01,exp,metric,revenue,control,,1,1,1,,,\n"
+                           "2026-11-01,exp,metric,revenue,treatment,,1,2,4,,,\n"
+                           "2026-11-01,exp,metric,clicks_per_search,control,,1,1,1,1,1,1\n"
+                           "2026-11-01,exp,metric,clicks_per_search,treatment,,1,1,1,1,1,1\n"
+                           "2026-11-02,exp,metric,revenue,control,,5,5,5,,,\n"
+                           "2026-11-02,exp,metric,revenue,treatment,,5,5,5,,,\n"
+                           "2026-11-02,exp,metric,clicks_per_search,control,,5,5,5,5,5,5\n"
+                           "2026-11-02,exp,metric,clicks_per_search,treatment,,5,5,5,5,5,5\n";
   auto latest = assemble_csv(text);
   REQUIRE(latest);
   CHECK(latest->day == "2026-11-02");
@@ -133,8 +133,8 @@ TEST_CASE("bad aggregate rows are refused naming the file, line and field", "[wa
 TEST_CASE("aggregates come as JSON rows or ClickHouse's FORMAT JSON, numbers quoted or not", "[warehouse]") {
   const std::string rows = R"([{"kind":"metric","metric":"revenue","variant":"control","n":"3","sum":6,"sum_squares":14},
     {"kind":"metric","metric":"revenue","variant":"treatment","n":2,"sum":10,"sum_squares":52},
-    {"kind":"metric","metric":"clicks_per_search","variant":"control","n":3,"sum":3,"denominator_sum":6},
-    {"kind":"metric","metric":"clicks_per_search","variant":"treatment","n":2,"sum":2,"denominator_sum":4}])";
+    {"kind":"metric","metric":"clicks_per_search","variant":"control","n":3,"sum":3,"sum_squares":3,"denominator_sum":6,"denominator_sum_squares":14,"sum_product":6},
+    {"kind":"metric","metric":"clicks_per_search","variant":"treatment","n":2,"sum":2,"sum_squares":2,"denominator_sum":4,"denominator_sum_squares":10,"sum_product":4}])";
   for (const std::string& text : {rows, R"({"meta":[],"data":)" + rows + R"(,"rows":4})"}) {
     auto parsed = read_aggregate_rows_json(text, "aggregates.json");
     REQUIRE(parsed);
