@@ -266,7 +266,7 @@ constexpr ExitMeaning k_shared_exit_codes[] = {
 
 constexpr EnvironmentVariable k_environment[] = {
     {"EXPT_REGISTRY", "registry file used when --registry is not given (default ./expt.db)"},
-    {"EXPT_ACTOR", "name recorded in the audit log (default: the login name)"},
+    {"EXPT_ACTOR", "name recorded in the audit log (default: the OS account); review steps count it only where the policy allows (--actor-from-env)"},
     {"EXPT_TEAM", "the reviewer's team for review approve and reject, when --team is not given"},
     {"EXPT_CLICKHOUSE_PASSWORD", "the warehouse password when the --source URL has none (never printed)"},
     {"EXPT_NOW", "fixed current time (ISO-8601 or epoch seconds), for reproducible runs"},

@@ -18,14 +18,24 @@
 #include "core/base/clock.h"
 #include "core/base/timestamp.h"
 #include "core/process/environment.h"
+#include "core/registry/identity.h"
 #include "core/process/fd_output_buffer.h"
 
 namespace {
 
-std::string actor_of(const expt::Environment& environment) {
-  if (!environment.actor.empty()) return environment.actor;
-  if (!environment.login.empty()) return environment.login;
-  return "unknown";
+struct Actor {
+  std::string name;  // normalised
+  bool asserted = false;  // named by EXPT_ACTOR, someone other than the OS account
+};
+
+// Who the registry records: EXPT_ACTOR if set (refused when it cannot be normalised), else the
+// OS account. Both normalised, so "Alice " and "alice" are one person.
+expt::Result<Actor> actor_of(const expt::Environment& environment) {
+  const std::string account = expt::identity_key(environment.os_user);
+  if (environment.actor.empty()) return Actor{account, false};
+  auto named = expt::normalize_identity(environment.actor, "EXPT_ACTOR");
+  if (!named) return std::move(named).error();
+  return Actor{*named, *named != account};
 }
 
 // A terminal that can redraw and colour: a TTY whose TERM is not "dumb".
@@ -109,7 +119,14 @@ int main(int argc, char** argv) {
     } else {
       clock = std::make_unique<expt::SystemClock>();
     }
-    expt::Io io{std::cin, std::cout, std::cerr, *clock, actor_of(environment), environment, false, false, false, {}};
+    auto actor = actor_of(environment);
+    if (!actor) {
+      std::cerr << "error: " << actor.error().message << "\n";
+      if (json) std::cout << expt::error_json({}, actor.error().message).dump(2) << "\n";
+      return with_stdout_written(static_cast<int>(expt::ExitCode::bad_input), stdout_buffer);
+    }
+    expt::Io io{std::cin, std::cout, std::cerr, *clock, actor->name, environment, false, false, false, {}};
+    io.actor_asserted = actor->asserted;
     io.color_out = use_color(context.color, STDOUT_FILENO, environment);
     io.color_err = use_color(context.color, STDERR_FILENO, environment);
     io.err_is_terminal = is_terminal(STDERR_FILENO, environment);

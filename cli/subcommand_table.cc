@@ -76,6 +76,9 @@ void setup_create(CLI::App& app, CliContext& context) {
   auto o = std::make_shared<CreateOptions>();
   app.add_option("specs", o->inputs, "YAML spec files or folders, or - for stdin")->required()->type_name("FILE");
   app.add_flag("--dry-run", o->dry_run, "Show what would change, with old and new values, without writing")->group(kWhat);
+  app.add_flag("--force", o->force, "Redefine metrics that running experiments bind (with --reason; audited; voids their approvals)")
+      ->group(kWhat);
+  app.add_option("--reason", o->reason, "Why a forced change is needed (recorded in the audit log)")->type_name("TEXT")->group(kWhat);
   add_format_option(app, o->format, {F::human, F::json});
   on_run(app, context, o, run_create);
 }
@@ -197,6 +200,12 @@ void setup_review(CLI::App& app, CliContext& context) {
     sub->add_option("--teams", o->teams, "Only reviewers of these teams count (comma-separated; \"\" for any)")->type_name("TEAMS")->group(kWhat);
     sub->add_flag_callback("--require-guardrail", [o = o] { o->guardrail_required = true; }, "The checklist fails without a guardrail metric")->group(kWhat);
     sub->add_flag_callback("--no-require-guardrail", [o = o] { o->guardrail_required = false; }, "A guardrail metric is only advised")->group(kWhat);
+    sub->add_flag_callback("--actor-from-env", [o = o] { o->actor_from_environment = true; },
+                           "Count reviews by whoever EXPT_ACTOR names (shared CI accounts, bots); default: the OS account")
+        ->group(kWhat);
+    sub->add_flag_callback("--no-actor-from-env", [o = o] { o->actor_from_environment = false; },
+                           "Count only the OS account running expt as the reviewer")
+        ->group(kWhat);
   }
 }
 

@@ -7,6 +7,7 @@
 #include "commands/render/color.h"
 #include "commands/render/progress_line.h"
 #include "core/analysis/finding_text.h"
+#include "core/base/printable.h"
 #include "core/usecase/analysis_record.h"
 #include "core/usecase/prepared_analysis.h"
 
@@ -64,7 +65,7 @@ ExitCode run_analyze(const AnalyzeOptions& options, Io& io) {
     if (context.report.srm.mismatch) io.err << srm_mismatch_sentence(*context.report.srm.p_value) << '\n';
     for (const std::string& b : context.breaches) io.err << b << '\n';
     // Missing data is said on stderr whatever the format: a script must not miss it.
-    for (const std::string& p : context.data_problems) io.err << paint("no data:", Paint::red, io.color_err) << " " << p << '\n';
+    for (const std::string& p : context.data_problems) io.err << paint("no data:", Paint::red, io.color_err) << " " << printable(p) << '\n';
   }
   return context.failed() ? ExitCode::check_failed : ExitCode::ok;
 }

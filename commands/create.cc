@@ -6,6 +6,7 @@
 
 #include "commands/render/render.h"
 #include "core/base/excerpt.h"
+#include "core/base/printable.h"
 #include "core/check/spec_validator.h"
 #include "core/plan/spec_sync.h"
 #include "core/spec/spec_files.h"
@@ -82,6 +83,9 @@ void print_plan(const SyncPlan& plan, const std::vector<Error>& warnings, const 
 }  // namespace
 
 ExitCode run_create(const CreateOptions& options, Io& io) {
+  if (options.force && !has_words(options.reason)) {
+    return report(io, Error::invalid("--force needs --reason: say why the metrics change under running experiments"));
+  }
   SpecInputs inputs = read_spec_inputs(options.inputs, io.in);
   if (!inputs.errors.empty()) {
     for (const Error& e : inputs.errors) {
@@ -101,7 +105,7 @@ ExitCode run_create(const CreateOptions& options, Io& io) {
   auto planner = [&](const RegistryState& state) -> Result<ChangeSet> {
     findings = validate_spec_set(inputs.specs, state);
     if (has_errors(findings)) return rejected();
-    plan = plan_spec_sync(state, inputs.specs, stamp);
+    plan = plan_spec_sync(state, inputs.specs, stamp, SyncOverride{options.force, options.reason});
     if (!plan.refusals.empty()) return rejected();
     return plan.changes;
   };

@@ -16,6 +16,8 @@ struct CreateOptions {
   std::vector<std::string> inputs;  // files, folders, or "-" for stdin
   bool dry_run = false;
   OutputFormat format = OutputFormat::human;
+  bool force = false;  // redefine metrics bound to running experiments
+  std::string reason;  // why, for the audit log; required with force
 };
 
 ExitCode run_create(const CreateOptions& options, Io& io);

@@ -9,15 +9,12 @@
 
 namespace expt {
 
-std::string mask_credentials(std::string text) {
-  for (size_t at = 0; (at = text.find("://", at)) != std::string::npos; at += 3) {
-    const size_t end = text.find_first_of(" /", at + 3);
-    const size_t sign = text.rfind('@', end == std::string::npos ? text.size() : end);
-    if (sign == std::string::npos || sign < at + 3) continue;
-    const size_t colon = text.find(':', at + 3);
-    if (colon != std::string::npos && colon < sign) text.replace(colon + 1, sign - colon - 1, "***");
+std::string with_source_described(std::string command_line, const std::string& source, const std::string& described) {
+  if (source.empty()) return command_line;
+  for (size_t at = command_line.find(source); at != std::string::npos; at = command_line.find(source, at + described.size())) {
+    command_line.replace(at, source.size(), described);
   }
-  return text;
+  return command_line;
 }
 
 ExitCode run_report(const ReportOptions& options, Io& io) {
@@ -34,7 +31,10 @@ ExitCode run_report(const ReportOptions& options, Io& io) {
 
   ReportProvenance provenance;
   provenance.expt_version = EXPT_VERSION;
-  provenance.command_line = mask_credentials(options.command_line);
+  // The --source as the parser understood it (user, host, port, database): no password, however
+  // the URL spelled it.
+  provenance.command_line =
+      with_source_described(options.command_line, options.request.source, context.source.value("url", std::string("clickhouse://")));
   provenance.bundle = prepared->latest_bundle;
   provenance.generated_at = format_utc(io.clock.now_ms());
   for (const std::string& path : prepared->files) {

@@ -21,7 +21,8 @@ struct ReportOptions {
 
 ExitCode run_report(const ReportOptions& options, Io& io);
 
-// "clickhouse://user:secret@host" -> "clickhouse://user:***@host", anywhere in `text`.
-std::string mask_credentials(std::string text);
+// `command_line` with every occurrence of the --source value as typed replaced by the source as
+// parsed (ClickHouseSource::describe(): no password, however the URL spelled it).
+std::string with_source_described(std::string command_line, const std::string& source, const std::string& described);
 
 }  // namespace expt

@@ -53,7 +53,8 @@ ExitCode show_policy(const RegistryState& state, const std::string& scope, Outpu
                                 {"inherited", !own},
                                 {"approvals", p->approvals},
                                 {"teams", p->teams},
-                                {"guardrail_required", p->guardrail_required}}
+                                {"guardrail_required", p->guardrail_required},
+                                {"actor_from_environment", p->actor_from_environment}}
                          : json(nullptr));
     return ExitCode::ok;
   }
@@ -61,9 +62,10 @@ ExitCode show_policy(const RegistryState& state, const std::string& scope, Outpu
   if (p == nullptr) {
     io.out << fmt::format("no review policy for {}: experiments start without approval\n", where);
   } else {
-    io.out << fmt::format("{}: {} approval{} by {}{}{}\n", where, p->approvals, p->approvals == 1 ? "" : "s",
+    io.out << fmt::format("{}: {} approval{} by {}{}{}{}\n", where, p->approvals, p->approvals == 1 ? "" : "s",
                           p->teams.empty() ? "anyone but the requester" : "teams " + fmt::format("{}", fmt::join(p->teams, ", ")),
                           p->guardrail_required ? "; a guardrail metric required" : "",
+                          p->actor_from_environment ? "; EXPT_ACTOR names the reviewer" : "",
                           own ? "" : " (the registry-wide policy)");
   }
   return ExitCode::ok;
@@ -94,7 +96,7 @@ ExitCode run_review(const ReviewOptions& options, Io& io) {
   }
 
   if (options.action == ReviewAction::policy) {
-    const bool set = options.approvals || options.teams || options.guardrail_required;
+    const bool set = options.approvals || options.teams || options.guardrail_required || options.actor_from_environment;
     if (!set) {
       auto state = (*registry)->read();
       if (!state) return report(io, state.error());
@@ -103,8 +105,13 @@ ExitCode run_review(const ReviewOptions& options, Io& io) {
       }
       return show_policy(*state, options.namespace_key, options.format, io);
     }
-    PolicyChange change{options.namespace_key, options.approvals, std::nullopt, options.guardrail_required};
-    if (options.teams) change.teams = split_teams(*options.teams);
+    PolicyChange change{options.namespace_key, options.approvals, std::nullopt, options.guardrail_required,
+                        options.actor_from_environment};
+    if (options.teams) {
+      auto teams = split_teams(*options.teams);
+      if (!teams) return report(io, teams.error());
+      change.teams = std::move(*teams);
+    }
     if (auto done = change_review_policy(**registry, change, stamp); !done) return report(io, done.error());
     auto state = (*registry)->read();
     if (!state) return report(io, state.error());

@@ -27,6 +27,7 @@ struct ReviewOptions {
   std::optional<int> approvals;
   std::optional<std::string> teams;  // comma-separated; "" clears
   std::optional<bool> guardrail_required;
+  std::optional<bool> actor_from_environment;
   OutputFormat format = OutputFormat::human;
 };
 

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "commands/render/render.h"
+#include "core/base/printable.h"
 
 namespace expt {
 
@@ -94,7 +95,7 @@ ExitCode run_show(const ShowOptions& options, Io& io) {
 
   io.out << fmt::format("namespace {}: {} slots, {} held by {} experiment{}, {} free\n", ns->spec.key, total,
                         total - free_total, claims.size(), claims.size() == 1 ? "" : "s", free_total);
-  if (!ns->spec.description.empty()) io.out << ns->spec.description << '\n';
+  if (!ns->spec.description.empty()) io.out << printable(ns->spec.description) << '\n';
   io.out << "default config: " << ns->spec.default_config.dump() << "\n\n";
 
   std::vector<char> letters(rows.size(), '.');

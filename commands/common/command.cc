@@ -22,7 +22,7 @@ std::string_view to_string(OutputFormat f) { return name_of(k_output_format_name
 
 AuditStamp Io::stamp() const {
   // Registry stamps have second precision: they are read by people and sorted as text.
-  return AuditStamp{format_utc(clock.now_ms() / 1000 * 1000), actor};
+  return AuditStamp{format_utc(clock.now_ms() / 1000 * 1000), actor, actor_asserted};
 }
 
 std::string painted_diagnostic(const Error& error, const SourceTexts* sources, bool color, ShowCode show_code) {

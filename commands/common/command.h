@@ -45,6 +45,7 @@ struct Io {
   bool color_err = false;  // stderr takes ANSI colour
   bool err_is_terminal = false;  // stderr is a terminal: progress lines may be drawn there
   std::vector<Error> reported;  // every error the command reported (report()), for --format json
+  bool actor_asserted = false;  // `actor` is EXPT_ACTOR's word, not the OS account (AuditStamp::asserted)
 
   AuditStamp stamp() const;
   // What a use case gets of this run: stdin, `progress`, the environment and the stamp.

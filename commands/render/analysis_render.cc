@@ -8,6 +8,7 @@
 #include "commands/render/analysis_numbers.h"
 #include "commands/render/color.h"
 #include "commands/render/render.h"
+#include "core/base/printable.h"
 
 namespace expt {
 
@@ -18,7 +19,8 @@ namespace {
 bool is_percentage(const MetricSpec& m) { return m.type == MetricType::conversion; }
 
 // Breaks `text` at spaces into lines of at most `width` columns; continuation lines are indented.
-std::string wrapped(const std::string& text, size_t width = 100, size_t indent = 2) {
+std::string wrapped(const std::string& given, size_t width = 100, size_t indent = 2) {
+  const std::string text = printable(given);  // data problems quote the data's own names
   const size_t lead = std::min(text.find_first_not_of(' '), text.size());
   std::string out, line(lead, ' ');
   size_t start = lead;
@@ -322,6 +324,7 @@ std::string analysis_table(const AnalysisContext& c) {
     if (m.treatments.empty()) continue;
     Table comparisons({"VS " + r.variants[0], "DIFF", "LIFT", fmt::format("LIFT {}% CI", level), "P", "P ADJ",
                        "P(BEAT)", "VERDICT"});
+    comparisons.mark_painted(7);
     for (const TreatmentResult& t : m.treatments) {
       const Comparison& k = t.comparison;
       const Verdict v = verdict_of(m, t);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/base/printable.h"
+
 namespace expt {
 
 namespace {
@@ -21,14 +23,25 @@ size_t display_width(std::string_view s) {
 }  // namespace
 
 void Table::print(std::ostream& out) const {
-  std::vector<size_t> widths(m_header.size(), 0);
+  auto shown = [this](const std::vector<std::string>& row) {
+    std::vector<std::string> cells;
+    for (size_t i = 0; i < row.size(); ++i) {
+      const bool painted = std::find(m_painted.begin(), m_painted.end(), i) != m_painted.end();
+      cells.push_back(painted ? row[i] : printable(row[i]));
+    }
+    return cells;
+  };
+  const std::vector<std::string> header = shown(m_header);
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& row : m_rows) rows.push_back(shown(row));
+  std::vector<size_t> widths(header.size(), 0);
   auto measure = [&](const std::vector<std::string>& row) {
     for (size_t i = 0; i < row.size() && i < widths.size(); ++i) {
       widths[i] = std::max(widths[i], display_width(row[i]));
     }
   };
-  measure(m_header);
-  for (const auto& row : m_rows) measure(row);
+  measure(header);
+  for (const auto& row : rows) measure(row);
   auto print_row = [&](const std::vector<std::string>& row) {
     std::string line;
     for (size_t i = 0; i < row.size() && i < widths.size(); ++i) {
@@ -38,8 +51,8 @@ void Table::print(std::ostream& out) const {
     while (!line.empty() && line.back() == ' ') line.pop_back();
     out << line << '\n';
   };
-  print_row(m_header);
-  for (const auto& row : m_rows) print_row(row);
+  print_row(header);
+  for (const auto& row : rows) print_row(row);
 }
 
 void Table::print_csv(std::ostream& out) const {

@@ -14,12 +14,16 @@
 
 namespace expt {
 
-// A table of text cells printed with columns padded to their widest cell.
+// A table of text cells printed with columns padded to their widest cell. Cells may hold what a
+// user wrote: print() makes them printable (core/base/printable.h), except in the columns the
+// caller paints itself.
 class Table {
  public:
   explicit Table(std::vector<std::string> header) : m_header(std::move(header)) {}
   void add_row(std::vector<std::string> row) { m_rows.push_back(std::move(row)); }
   bool empty() const { return m_rows.empty(); }
+  // The cells of `column` hold the program's own colour codes and are printed as they are.
+  void mark_painted(size_t column) { m_painted.push_back(column); }
   // Writes the header and rows, two spaces between columns, no trailing spaces.
   void print(std::ostream& out) const;
   // Writes the same cells as CSV.
@@ -28,6 +32,7 @@ class Table {
  private:
   std::vector<std::string> m_header;
   std::vector<std::vector<std::string>> m_rows;
+  std::vector<size_t> m_painted;
 };
 
 

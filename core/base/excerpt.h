@@ -11,7 +11,8 @@ namespace expt {
 inline constexpr size_t k_excerpt_bytes = 80;
 
 // `text` when it has at most `max_bytes` bytes; otherwise its first bytes (never splitting a
-// UTF-8 sequence), "...", and the full size, e.g. "aaaa... (1048576 bytes)".
+// UTF-8 sequence), "...", and the full size, e.g. "aaaa... (1048576 bytes)"; either made
+// printable (core/base/printable.h), since an excerpt is shown to a person.
 std::string excerpt(std::string_view text, size_t max_bytes = k_excerpt_bytes);
 
 }  // namespace expt

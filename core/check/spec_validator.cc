@@ -5,9 +5,11 @@
 #include <tuple>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/base/edit_distance.h"
 #include "core/base/finding_codes.h"
+#include "core/spec/json_form.h"
 
 namespace expt {
 
@@ -45,16 +47,42 @@ struct Catalog {
   }
 };
 
+// The fields of `spec` that differ from `other`'s, where a text field (description, a metric's
+// name) one of them leaves out is no difference: that is how `expt create` reads a file that
+// only refers to a shared definition (core/plan/spec_sync.h).
+template <typename Spec>
+std::vector<std::string> differing_fields(const Spec& spec, const Spec& other) {
+  nlohmann::json a = to_json(spec), b = to_json(other);
+  for (const char* text : {"description", "name"}) {
+    if (!spec.fields.contains(text) || !other.fields.contains(text)) {
+      a.erase(text);
+      b.erase(text);
+    }
+  }
+  std::vector<std::string> fields;
+  for (const auto& [name, value] : a.items()) {
+    if (b.value(name, nlohmann::json()) != value) fields.push_back(name);
+  }
+  for (const auto& [name, value] : b.items()) {
+    if (!a.contains(name)) fields.push_back(name);
+  }
+  return fields;
+}
+
+// A key given twice is one definition written twice (a shared metric in each file that uses it),
+// or a conflict: E010 names the fields that differ.
 template <typename Spec>
 void check_duplicates(const std::vector<Spec>& specs, std::string_view kind, std::vector<Error>& out) {
   std::map<std::string, const Spec*, std::less<>> first;
   for (const Spec& s : specs) {
     auto [it, inserted] = first.emplace(s.key, &s);
-    if (!inserted) {
-      out.push_back(finding(code::duplicate_key, field_location(s.fields, "key", s.location), "key",
-                            fmt::format("duplicate {} key '{}'; first defined at {}", kind, s.key,
-                                        where(field_location(it->second->fields, "key", it->second->location)))));
-    }
+    if (inserted) continue;
+    const std::vector<std::string> differ = differing_fields(s, *it->second);
+    if (differ.empty()) continue;
+    out.push_back(finding(code::duplicate_key, field_location(s.fields, "key", s.location), "key",
+                          fmt::format("{} '{}' is defined again with another {}; first defined at {}", kind, s.key,
+                                      fmt::format("{}", fmt::join(differ, ", ")),
+                                      where(field_location(it->second->fields, "key", it->second->location)))));
   }
 }
 

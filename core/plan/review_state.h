@@ -12,9 +12,10 @@
 
 namespace expt {
 
-// content_hash (core/assign/bundle.h) of the experiment's canonical JSON (core/spec/json_form.h): what an
-// approval is bound to.
-std::string spec_hash(const ExperimentSpec& spec);
+// What an approval is bound to: content_hash (core/assign/bundle.h) of the experiment's canonical
+// JSON (core/spec/json_form.h) and of the definitions of the metrics it binds (all but their
+// name and description), so that a change to either voids the approval.
+std::string approval_hash(const RegistryState& state, const ExperimentSpec& spec);
 
 // The namespace's policy, else the registry-wide one, else nullptr (no review required).
 const ReviewPolicy* policy_for(const RegistryState& state, const std::string& namespace_key);
@@ -49,7 +50,9 @@ struct ReviewStep {
 // Errors: not_found for an unknown experiment; invalid for an approval or rejection without a
 // note; conflict for a review of an archived experiment, a decision with no request pending, the
 // requester approving their own request, a reviewer outside the policy's teams, an approval of a
-// spec that changed since the request, a second approval by the same reviewer.
+// spec that changed since the request, a second approval by the same reviewer, a reviewer named
+// only by EXPT_ACTOR (stamp.asserted) where the policy asks for approvals and does not trust it.
+// Actors and teams compare by their normal form (core/registry/identity.h).
 Result<ChangeSet> plan_review(const RegistryState& state, const ReviewStep& step, const AuditStamp& stamp);
 
 // Sets the policy of `policy.scope` (a namespace key, or "" for the whole registry), audited.

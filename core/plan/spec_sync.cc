@@ -1,10 +1,12 @@
 #include "core/plan/spec_sync.h"
 
 #include <algorithm>
+#include <set>
 
 #include <fmt/format.h>
 
 #include "core/base/name_table.h"
+#include "core/base/printable.h"
 #include "core/spec/json_form.h"
 
 namespace expt {
@@ -27,6 +29,19 @@ size_t SyncPlan::count(SyncAction action) const {
 }
 
 namespace {
+
+// A file that only refers to a shared definition (a metric used by its experiment, the namespace
+// it runs in) need not repeat its text: a description, or a metric's name, the file leaves out
+// keeps the registered one. Writing `description: ""` empties it.
+template <typename Spec>
+Spec with_registered_text(Spec spec, const Spec* registered) {
+  if (registered == nullptr) return spec;
+  if (!spec.fields.contains("description")) spec.description = registered->description;
+  if constexpr (requires { spec.name; }) {
+    if (!spec.fields.contains("name")) spec.name = registered->name;
+  }
+  return spec;
+}
 
 std::vector<std::string> changed_fields(const json& before, const json& after) {
   std::vector<std::string> fields;
@@ -138,8 +153,11 @@ uint32_t total_slots_of(const RegistryState& state, const SpecSet& specs, const 
 }
 
 void plan_namespaces(SyncPlan& plan, const RegistryState& state, const SpecSet& specs, const AuditStamp& stamp) {
-  for (const NamespaceSpec& spec : specs.namespaces) {
-    const NamespaceRecord* existing = state.find_namespace(spec.key);
+  std::set<std::string> seen;
+  for (const NamespaceSpec& given : specs.namespaces) {
+    if (!seen.insert(given.key).second) continue;
+    const NamespaceRecord* existing = state.find_namespace(given.key);
+    const NamespaceSpec spec = with_registered_text(given, existing ? &existing->spec : nullptr);
     json after = to_json(spec);
     json before = existing ? to_json(existing->spec) : json();
     if (existing && existing->spec.total_slots != spec.total_slots) {
@@ -163,13 +181,56 @@ void plan_namespaces(SyncPlan& plan, const RegistryState& state, const SpecSet& 
   }
 }
 
-void plan_metrics(SyncPlan& plan, const RegistryState& state, const SpecSet& specs, const AuditStamp& stamp) {
-  for (const MetricSpec& spec : specs.metrics) {
-    const MetricRecord* existing = state.find_metric(spec.key);
+// What a metric measures: every field but its name and description. A change to it changes the
+// numbers of every analysis of an experiment that binds the metric.
+json measured(const MetricSpec& spec) {
+  json j = to_json(spec);
+  j.erase("name");
+  j.erase("description");
+  return j;
+}
+
+void plan_metrics(SyncPlan& plan, const RegistryState& state, const SpecSet& specs, const AuditStamp& stamp,
+                  const SyncOverride& override) {
+  std::set<std::string> seen;
+  for (const MetricSpec& given : specs.metrics) {
+    if (!seen.insert(given.key).second) continue;
+    const MetricRecord* existing = state.find_metric(given.key);
+    const MetricSpec spec = with_registered_text(given, existing ? &existing->spec : nullptr);
+    std::vector<std::string> running;
+    if (existing && measured(existing->spec) != measured(spec)) {
+      for (const ExperimentRecord& e : state.experiments) {
+        if (e.status != ExperimentStatus::running) continue;
+        for (const MetricBinding& b : e.spec.metrics) {
+          if (b.metric == spec.key) running.push_back(e.spec.key);
+        }
+      }
+    }
+    if (!running.empty() && !(override.force && has_words(override.reason))) {
+      const json now = measured(spec), registered = measured(existing->spec);
+      std::vector<std::string> fields;
+      for (const auto& [field, value] : now.items()) {
+        if (registered.value(field, json()) != value) fields.push_back(field);
+      }
+      plan.refusals.push_back(Error::conflict(fmt::format(
+          "metric '{}' is bound to running experiment{} {}: changing its {} would change what their analyses measure "
+          "mid-flight; define a new metric (a new key) instead, or pass --force --reason TEXT (audited; it voids "
+          "their approvals)",
+          spec.key, running.size() == 1 ? "" : "s", join(running), join(fields))));
+      continue;
+    }
     json after = to_json(spec);
     json before = existing ? to_json(existing->spec) : json();
     if (diff_item(plan, stamp, "metric", spec.key, existing ? &before : nullptr, after)) {
       plan.changes.metrics.push_back(MetricRecord{spec, existing ? existing->created_at : stamp.at, stamp.at});
+      if (!running.empty()) {
+        json& details = plan.changes.audit.back().details;
+        details["forced"] = true;
+        details["reason"] = override.reason;
+        details["running_experiments"] = running;
+        plan.items.back().note = fmt::format("forced while {} run{}: their approvals are void", join(running),
+                                             running.size() == 1 ? "s" : "");
+      }
     }
   }
 }
@@ -177,8 +238,8 @@ void plan_metrics(SyncPlan& plan, const RegistryState& state, const SpecSet& spe
 void plan_global_holdout(SyncPlan& plan, const RegistryState& state, const SpecSet& specs,
                          const AuditStamp& stamp) {
   if (specs.global_holdouts.empty()) return;
-  const GlobalHoldoutSpec& spec = specs.global_holdouts.front();
   const auto& existing = state.global_holdout;
+  const GlobalHoldoutSpec spec = with_registered_text(specs.global_holdouts.front(), existing ? &existing->spec : nullptr);
   if (existing && (existing->spec.key != spec.key || existing->spec.percent_bps != spec.percent_bps)) {
     std::vector<std::string> running;
     for (const ExperimentRecord& e : state.experiments) {
@@ -200,8 +261,11 @@ void plan_global_holdout(SyncPlan& plan, const RegistryState& state, const SpecS
 }
 
 void plan_experiments(SyncPlan& plan, const RegistryState& state, const SpecSet& specs, const AuditStamp& stamp) {
-  for (const ExperimentSpec& spec : specs.experiments) {
-    const ExperimentRecord* existing = state.find_experiment(spec.key);
+  std::set<std::string> seen;
+  for (const ExperimentSpec& given : specs.experiments) {
+    if (!seen.insert(given.key).second) continue;
+    const ExperimentRecord* existing = state.find_experiment(given.key);
+    const ExperimentSpec spec = with_registered_text(given, existing ? &existing->spec : nullptr);
     json after = to_json(spec);
     if (existing == nullptr) {
       diff_item(plan, stamp, "experiment", spec.key, nullptr, after);
@@ -250,10 +314,11 @@ void plan_experiments(SyncPlan& plan, const RegistryState& state, const SpecSet&
 
 }  // namespace
 
-SyncPlan plan_spec_sync(const RegistryState& state, const SpecSet& specs, const AuditStamp& stamp) {
+SyncPlan plan_spec_sync(const RegistryState& state, const SpecSet& specs, const AuditStamp& stamp,
+                        const SyncOverride& override) {
   SyncPlan plan;
   plan_namespaces(plan, state, specs, stamp);
-  plan_metrics(plan, state, specs, stamp);
+  plan_metrics(plan, state, specs, stamp, override);
   plan_global_holdout(plan, state, specs, stamp);
   plan_experiments(plan, state, specs, stamp);
   if (!plan.refusals.empty()) plan.changes = ChangeSet{};

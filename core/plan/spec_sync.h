@@ -3,7 +3,10 @@
 // create / update / unchanged. Loading the same specs twice plans nothing. A change that would
 // reshuffle entities already exposed (the namespace, type, traffic, variant keys or weights of
 // a running or stopped experiment; the slot count of a namespace with claims; the global
-// holdout while experiments run) is refused, as is any change to an archived experiment.
+// holdout while experiments run) is refused, as is any change to an archived experiment, and a
+// change to what a metric measures while an experiment that binds it runs (unless forced with a
+// reason, audited). A description or name a file leaves out keeps the registered one; a key
+// given twice with one definition (validate_spec_set allows only that) is planned once.
 
 #include <optional>
 #include <string>
@@ -41,7 +44,14 @@ struct SyncPlan {
   size_t count(SyncAction action) const;
 };
 
+// `create --force --reason`: redefine metrics that running experiments bind.
+struct SyncOverride {
+  bool force = false;
+  std::string reason;
+};
+
 // Plans loading `specs` (already validated with validate_spec_set) into `state`.
-SyncPlan plan_spec_sync(const RegistryState& state, const SpecSet& specs, const AuditStamp& stamp);
+SyncPlan plan_spec_sync(const RegistryState& state, const SpecSet& specs, const AuditStamp& stamp,
+                        const SyncOverride& override = {});
 
 }  // namespace expt

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/assign/variant_set.h"
+#include "core/base/printable.h"
 #include "core/plan/launch_checks.h"
 #include "core/spec/plan_check.h"
 
@@ -63,7 +64,7 @@ Result<TransitionPlan> plan_transition(const RegistryState& state, const Transit
                                          "--force --reason TEXT starts it anyway (audited)",
                                          e->spec.key, fmt::join(failures, "; "), e->spec.key));
     }
-    if (!failures.empty() && request.reason.empty()) {
+    if (!failures.empty() && !has_words(request.reason)) {
       return Error::invalid(fmt::format("--force over a failed pre-launch check needs --reason: say why experiment '{}' "
                                         "starts without it",
                                         e->spec.key));

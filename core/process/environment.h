@@ -13,7 +13,7 @@ struct Environment {
   std::string team;                 // EXPT_TEAM: the reviewer's team when --team is not given
   std::string clickhouse_password;  // EXPT_CLICKHOUSE_PASSWORD: when the --source URL has none
   std::string now;                  // EXPT_NOW: a fixed current time, for reproducible runs
-  std::string login;                // USER, else LOGNAME
+  std::string os_user;              // the account running expt (getpwuid), else USER, LOGNAME, "uid-N"
   std::string no_color;             // NO_COLOR
   std::string term;                 // TERM
 

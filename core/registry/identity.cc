@@ -60,7 +60,7 @@ Result<std::string> normalize_identity(std::string_view name, std::string_view w
     at += static_cast<size_t>(length);
   }
   size_t folded_length = 0;
-  uint8_t* folded = u8_casefold(bytes + begin, end - begin, nullptr, UNINORM_NFC, nullptr, &folded_length);
+  uint8_t* folded = u8_casefold(bytes + begin, end - begin, nullptr, UNINORM_NFKC, nullptr, &folded_length);
   if (folded == nullptr) return Error::invalid(fmt::format("{} cannot be normalised", what));
   std::unique_ptr<uint8_t, decltype(&std::free)> owned(folded, &std::free);
   return std::string(reinterpret_cast<const char*>(folded), folded_length);

@@ -1,9 +1,11 @@
 #pragma once
 // Who did something, as the registry records it: actors (the audit log, reviews) and teams
-// (review policies), normalised so that one person or team has one spelling. "Alice", "alice "
-// and "alice" with a zero-width space are one actor, or a refusal: Unicode NFC, case-folded
-// (Unicode's full case folding), surrounding white space trimmed; control characters and
-// invisible format characters (zero-width spaces and joiners, bidirectional marks) refused.
+// (review policies), normalised so that one person or team has one spelling. "Alice", "alice ",
+// "ＡＬＩＣＥ" and "alice" are one actor, and "alice" with a zero-width space a refusal: Unicode
+// NFKC (NFC, plus compatibility forms such as fullwidth letters, as Unicode's identifier
+// matching does), case-folded (full case folding), surrounding white space trimmed; control
+// characters and invisible format characters (zero-width spaces and joiners, bidirectional
+// marks) refused.
 
 #include <string>
 #include <string_view>

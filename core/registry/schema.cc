@@ -202,7 +202,22 @@ CREATE TABLE review_policies (
 );
 )sql";
 
-constexpr std::array<std::string_view, 6> k_migrations{k_v1, k_v2, k_v3, k_v4, k_v5, k_v6};
+// Version 7: whether a review policy takes EXPT_ACTOR's word for who reviews, and the monitor's
+// notification outbox (written with the stops it announces, sent at least once).
+constexpr std::string_view k_v7 = R"sql(
+ALTER TABLE review_policies ADD COLUMN actor_from_environment INTEGER NOT NULL DEFAULT 0
+  CHECK (actor_from_environment IN (0, 1));
+CREATE TABLE notifications (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  created_at TEXT NOT NULL,
+  experiment TEXT NOT NULL,
+  payload    TEXT NOT NULL CHECK (json_valid(payload)),
+  sent_at    TEXT
+);
+CREATE INDEX notifications_unsent ON notifications (id) WHERE sent_at IS NULL;
+)sql";
+
+constexpr std::array<std::string_view, 7> k_migrations{k_v1, k_v2, k_v3, k_v4, k_v5, k_v6, k_v7};
 
 }  // namespace
 

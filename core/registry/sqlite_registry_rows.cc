@@ -69,7 +69,7 @@ RegistryState SqliteRegistry::Impl::load_rows(const ReadScope& scope) {
     r.updated_at = gh.getColumn(3).getString();
     state.global_holdout = std::move(r);
   }
-  SQLite::Statement rp(db, "SELECT scope, approvals, teams, guardrail_required FROM review_policies ORDER BY scope");
+  SQLite::Statement rp(db, "SELECT scope, approvals, teams, guardrail_required, actor_from_environment FROM review_policies ORDER BY scope");
   while (rp.executeStep()) {
     row = fmt::format("table 'review_policies', scope '{}'", rp.getColumn(0).getString());
     ReviewPolicy p;
@@ -82,6 +82,7 @@ RegistryState SqliteRegistry::Impl::load_rows(const ReadScope& scope) {
       p.teams.push_back(t.get<std::string>());
     }
     p.guardrail_required = rp.getColumn(3).getInt() != 0;
+    p.actor_from_environment = rp.getColumn(4).getInt() != 0;
     state.review_policies.push_back(std::move(p));
   }
   SQLite::Statement rv(db, "SELECT r.id, e.key, r.kind, r.actor, r.team, r.at, r.spec_hash, r.note FROM reviews r "
@@ -297,11 +298,13 @@ void SqliteRegistry::Impl::write(const ChangeSet& changes) {
     st.exec();
   }
   for (const ReviewPolicy& p : changes.review_policies) {
-    SQLite::Statement st(db, "INSERT OR REPLACE INTO review_policies (scope, approvals, teams, guardrail_required) VALUES (?, ?, ?, ?)");
+    SQLite::Statement st(db, "INSERT OR REPLACE INTO review_policies (scope, approvals, teams, guardrail_required, actor_from_environment) "
+                             "VALUES (?, ?, ?, ?, ?)");
     st.bind(1, p.scope);
     st.bind(2, p.approvals);
     st.bind(3, nlohmann::json(p.teams).dump());
     st.bind(4, p.guardrail_required ? 1 : 0);
+    st.bind(5, p.actor_from_environment ? 1 : 0);
     st.exec();
   }
   for (const ReviewEntry& r : changes.reviews) {

@@ -61,7 +61,10 @@ struct AuditEntry {
 // Who is changing the registry, and when; stamped on every record and audit entry written.
 struct AuditStamp {
   std::string at;     // ISO-8601 UTC
-  std::string actor;  // EXPT_ACTOR, else the login name
+  std::string actor;  // normalised (core/registry/identity.h): EXPT_ACTOR, else the OS account
+  // The actor is EXPT_ACTOR's word, naming someone other than the OS account: review policies
+  // decide whether that counts (ReviewPolicy::actor_from_environment).
+  bool asserted = false;
 };
 
 // The newest published bundle, as far as planning needs it.
@@ -98,6 +101,8 @@ struct ReviewPolicy {
   int approvals = 0;
   std::vector<std::string> teams;  // empty: any team
   bool guardrail_required = false;  // the pre-launch checklist fails without a guardrail metric
+  // Reviews by an actor named only by EXPT_ACTOR (not the OS account running expt) count.
+  bool actor_from_environment = false;
 };
 
 struct RegistryState {

@@ -28,10 +28,12 @@ struct PolicyChange {
   std::optional<int> approvals;
   std::optional<std::vector<std::string>> teams;
   std::optional<bool> guardrail_required;
+  std::optional<bool> actor_from_environment;
 };
 
-// "core, platform ,": the teams of a comma-separated list, trimmed, empty names dropped.
-std::vector<std::string> split_teams(const std::string& text);
+// "core, Platform ,": the teams of a comma-separated list, normalised (core/registry/identity.h),
+// empty names and repeats dropped. Errors (invalid): a team that cannot be normalised.
+Result<std::vector<std::string>> split_teams(const std::string& text);
 
 // Errors: plan_review_policy's, and the registry's.
 Result<void> change_review_policy(Registry& registry, const PolicyChange& change, const AuditStamp& stamp);

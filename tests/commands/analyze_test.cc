@@ -28,7 +28,7 @@ const json& reference() {
 void prepare(testing::CommandHarness& h, const std::string& dataset, const std::string& experiment) {
   REQUIRE(run_init({h.registry, OutputFormat::human}, h.io) == ExitCode::ok);
   CreateOptions create{h.registry, {testing::fixture_path("analysis/" + dataset + "/spec.yaml").string()}, false,
-                       OutputFormat::human};
+                       OutputFormat::human, false, {}};
   REQUIRE(run_create(create, h.io) == ExitCode::ok);
   REQUIRE(run_allocate({h.registry, {}, true, false, OutputFormat::human}, h.io) == ExitCode::ok);
   REQUIRE(run_lifecycle({h.registry, experiment, Transition::start, "", false, OutputFormat::human, {}, {}, false}, h.io) == ExitCode::ok);
@@ -162,7 +162,7 @@ namespace {
 TEST_CASE("a rollout has no control to compare with, so analyze refuses it", "[analyze]") {
   testing::CommandHarness h;
   REQUIRE(run_init({h.registry, OutputFormat::human}, h.io) == ExitCode::ok);
-  REQUIRE(run_create({h.registry, {testing::fixture_path("specs").string()}, false, OutputFormat::human}, h.io) ==
+  REQUIRE(run_create({h.registry, {testing::fixture_path("specs").string()}, false, OutputFormat::human, false, {}}, h.io) ==
           ExitCode::ok);
   h.reset();
   AnalyzeOptions options;

@@ -27,7 +27,7 @@ owner_team: design
 traffic: {slots: 10}
 variants: [{key: dark, allocation: 1, config: {theme: dark}}]
 )");
-  REQUIRE(run_create({h.registry, {"-"}, false, OutputFormat::human}, h.io) == ExitCode::ok);
+  REQUIRE(run_create({h.registry, {"-"}, false, OutputFormat::human, false, {}}, h.io) == ExitCode::ok);
   REQUIRE(run_allocate({h.registry, {"dark-mode"}, false, false, OutputFormat::human}, h.io) == ExitCode::ok);
   REQUIRE(run_lifecycle({h.registry, "dark-mode", Transition::start, "", false, OutputFormat::human, {}, {}, false}, h.io) == ExitCode::ok);
   h.reset();

@@ -14,7 +14,7 @@ using testing::fixture_path;
 TEST_CASE("create loads the fixture specs and a second run changes nothing", "[create]") {
   testing::CommandHarness h;
   REQUIRE(run_init({h.registry, OutputFormat::human}, h.io) == ExitCode::ok);
-  CreateOptions options{h.registry, {fixture_path("specs").string()}, false, OutputFormat::json};
+  CreateOptions options{h.registry, {fixture_path("specs").string()}, false, OutputFormat::json, false, {}};
   h.reset();
   REQUIRE(run_create(options, h.io) == ExitCode::ok);
   auto first = nlohmann::json::parse(h.out.str());
@@ -29,7 +29,7 @@ TEST_CASE("a dry run reports the plan and writes nothing", "[create]") {
   testing::CommandHarness h;
   REQUIRE(run_init({h.registry, OutputFormat::human}, h.io) == ExitCode::ok);
   h.reset();
-  CreateOptions options{h.registry, {fixture_path("specs/00-namespaces.yaml").string()}, true, OutputFormat::human};
+  CreateOptions options{h.registry, {fixture_path("specs/00-namespaces.yaml").string()}, true, OutputFormat::human, false, {}};
   REQUIRE(run_create(options, h.io) == ExitCode::ok);
   CHECK(h.out.str() ==
         "would create namespace checkout\nwould create namespace search-ranking\nwould create namespace pricing\n"
@@ -45,7 +45,7 @@ TEST_CASE("specs read from stdin are named '-' in diagnostics", "[create]") {
   REQUIRE(run_init({h.registry, OutputFormat::human}, h.io) == ExitCode::ok);
   h.reset();
   h.in.str("kind: namespace\nkey: Bad\n");
-  CHECK(run_create({h.registry, {"-"}, false, OutputFormat::human}, h.io) == ExitCode::bad_input);
+  CHECK(run_create({h.registry, {"-"}, false, OutputFormat::human, false, {}}, h.io) == ExitCode::bad_input);
   CHECK(h.err.str() ==
         "-:2:6: error: invalid key 'Bad': keys match [a-z0-9][a-z0-9._-]{0,127}\n"
         "  key: Bad\n"
@@ -68,7 +68,7 @@ owner_team: t
 traffic: {slots: 10}
 variants: [{key: a, allocation: 0.5}, {key: b, allocation: 0.5}]
 )");
-  CHECK(run_create({h.registry, {"-"}, false, OutputFormat::human}, h.io) == ExitCode::ok);
+  CHECK(run_create({h.registry, {"-"}, false, OutputFormat::human, false, {}}, h.io) == ExitCode::ok);
   CHECK(h.err.str().find("-:4:1: warning: experiment 'e' binds no primary metric") == 0);
   CHECK(h.out.str().find("2 created") != std::string::npos);
 }

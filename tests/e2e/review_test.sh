@@ -31,13 +31,32 @@ expt start $E
 expect_rc 2
 expect_stderr_has "cannot start: approvals: 0 of 1 required approvals; no review requested (expt review request $E)"
 
-# The requester cannot approve; another team's approval does not count; a note is required.
+# EXPT_ACTOR is anyone's to set: it names a reviewer only where the policy says so.
+EXPT_ACTOR=olga expt review request $E --note "MDE 10%, 14 days"
+expect_rc 2
+expect_stderr_has "EXPT_ACTOR names 'olga', not the account running expt; the review policy for namespace 'checkout' counts only the account's own reviews"
+expt review policy --namespace checkout --actor-from-env
+expect_rc 0
+expect_stdout_has "namespace 'checkout': 1 approval by teams stats; a guardrail metric required; EXPT_ACTOR names the reviewer"
+
+# The requester cannot approve (however the name is typed); another team's approval does not
+# count; a note with words is required.
 EXPT_ACTOR=olga expt review request $E --note "MDE 10%, 14 days"
 expect_rc 0
 expect_stdout_has "review requested for $E: pending"
 EXPT_ACTOR=olga EXPT_TEAM=stats expt review approve $E --note "looks fine"
 expect_rc 2
 expect_stderr_has "olga requested this review and cannot approve it"
+for spelling in Olga "olga " " OLGA" "ＯＬＧＡ"; do
+  EXPT_ACTOR="$spelling" EXPT_TEAM=Stats expt review approve $E --note "looks fine"
+  [ "$RC" -eq 2 ] || fail "EXPT_ACTOR='$spelling' approved olga's own request"
+done
+EXPT_ACTOR=$'ol\u200bga' EXPT_TEAM=stats expt review approve $E --note "looks fine"
+expect_rc 2
+expect_stderr_has "EXPT_ACTOR 'ol\u200Bga' holds the invisible or control character U+200B"
+EXPT_ACTOR=rita EXPT_TEAM=stats expt review approve $E --note " . "
+expect_rc 2
+expect_stderr_has "a review approval needs --note: say what you checked"
 EXPT_ACTOR=rita expt review approve $E --note "ok" --team growth
 expect_rc 2
 expect_stderr_has "lets only teams stats review; rita gave team 'growth'"
@@ -58,7 +77,7 @@ EXPT_ACTOR=olga expt review request $E --note "guardrail is there"
 EXPT_ACTOR=rita EXPT_TEAM=stats expt review approve $E --note "power and guardrails ok"
 expect_rc 0
 expect_stdout_has "approved $E: approved by rita"
-EXPT_ACTOR=rita EXPT_TEAM=stats expt review approve $E --note "again"
+EXPT_ACTOR=Rita EXPT_TEAM=STATS expt review approve $E --note "again"
 expect_rc 2
 expect_stderr_has "rita has already approved experiment '$E' as it is"
 expt review list --pending
@@ -80,8 +99,11 @@ expect_stderr_has "changed since review was requested"
 expt start $E
 expect_rc 2
 
-# --force needs a reason, and both are audited.
+# --force needs a reason with words, and both are audited.
 expt start $E --force
+expect_rc 2
+expect_stderr_has "--force over a failed pre-launch check needs --reason"
+expt start $E --force --reason " "
 expect_rc 2
 expect_stderr_has "--force over a failed pre-launch check needs --reason"
 EXPT_ACTOR=lead expt start $E --force --reason "incident fix, reviewed offline"

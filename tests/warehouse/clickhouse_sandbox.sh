@@ -3,7 +3,7 @@
 # warehouse tests and benchmarks. It never touches a system server.
 # Usage: tests/warehouse/clickhouse_sandbox.sh start DIR   starts it; prints the HTTP port
 #        tests/warehouse/clickhouse_sandbox.sh stop DIR    stops it and removes DIR
-# Users: `default` (no password) and `expt` (password `expt-test-secret`), both on loopback only.
+# Users: `default` (no password) and `expt` (password `expt/test:secret`, URL characters included), both on loopback only.
 # If the server does not answer within 30 s, its log is shown and the start fails.
 set -euo pipefail
 action=$1 dir=$2
@@ -24,7 +24,7 @@ case "$action" in
   <profiles><default><max_memory_usage>12000000000</max_memory_usage></default></profiles>
   <users>
     <default><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>default</profile><quota>default</quota></default>
-    <expt><password>expt-test-secret</password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>default</profile><quota>default</quota></expt>
+    <expt><password>expt/test:secret</password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>default</profile><quota>default</quota></expt>
   </users>
   <quotas><default></default></quotas>
 </yandex>

@@ -87,12 +87,23 @@ metrics: [{metric: purchase_convrsion, role: primary}]
             "'purchase_conversion'?)"});
 }
 
-TEST_CASE("duplicate keys point at the second definition and name the first", "[validate]") {
-  SpecSet specs = specs_from_yaml(std::string(k_base) + "---\nkind: namespace\nkey: checkout\n");
+TEST_CASE("a key defined twice differently points at the second definition and names the first", "[validate]") {
+  SpecSet specs = specs_from_yaml(std::string(k_base) + "---\nkind: namespace\nkey: checkout\ntotal_slots: 500\n");
   auto findings = validate_spec_set(specs, RegistryState{});
   CHECK(headlines(findings) ==
-        std::vector<std::string>{"specs.yaml:16:1: error: duplicate namespace key 'checkout'; first defined at "
-                                 "specs.yaml:2:1"});
+        std::vector<std::string>{"specs.yaml:16:1: error: namespace 'checkout' is defined again with another total_slots; "
+                                 "first defined at specs.yaml:2:1"});
+}
+
+TEST_CASE("a key defined twice alike is one definition, as create reads it", "[validate]") {
+  // The metric again without its description: what a file that only uses a shared metric writes.
+  SpecSet specs = specs_from_yaml(std::string(k_base) +
+                                  "---\nkind: metric\nkey: purchase_conversion\ntype: conversion\nevent_type: purchase\n");
+  CHECK(validate_spec_set(specs, RegistryState{}).empty());
+  specs = specs_from_yaml(std::string(k_base) + "---\nkind: metric\nkey: purchase_conversion\ntype: mean\nevent_type: purchase\n");
+  CHECK(headlines(validate_spec_set(specs, RegistryState{})) ==
+        std::vector<std::string>{"specs.yaml:16:1: error: metric 'purchase_conversion' is defined again with another aggregation, type; "
+                                 "first defined at specs.yaml:6:1"});
 }
 
 TEST_CASE("percents must give whole slots and ranges must fit the namespace", "[validate]") {

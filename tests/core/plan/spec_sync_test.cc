@@ -43,6 +43,7 @@ TEST_CASE("updates list the changed fields and audit a JSON patch", "[sync]") {
   RegistryState state = testing::state_with(base_specs());
   SpecSet changed = base_specs();
   changed.experiments[0].description = "now with a description";
+  changed.experiments[0].fields["description"] = {};  // as written in a file
   changed.experiments[0].owner_team = "checkout-platform";
   SyncPlan plan = plan_spec_sync(state, changed, k_stamp);
   REQUIRE(plan.count(SyncAction::update) == 1);
@@ -74,6 +75,7 @@ TEST_CASE("changing the randomization of a running experiment is refused", "[syn
   }
   SECTION("descriptions and variant configs may change") {
     changed.experiments[0].description = "clarified";
+    changed.experiments[0].fields["description"] = {};
     changed.experiments[0].variants[1].config = {{"cta_color", "green"}};
     SyncPlan plan = plan_spec_sync(state, changed, k_stamp);
     CHECK(plan.refusals.empty());
@@ -81,6 +83,20 @@ TEST_CASE("changing the randomization of a running experiment is refused", "[syn
     CHECK(plan.changes.experiments[0].status == ExperimentStatus::running);
     CHECK(plan.changes.experiments[0].slots == SlotRange{0, 199});
   }
+}
+
+TEST_CASE("a description a file leaves out keeps the registered one; an empty one given empties it", "[sync]") {
+  SpecSet with_text = base_specs();
+  with_text.experiments[0].description = "the registered text";
+  with_text.experiments[0].fields["description"] = {};
+  RegistryState state = testing::state_with(with_text);
+  SyncPlan plan = plan_spec_sync(state, base_specs(), k_stamp);  // no description field
+  CHECK(plan.count(SyncAction::update) == 0);
+  SpecSet emptied = base_specs();
+  emptied.experiments[0].fields["description"] = {};  // `description: ""`
+  plan = plan_spec_sync(state, emptied, k_stamp);
+  REQUIRE(plan.count(SyncAction::update) == 1);
+  CHECK(plan.items.back().changed_fields == std::vector<std::string>{"description"});
 }
 
 TEST_CASE("a stopped experiment is protected like a running one, an archived one entirely", "[sync]") {
@@ -92,6 +108,7 @@ TEST_CASE("a stopped experiment is protected like a running one, an archived one
   testing::set_experiment(state, "cta", ExperimentStatus::archived, SlotRange{0, 199});
   changed = base_specs();
   changed.experiments[0].description = "x";
+  changed.experiments[0].fields["description"] = {};
   auto plan = plan_spec_sync(state, changed, k_stamp);
   REQUIRE(plan.refusals.size() == 1);
   CHECK(plan.refusals[0].message ==

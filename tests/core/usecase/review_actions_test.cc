@@ -8,7 +8,7 @@ namespace {
 
 TEST_CASE("a review step returns the status the registry holds afterwards", "[usecase]") {
   testing::UseCaseFixture f("effect", "effect-test");
-  REQUIRE(change_review_policy(*f.registry, PolicyChange{"", 1, std::nullopt, std::nullopt}, f.session.stamp));
+  REQUIRE(change_review_policy(*f.registry, PolicyChange{"", 1, std::nullopt, std::nullopt, std::nullopt}, f.session.stamp));
   auto requested = take_review_step(*f.registry, ReviewStep{"effect-test", "request", "", ""}, f.session.stamp);
   REQUIRE(requested);
   CHECK(requested->summary.status == ReviewStatus::pending);
@@ -24,8 +24,9 @@ TEST_CASE("a review step returns the status the registry holds afterwards", "[us
 }
 
 TEST_CASE("a policy's teams are a comma-separated list, trimmed", "[usecase]") {
-  CHECK(split_teams("core, platform ,") == std::vector<std::string>{"core", "platform"});
-  CHECK(split_teams("").empty());
+  CHECK(*split_teams("core, Platform ,platform ") == std::vector<std::string>{"core", "platform"});
+  CHECK(split_teams("")->empty());
+  CHECK_FALSE(split_teams("core,plat\u200Bform"));
 }
 
 }  // namespace
