@@ -58,7 +58,8 @@ ExitCode run_monitor(const MonitorOptions& options, Io& io) {
                         {"stopped", outcome->stopped},
                         {"published", outcome->published},
                         {"complete", outcome->complete},
-                        {"notify_failures", outcome->notify_failures.size()}});
+                        {"notify_failures", outcome->notify_failures.size()},
+                        {"notifications_sent", outcome->notifications_sent}});
   } else {
     print_human(*outcome, request.publish, io);
   }

@@ -1,6 +1,12 @@
 #include "core/plan/bundle_publish.h"
 
+#include <algorithm>
+#include <functional>
 #include <stdexcept>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
 
 #include "core/assign/bundle.h"
 
@@ -37,7 +43,47 @@ json bundle_content(const RegistryState& state) {
               {"namespaces", std::move(namespaces)}};
 }
 
-PublishPlan plan_bundle_publish(const RegistryState& state, const AuditStamp& stamp) {
+namespace {
+
+// The configs of `content` by size, largest first: where a bundle too big to load comes from.
+std::string largest_configs(const json& content) {
+  std::vector<std::pair<size_t, std::string>> sizes;
+  for (const auto& [ns, layer] : content["namespaces"].items()) {
+    sizes.emplace_back(layer["default_config"].dump().size(), fmt::format("namespace {} default_config", ns));
+    for (const auto& [key, experiment] : layer["experiments"].items()) {
+      for (const json& v : experiment["variants"]) {
+        sizes.emplace_back(v["config"].dump().size(), fmt::format("{}/{} variant {}", ns, key, v["key"].get<std::string>()));
+      }
+    }
+  }
+  std::sort(sizes.begin(), sizes.end(), std::greater<>());
+  std::string out;
+  for (size_t i = 0; i < sizes.size() && i < 5; ++i) {
+    out += fmt::format("{}{} ({:.1f} KiB)", i ? ", " : "", sizes[i].second, static_cast<double>(sizes[i].first) / 1024);
+  }
+  return out;
+}
+
+// What every reader enforces (core/assign/bundle.h), checked before publishing: a bundle that
+// `serve`, `watch` and the SDK refuse would leave every client on the old configs.
+Result<void> check_loadable(const json& content, const std::string& text) {
+  if (text.size() > k_max_bundle_bytes) {
+    return Error::invalid(fmt::format("the bundle would be {:.1f} MiB, over the {} MiB that serve, watch and the SDK load "
+                                      "(docs/bundle-format.md); nothing was published. Largest configs: {}",
+                                      static_cast<double>(text.size()) / (1 << 20), k_max_bundle_bytes >> 20,
+                                      largest_configs(content)));
+  }
+  if (auto bounds = check_bundle_bounds(content, "the bundle"); !bounds) {
+    Error error = std::move(bounds).error();
+    error.message += "; nothing was published. Largest configs: " + largest_configs(content);
+    return error;
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<PublishPlan> plan_bundle_publish(const RegistryState& state, const AuditStamp& stamp) {
   // A scoped read lacks other namespaces' experiments: its bundle would silently drop them.
   if (state.partial) throw std::logic_error("a bundle cannot be planned from a partial registry read (ReadScope)");
   PublishPlan plan;
@@ -50,7 +96,9 @@ PublishPlan plan_bundle_publish(const RegistryState& state, const AuditStamp& st
   plan.is_new = true;
   plan.current = BundleInfo{state.latest_bundle ? state.latest_bundle->version + 1 : 1, hash, stamp.at};
   json document = bundle_document(content, plan.current.version, stamp.at);
-  plan.changes.bundle = PublishedBundle{plan.current, canonical_text(document)};
+  std::string text = canonical_text(document);
+  if (auto loadable = check_loadable(content, text); !loadable) return std::move(loadable).error();
+  plan.changes.bundle = PublishedBundle{plan.current, std::move(text)};
   plan.changes.audit.push_back(AuditEntry{0, stamp.at, stamp.actor, "publish", "bundle",
                                           std::to_string(plan.current.version),
                                           json{{"content_hash", hash},

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/base/error.h"
 #include "core/registry/state.h"
 
 namespace expt {
@@ -16,11 +17,13 @@ nlohmann::json bundle_content(const RegistryState& state);
 // Plans publishing the bundle of `state`: a new version (max + 1) when the content differs from
 // the latest published bundle, otherwise nothing. `current` describes the bundle that is
 // current afterwards either way. `state` must be a whole read (not RegistryState::partial).
+// Errors (invalid): the new bundle is over what readers load (k_max_bundle_bytes, values or
+// depth; core/assign/bundle.h), naming the largest configs.
 struct PublishPlan {
   bool is_new = false;
   BundleInfo current;
   ChangeSet changes;  // the new bundle and its audit entry, when is_new
 };
-PublishPlan plan_bundle_publish(const RegistryState& state, const AuditStamp& stamp);
+Result<PublishPlan> plan_bundle_publish(const RegistryState& state, const AuditStamp& stamp);
 
 }  // namespace expt

@@ -98,6 +98,13 @@ RegistryState SqliteRegistry::Impl::load_rows(const ReadScope& scope) {
   if (b.executeStep()) {
     state.latest_bundle = BundleInfo{b.getColumn(0).getInt64(), b.getColumn(1).getString(), b.getColumn(2).getString()};
   }
+  SQLite::Statement n(db, "SELECT id, created_at, experiment, payload FROM notifications WHERE sent_at IS NULL ORDER BY id");
+  while (n.executeStep()) {
+    row = fmt::format("table 'notifications', id {}", n.getColumn(0).getInt64());
+    state.unsent_notifications.push_back(Notification{n.getColumn(0).getInt64(), n.getColumn(1).getString(),
+                                                      n.getColumn(2).getString(),
+                                                      parse_json_column(n.getColumn(3), "notification payload")});
+  }
   return state;
 }
 
@@ -305,6 +312,19 @@ void SqliteRegistry::Impl::write(const ChangeSet& changes) {
     st.bind(3, nlohmann::json(p.teams).dump());
     st.bind(4, p.guardrail_required ? 1 : 0);
     st.bind(5, p.actor_from_environment ? 1 : 0);
+    st.exec();
+  }
+  for (const Notification& note : changes.notifications) {
+    SQLite::Statement st(db, "INSERT INTO notifications (created_at, experiment, payload) VALUES (?, ?, ?)");
+    st.bind(1, note.created_at);
+    st.bind(2, note.experiment);
+    st.bind(3, note.payload.dump());
+    st.exec();
+  }
+  for (int64_t id : changes.notifications_sent) {
+    SQLite::Statement st(db, "UPDATE notifications SET sent_at = ? WHERE id = ? AND sent_at IS NULL");
+    st.bind(1, changes.sent_at);
+    st.bind(2, id);
     st.exec();
   }
   for (const ReviewEntry& r : changes.reviews) {

@@ -105,6 +105,15 @@ struct ReviewPolicy {
   bool actor_from_environment = false;
 };
 
+// A notification the monitor owes a receiver (the outbox, docs/governance.md): written in the
+// transaction of the change it announces, marked sent once the notify command succeeded.
+struct Notification {
+  int64_t id = 0;  // assigned by the registry; receivers deduplicate on it
+  std::string created_at;
+  std::string experiment;
+  nlohmann::json payload = nlohmann::json::object();
+};
+
 struct RegistryState {
   HashVersion hash_version = k_current_hash_version;
   std::vector<NamespaceRecord> namespaces;    // sorted by key
@@ -114,6 +123,7 @@ struct RegistryState {
   std::optional<BundleInfo> latest_bundle;
   std::vector<ReviewPolicy> review_policies;  // by scope
   std::vector<ReviewEntry> reviews;           // every experiment's, oldest first
+  std::vector<Notification> unsent_notifications;  // the outbox, oldest first
   // True when read with a ReadScope: `experiments` and `reviews` hold only the scope's, so
   // nothing that must see every experiment (a bundle, --all) may be computed from it.
   bool partial = false;
@@ -153,11 +163,15 @@ struct ChangeSet {
   std::vector<AnalysisRecord> analyses;
   std::vector<ReviewEntry> reviews;          // appended
   std::vector<ReviewPolicy> review_policies;  // inserted or replaced by scope
+  std::vector<Notification> notifications;    // appended to the outbox
+  std::vector<int64_t> notifications_sent;    // outbox ids marked sent at `sent_at`
+  std::string sent_at;
   std::vector<AuditEntry> audit;
 
   bool empty() const {
     return namespaces.empty() && metrics.empty() && !global_holdout && experiments.empty() && !bundle &&
-           analyses.empty() && reviews.empty() && review_policies.empty() && audit.empty();
+           analyses.empty() && reviews.empty() && review_policies.empty() && notifications.empty() &&
+           notifications_sent.empty() && audit.empty();
   }
 };
 

@@ -94,7 +94,20 @@ HttpResponse health_answer(const RouteContext& c) {
             {"streams", c.metrics.streams.load()},
             {"versions_available", state->versions.size()}};
   if (auto problem = c.store.last_problem(); !problem.empty()) body["last_problem"] = problem;
-  return json_answer(HttpAnswer{200, body});
+  // Degraded: a newer verified bundle is in the folder than the one served (latest.json is
+  // damaged or missing). Serving an older version answers 200; serving none, 503.
+  int status = 200;
+  if (!state->versions.empty()) {
+    const int64_t newest = state->versions.rbegin()->first;
+    if (!state->latest || newest > *state->latest) {
+      body["status"] = "degraded";
+      body["newest_in_folder"] = newest;
+      body["reason"] = state->latest ? "a newer bundle than the one served is in the folder; latest.json does not name it"
+                                     : "bundles are in the folder but latest.json names none that verifies";
+      if (!state->latest) status = 503;
+    }
+  }
+  return json_answer(HttpAnswer{status, body});
 }
 
 HttpResponse metrics_answer(const RouteContext& c) {

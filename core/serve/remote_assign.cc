@@ -64,9 +64,17 @@ HttpAnswer remote_assign(const std::shared_ptr<const BundleSnapshot>& snapshot, 
                                  std::to_string(batch->size()));
   }
   json assignments = json::array();
+  size_t bytes = 0;
   for (size_t i = 0; i < batch->size(); ++i) {
     HttpAnswer one = assign_one(*snapshot, (*batch)[i], "requests[" + std::to_string(i) + "]: ");
     if (one.status != 200) return one;
+    // Large configs times many entities: the answer is bounded, not the server's memory.
+    bytes += one.body.dump().size();
+    if (bytes > k_max_assign_answer_bytes) {
+      return error_answer(413, "the answer would exceed " + std::to_string(k_max_assign_answer_bytes >> 20) +
+                                   " MiB by request " + std::to_string(i) + " (the configs are large); ask for fewer "
+                                   "entities per request, or fewer namespaces");
+    }
     assignments.push_back(std::move(one.body));
   }
   return HttpAnswer{200, json{{"bundle_version", version}, {"assignments", std::move(assignments)}}};

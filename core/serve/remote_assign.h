@@ -7,7 +7,8 @@
 //   {"bundle_version": V, "entity_id", "in_global_holdout", "layers": [...]}
 //   {"bundle_version": V, "assignments": [{"entity_id", ...}, ...]}
 // Errors are {"error": message, "status": code}: 400 for a malformed body or an unknown
-// namespace, 413 for a batch over `max_batch`, 503 before any bundle is published.
+// namespace, 413 for a batch over `max_batch` or an answer over k_max_assign_answer_bytes, 503
+// before any bundle is published.
 
 #include <memory>
 #include <string_view>
@@ -17,6 +18,10 @@
 #include "core/assign/evaluator.h"
 
 namespace expt {
+
+// The most a batch's answer may hold: a batch of a thousand entities with megabyte configs would
+// otherwise be a gigabyte answer built in the server's memory.
+inline constexpr size_t k_max_assign_answer_bytes = size_t{16} << 20;
 
 struct HttpAnswer {
   int status = 200;

@@ -10,7 +10,9 @@ namespace expt {
 Result<Publication> publish_bundle(Registry& registry, const std::string& folder, const AuditStamp& stamp) {
   PublishPlan plan;
   auto published = registry.update([&](const RegistryState& state) -> Result<ChangeSet> {
-    plan = plan_bundle_publish(state, stamp);
+    auto planned = plan_bundle_publish(state, stamp);
+    if (!planned) return std::move(planned).error();
+    plan = std::move(*planned);
     return plan.changes;
   });
   if (!published) return std::move(published).error();

@@ -1,5 +1,6 @@
 #include "core/usecase/monitor_run.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <sstream>
@@ -83,40 +84,91 @@ void add_findings(const std::string& key, const AnalysisResult& c, const std::st
   }
 }
 
-// Stops each breached experiment in its own transaction; one that someone stopped meanwhile is
-// left as it is.
+// The outbox rows of `key`'s findings (all of them when `key` is empty: those of no stop).
+std::vector<Notification> notifications_of(const json& findings, const std::string& key, const std::string& at,
+                                           const std::vector<std::string>& stopped_keys) {
+  std::vector<Notification> out;
+  for (const json& f : findings) {
+    const std::string experiment = f.value("experiment", std::string());
+    const bool of_a_stop = std::find(stopped_keys.begin(), stopped_keys.end(), experiment) != stopped_keys.end();
+    if (key.empty() ? of_a_stop : experiment != key) continue;
+    out.push_back(Notification{0, at, experiment, f});
+  }
+  return out;
+}
+
+// Stops each breached experiment in its own transaction, which also puts its findings in the
+// outbox (when they are to be sent): a stop is never committed without its notification. One
+// that someone stopped meanwhile is left as it is.
 Result<void> stop_breached(Registry& registry, const std::vector<std::pair<std::string, std::string>>& to_stop,
-                           const AuditStamp& stamp, MonitorOutcome& out) {
+                           const AuditStamp& stamp, bool outbox, MonitorOutcome& out) {
+  std::vector<std::string> keys;
+  for (const auto& stop : to_stop) keys.push_back(stop.first);
   for (const auto& stop : to_stop) {
     const std::string& key = stop.first;  // named, not bound: clang 14 lambdas cannot capture bindings
     const std::string& reason = stop.second;
+    for (json& f : out.findings) {
+      if (f["kind"] == "guardrail_breach" && f["experiment"] == key) f["stopped"] = true;
+    }
     bool changed = false;
     auto done = registry.update([&](const RegistryState& current) -> Result<ChangeSet> {
       auto plan = plan_transition(current, {key, Transition::stop, reason}, stamp);
       if (!plan) return std::move(plan).error();
       changed = plan->changed();
-      return plan->changes;
+      ChangeSet changes = plan->changes;
+      if (outbox) changes.notifications = notifications_of(out.findings, key, stamp.at, keys);
+      return changes;
     });
     if (!done) return std::move(done).error();
     if (changed) out.stopped.push_back(key);
-    for (json& f : out.findings) {
-      if (f["kind"] == "guardrail_breach" && f["experiment"] == key) f["stopped"] = true;
+  }
+  // The other findings (no stop to go with them) enter the outbox together.
+  if (outbox) {
+    std::vector<Notification> rest = notifications_of(out.findings, "", stamp.at, keys);
+    if (!rest.empty()) {
+      auto done = registry.update([&](const RegistryState&) -> Result<ChangeSet> {
+        ChangeSet changes;
+        changes.notifications = rest;
+        return changes;
+      });
+      if (!done) return std::move(done).error();
     }
   }
   return {};
 }
 
-void notify(const std::string& command, const json& findings, Clock::time_point deadline, MonitorOutcome& out) {
-  for (const json& f : findings) {
+// Sends every unsent notification in the outbox, this run's and any a killed run left, oldest
+// first, each with its id (receivers deduplicate on it: a run killed between a command's success
+// and its mark sends that one again). Each success is marked sent at once.
+Result<void> send_outbox(Registry& registry, const std::string& command, Clock::time_point deadline, const AuditStamp& stamp,
+                         MonitorOutcome& out) {
+  auto state = registry.read();
+  if (!state) return std::move(state).error();
+  for (const Notification& note : state->unsent_notifications) {
+    json payload = note.payload;
+    payload["notification_id"] = note.id;
     // A hung command is stopped at the run's deadline, and given at least a second.
-    const ChildOutcome sent = run_with_input(command, f.dump() + "\n", std::max(deadline, Clock::now() + std::chrono::seconds(1)));
-    if (sent.succeeded()) continue;
+    const ChildOutcome sent =
+        run_with_input(command, payload.dump() + "\n", std::max(deadline, Clock::now() + std::chrono::seconds(1)));
+    if (sent.succeeded()) {
+      auto marked = registry.update([&](const RegistryState&) -> Result<ChangeSet> {
+        ChangeSet changes;
+        changes.notifications_sent = {note.id};
+        changes.sent_at = stamp.at;
+        return changes;
+      });
+      if (!marked) return std::move(marked).error();
+      ++out.notifications_sent;
+      continue;
+    }
     const std::string how = !sent.started   ? "could not start (" + sent.error + ")"
                             : sent.timed_out ? "did not finish by the deadline"
                                              : fmt::format("exited {}", sent.exit_status);
-    out.notify_failures.push_back(
-        fmt::format("--notify-command {} for a finding about {}", how, f["experiment"].get<std::string>()));
+    out.notify_failures.push_back(fmt::format("--notify-command {} for notification {} about {} (kept; the next run "
+                                              "sends it again)",
+                                              how, note.id, note.experiment));
   }
+  return {};
 }
 
 }  // namespace
@@ -190,15 +242,24 @@ Result<MonitorOutcome> monitor_running_experiments(const MonitorRequest& request
     out.experiments.push_back(entry);
   }
 
-  if (auto stopped = stop_breached(registry, to_stop, session.stamp, out); !stopped) return std::move(stopped).error();
+  const bool outbox = !request.notify_command.empty();
+  if (auto stopped = stop_breached(registry, to_stop, session.stamp, outbox, out); !stopped) return std::move(stopped).error();
+  // A publish that fails (a full disk) still lets the notifications go: they are in the outbox.
+  std::optional<Error> publish_failed;
   if (!request.publish.empty()) {
     auto published = publish_bundle(registry, request.publish, session.stamp);
-    if (!published) return std::move(published).error();
-    out.published = {{"version", published->current.version},
-                     {"new_version", published->is_new},
-                     {"files_written", published->written}};
+    if (published) {
+      out.published = {{"version", published->current.version},
+                       {"new_version", published->is_new},
+                       {"files_written", published->written}};
+    } else {
+      publish_failed = std::move(published).error();
+    }
   }
-  if (!request.notify_command.empty()) notify(request.notify_command, out.findings, deadline, out);
+  if (outbox) {
+    if (auto sent = send_outbox(registry, request.notify_command, deadline, session.stamp, out); !sent) return std::move(sent).error();
+  }
+  if (publish_failed) return std::move(*publish_failed);
   return out;
 }
 

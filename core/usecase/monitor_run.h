@@ -4,7 +4,9 @@
 // missing data reported as a finding; with auto-stop the breached experiments stopped (each in
 // its own transaction), with a publish folder a bundle published without them, and each finding
 // given as JSON to a notify command. One run at a time (a lock file beside the registry), within
-// a deadline.
+// a deadline. Notifications go through an outbox in the registry, written in the transaction of
+// the stop they announce and marked sent after the command succeeds: sent at least once, whether
+// the run is killed or its publish fails, each with a `notification_id` to deduplicate on.
 
 #include <string>
 #include <vector>
@@ -39,7 +41,8 @@ struct MonitorOutcome {
   nlohmann::json stopped = nlohmann::json::array();      // keys stopped by this run
   nlohmann::json published = nullptr;   // {version, new_version, files_written} with a publish folder
   bool complete = true;                 // every running experiment was analysed before the deadline
-  std::vector<std::string> notify_failures;  // one sentence per finding whose notification failed
+  std::vector<std::string> notify_failures;  // one sentence per notification that failed (kept in the outbox)
+  size_t notifications_sent = 0;             // outbox rows sent by this run, earlier runs' included
 };
 
 // Error (invalid): no data source or two, a --data that is not a folder, a timeout that is not

@@ -17,6 +17,8 @@ sed -e 's/^total_slots: 1000$/total_slots: 1000\ndefault_config: {checkout_flow:
 expt create "$WORK/guardrail.yaml"; expect_rc 0
 expt allocate --all; expect_rc 0
 for e in effect-test new-checkout; do expt start $e; expect_rc 0; done
+backup() { python3 -c 'import sqlite3,sys; s=sqlite3.connect(sys.argv[1]); d=sqlite3.connect(sys.argv[2]); s.backup(d); d.close()' "$1" "$2"; }
+backup "$EXPT_REGISTRY" "$WORK/running.db"  # both running: the kill -9 runs below start from here
 mkdir -p "$D/effect-test" "$D/new-checkout"
 cp "$A/effect/exposures.csv" "$A/effect/events.csv" "$D/effect-test/"
 cp "$A/guardrail/exposures.csv" "$A/guardrail/events.csv" "$D/new-checkout/"
@@ -62,7 +64,9 @@ assert (f["experiment"], f["metric"], f["variant"], f["stopped"]) == ("new-check
 assert r["stopped"] == ["new-checkout"] and r["published"]["version"] == 2 and r["published"]["new_version"], r
 assert all(e["analysed"] for e in r["experiments"]) and r["complete"], r["experiments"]
 notes = [json.loads(line) for line in open(sys.argv[2])]
-assert notes == r["findings"], (notes, r["findings"])
+ids = [n.pop("notification_id") for n in notes]
+assert notes == r["findings"] and len(set(ids)) == len(ids), (notes, r["findings"])
+assert r["notifications_sent"] == len(notes), r
 PY
 expt list --format json
 /usr/bin/python3 -c 'import json,sys; s={e["key"]: e["status"] for e in json.load(open(sys.argv[1]))}; assert s == {"effect-test": "running", "new-checkout": "stopped"}, s' "$OUT" \
@@ -90,6 +94,54 @@ expect_stdout_has "bundle 2 is current in $B"
 expect_stdout_has "1 running experiment: nothing found"
 cmp -s "$WORK/notes.jsonl" "$WORK/notes.before" || fail "a second run notified again"
 
+# kill -9 at random instants: whatever the instant, the stop's notification is sent, by that run
+# or the next (at least once, with one notification_id).
+python3 - "$EXPT" "$WORK" "$D" <<'PY' || fail "a killed monitor lost a notification"
+import json, os, random, shutil, signal, sqlite3, subprocess, sys, time
+expt, work, data = sys.argv[1:4]
+random.seed(7)
+by_next_run = 0
+for i in range(30):
+    db = os.path.join(work, f"kill-{i}.db")
+    src, dst = sqlite3.connect(os.path.join(work, "running.db")), sqlite3.connect(db)
+    src.backup(dst); dst.close(); src.close()
+    notes = os.path.join(work, f"kill-{i}.jsonl")
+    env = dict(os.environ, EXPT_REGISTRY=db)
+    cmd = [expt, "monitor", "--data", data, "--auto-stop", "--publish", os.path.join(work, f"kill-{i}-bundles"),
+           "--notify-command", f"cat >>'{notes}'"]
+    p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    time.sleep(random.uniform(0.0, 0.25))
+    os.killpg(p.pid, signal.SIGKILL)
+    p.wait()
+    first = open(notes).read().count("\n") if os.path.exists(notes) else 0
+    status = sqlite3.connect(db).execute("SELECT status FROM experiments WHERE key = 'new-checkout'").fetchone()[0]
+    again = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    assert again.returncode in (0, 1), (i, again.returncode, again.stderr)
+    lines = [json.loads(l) for l in open(notes)] if os.path.exists(notes) else []
+    breaches = [n for n in lines if n["kind"] == "guardrail_breach" and n["experiment"] == "new-checkout"]
+    assert breaches and all(n["stopped"] for n in breaches), (i, lines)
+    assert len({n["notification_id"] for n in breaches}) == 1, (i, breaches)
+    unsent = sqlite3.connect(db).execute("SELECT count(*) FROM notifications WHERE sent_at IS NULL").fetchone()[0]
+    assert unsent == 0, (i, unsent)
+    if status == "stopped" and first == 0:
+        by_next_run += 1
+print(f"kill -9: 30 runs; {by_next_run} killed after the stop and before its notification, sent by the next run")
+PY
+
+# A publish onto a full disk after the stop: exit 2, and the notification still goes out.
+DISK="$WORK/disk"
+mkdir -p "$DISK"
+mount -t tmpfs -o size=16k tmpfs "$DISK" || fail "cannot mount a tmpfs (the test runs as root)"
+trap 'umount "$DISK" 2>/dev/null; rm -rf "$WORK"' EXIT
+mkdir "$DISK/bundles"
+head -c 16k /dev/zero >"$DISK/filler" 2>/dev/null || true
+backup "$WORK/running.db" "$WORK/full.db"
+run env EXPT_REGISTRY="$WORK/full.db" "$EXPT" monitor --data "$D" --auto-stop --publish "$DISK/bundles" --notify-command "cat >>'$WORK/full.jsonl'"
+expect_rc 2
+expect_stderr_has "No space left on device"
+grep -q '"kind":"guardrail_breach"' "$WORK/full.jsonl" 2>/dev/null || fail "a failed publish swallowed the stop's notification"
+umount "$DISK"
+
 # One run at a time: while another holds the lock, a run does nothing and says so.
 flock "$EXPT_REGISTRY.monitor.lock" sleep 3 &
 LOCKER=$!
@@ -114,7 +166,8 @@ printf 'event_id,entity_id,event_type,timestamp,value\n1,%s,purchase,2026-11-10T
 expt monitor --data "$D" --notify-command "exit 3"
 expect_rc 1
 expect_stdout_has "metric 'page_load_p95' has no events"
-expect_stderr_has "warning: --notify-command exited 3 for a finding about effect-test"
+expect_stderr_has "warning: --notify-command exited 3 for notification "
+expect_stderr_has "about effect-test (kept; the next run sends it again)"
 
 # A notify command that hangs is ended within the run's --timeout.
 START=$(date +%s)

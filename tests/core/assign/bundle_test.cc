@@ -49,14 +49,14 @@ TEST_CASE("bundles hold only what evaluation needs", "[bundle]") {
 
 TEST_CASE("publishing mints a version only when the content changes", "[bundle]") {
   RegistryState state = testing::running_fixture_registry();
-  PublishPlan first = plan_bundle_publish(state, k_stamp);
+  PublishPlan first = plan_bundle_publish(state, k_stamp).value();
   REQUIRE(first.is_new);
   CHECK(first.current.version == 1);
   REQUIRE(first.changes.bundle.has_value());
   CHECK(first.changes.audit.at(0).action == "publish");
   state.latest_bundle = first.current;
 
-  PublishPlan again = plan_bundle_publish(state, AuditStamp{"2026-11-24T00:00:00Z", "bob"});
+  PublishPlan again = plan_bundle_publish(state, AuditStamp{"2026-11-24T00:00:00Z", "bob"}).value();
   CHECK_FALSE(again.is_new);
   CHECK(again.changes.empty());
   CHECK(again.current.version == 1);
@@ -64,12 +64,25 @@ TEST_CASE("publishing mints a version only when the content changes", "[bundle]"
 
   // Metadata that evaluation does not use does not mint a version either.
   find(state, "checkout-cta-color").spec.owner_team = "someone-else";
-  CHECK_FALSE(plan_bundle_publish(state, k_stamp).is_new);
+  CHECK_FALSE(plan_bundle_publish(state, k_stamp)->is_new);
 
   find(state, "checkout-cta-color").spec.variants[1].config["cta_color"] = "teal";
-  PublishPlan changed = plan_bundle_publish(state, k_stamp);
+  PublishPlan changed = plan_bundle_publish(state, k_stamp).value();
   CHECK(changed.is_new);
   CHECK(changed.current.version == 2);
+}
+
+TEST_CASE("a bundle over what readers load is refused before publishing, naming the largest configs", "[bundle]") {
+  RegistryState state = testing::running_fixture_registry();
+  // 70 configs of 1 MiB: each within every bound, together past the 64 MiB readers load.
+  ExperimentRecord& e = find(state, "checkout-cta-color");
+  const std::string mib(size_t{1} << 20, 'x');
+  for (int i = 0; i < 70; ++i) e.spec.variants[1].config["blob" + std::to_string(i)] = mib;
+  auto refused = plan_bundle_publish(state, k_stamp);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().message.starts_with("the bundle would be 70.0 MiB, over the 64 MiB that serve, watch and the SDK "
+                                            "load (docs/bundle-format.md); nothing was published. Largest configs: "
+                                            "checkout/checkout-cta-color variant "));
 }
 
 TEST_CASE("applying a diff to the old bundle gives exactly the new one", "[bundle]") {

@@ -1,3 +1,5 @@
+#include <fstream>
+
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
@@ -109,6 +111,33 @@ TEST_CASE("/healthz and /metrics report the version served", "[serve]") {
   HttpResponse metrics = r.get("/metrics");
   CHECK(metrics.content_type == "text/plain; version=0.0.4");
   CHECK(metrics.body.find("expt_serve_bundle_version 3\n") != std::string::npos);
+}
+
+TEST_CASE("/healthz says degraded when the folder has a newer bundle than the one served", "[serve]") {
+  testing::PublishedFolder folder{3};
+  auto health_of = [&](const std::string& latest_text) {
+    std::ofstream(folder.folder() + "/latest.json", std::ios::trunc) << latest_text;
+    ServeOptions options;
+    options.folder = folder.folder();
+    BundleStore store{folder.folder()};
+    VersionFeed feed;
+    ServerMetrics metrics;
+    RouteContext context{options, store, feed, metrics, std::chrono::steady_clock::now()};
+    REQUIRE(store.rescan());
+    return handle_request(context, HttpRequest{"GET", "/healthz", {}, ""});
+  };
+  HttpResponse older = health_of(folder.text(2));  // latest.json left behind at version 2
+  CHECK(older.status == 200);
+  json body = json::parse(older.body);
+  CHECK(body["status"] == "degraded");
+  CHECK(body["version"] == 2);
+  CHECK(body["newest_in_folder"] == 3);
+  HttpResponse none = health_of("{not json");  // a damaged latest.json after a restart
+  CHECK(none.status == 503);
+  body = json::parse(none.body);
+  CHECK(body["status"] == "degraded");
+  CHECK(body["version"].is_null());
+  CHECK(body["newest_in_folder"] == 3);
 }
 
 TEST_CASE("paths count in /metrics under their endpoint", "[serve]") {

@@ -41,3 +41,25 @@ TEST_CASE("remote assignment refuses what it cannot answer, with a status and a 
 
 }  // namespace
 }  // namespace expt
+
+namespace expt {
+namespace {
+
+TEST_CASE("a batch whose answer would pass 16 MiB is refused with 413, not built", "[serve]") {
+  // The reproduction: a 1 MiB config answered for each of a thousand entities (a gigabyte).
+  nlohmann::json content = bundle_content(testing::running_fixture_registry());
+  content["namespaces"]["checkout"]["default_config"]["blob"] = std::string(size_t{1} << 20, 'x');
+  auto s = BundleSnapshot::from_document(bundle_document(content, 1, "2026-11-23T12:00:00Z"), "bundle.json");
+  REQUIRE(s);
+  std::string body = "[";
+  for (int i = 0; i < 999; ++i) body += (i ? "," : "") + std::string(R"({"entity_id": "u)") + std::to_string(i) + R"("})";
+  body += "]";
+  HttpAnswer answer = remote_assign(*s, body, 1000);
+  CHECK(answer.status == 413);
+  CHECK(answer.body["error"].get<std::string>().starts_with("the answer would exceed 16 MiB by request "));
+  HttpAnswer small = remote_assign(*s, R"([{"entity_id": "a"}, {"entity_id": "b"}])", 1000);
+  CHECK(small.status == 200);
+}
+
+}  // namespace
+}  // namespace expt
