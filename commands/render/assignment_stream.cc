@@ -19,6 +19,9 @@ namespace {
 
 constexpr size_t k_block = 1 << 20;
 constexpr size_t k_input_chunk = 256 << 10;
+// Output rows (an ID in one layer) a worker builds at once; with 2 x threads pieces in flight,
+// memory is bounded by rows, whatever the number of layers.
+constexpr size_t k_rows_per_piece = 32768;
 
 // The rows of every ID in `chunk` (whole lines), one ID per line: a trailing CR is dropped and
 // blank lines are skipped, as std::getline with those two rules would.
@@ -34,6 +37,17 @@ std::string rows_of_lines(std::string_view chunk, const std::vector<size_t>& lay
     rows.append_entity(out, line, layers);
   }
   return out;
+}
+
+// The length of the first `lines` whole lines of `text` (all of it when it has fewer).
+size_t piece_end(std::string_view text, size_t lines) {
+  size_t at = 0;
+  for (size_t n = 0; n < lines; ++n) {
+    const size_t newline = text.find('\n', at);
+    if (newline == std::string_view::npos) return text.size();
+    at = newline + 1;
+  }
+  return at;
 }
 
 // One ID per line, in chunks of whole lines handed to up to `threads` workers; their rows are
@@ -59,18 +73,24 @@ Result<void> stream_lines(std::istream& in, const std::vector<size_t>& layers,
       carry.append(data);  // a line longer than a read: keep reading
       continue;
     }
-    std::string chunk = std::move(carry);
-    chunk.append(data.substr(0, last_newline + 1));
+    std::string read = std::move(carry);
+    read.append(data.substr(0, last_newline + 1));
     carry.assign(data.substr(last_newline + 1));
-    if (chunk.empty()) continue;
-    if (threads == 1) {
-      written = sink(rows_of_lines(chunk, layers, rows));
-      continue;
+    // Pieces of at most k_rows_per_piece output rows: with hundreds of layers, a 256 KiB read of
+    // IDs would otherwise be gigabytes of rows in flight.
+    for (std::string_view rest = read; written && !rest.empty();) {
+      const size_t cut = piece_end(rest, std::max<size_t>(1, k_rows_per_piece / std::max<size_t>(1, layers.size())));
+      std::string piece(rest.substr(0, cut));
+      rest.remove_prefix(cut);
+      if (threads == 1) {
+        written = sink(rows_of_lines(piece, layers, rows));
+        continue;
+      }
+      in_flight.push_back(std::async(std::launch::async, [piece = std::move(piece), &layers, rows] {
+        return rows_of_lines(piece, layers, rows);
+      }));
+      if (in_flight.size() >= 2 * threads) write_oldest();
     }
-    in_flight.push_back(std::async(std::launch::async, [chunk = std::move(chunk), &layers, rows] {
-      return rows_of_lines(chunk, layers, rows);
-    }));
-    if (in_flight.size() >= 2 * threads) write_oldest();
   }
   while (!in_flight.empty()) write_oldest();  // also after an error: workers must finish first
   return written;

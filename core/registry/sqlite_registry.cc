@@ -92,8 +92,24 @@ Result<std::unique_ptr<SqliteRegistry>> SqliteRegistry::open(const std::string& 
   }
   // A file we may not write (chmod 444, a read-only mount) is opened read-only: reading
   // commands work, and writing ones get a clear error from update().
-  const bool read_only = exists && ::access(path.c_str(), W_OK) != 0;
-  const std::string read_only_reason = read_only ? std::strerror(errno) : "";
+  const bool may_not_write = exists && ::access(path.c_str(), W_OK) != 0;
+  auto opened = open_as(path, mode, stamp, may_not_write ? std::strerror(errno) : "");
+  // A full (or failing) disk can refuse the files SQLite creates beside a WAL registry before
+  // anything is read; reading commands still work from a read-only open.
+  if (!opened && exists && !may_not_write && mode == OpenMode::must_exist &&
+      (opened.error().message.find("disk I/O error") != std::string::npos ||
+       opened.error().message.find("disk is full") != std::string::npos)) {
+    auto retried = open_as(path, mode, stamp, "the disk is full or failing; SQLite cannot create its files beside it");
+    if (retried) return retried;
+  }
+  return opened;
+}
+
+Result<std::unique_ptr<SqliteRegistry>> SqliteRegistry::open_as(const std::string& path, OpenMode mode,
+                                                                const AuditStamp& stamp, std::string read_only_reason) {
+  const bool read_only = !read_only_reason.empty();
+  std::string how_to_create = fmt::format("create one with `expt init --registry {}`, or point --registry or "
+                                          "EXPT_REGISTRY at an existing registry", path);
   return guarded(path, [&]() -> Result<std::unique_ptr<SqliteRegistry>> {
     int flags = read_only ? SQLite::OPEN_READONLY
                           : SQLite::OPEN_READWRITE | (mode == OpenMode::create_if_missing ? SQLite::OPEN_CREATE : 0);

@@ -38,6 +38,9 @@ class SqliteRegistry final : public Registry {
   const std::string& path() const { return m_path; }
 
  private:
+  // open(), with the file opened read-only when `read_only_reason` is not empty.
+  static Result<std::unique_ptr<SqliteRegistry>> open_as(const std::string& path, OpenMode mode, const AuditStamp& stamp,
+                                                         std::string read_only_reason);
   struct Impl;
   SqliteRegistry(std::string path, std::unique_ptr<Impl> impl, OpenInfo info);
 

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "core/base/excerpt.h"
 #include "core/base/timestamp.h"
 #include "core/registry/registry_snapshot.h"
 #include "core/usecase/data_source.h"
@@ -138,8 +139,8 @@ Result<AnalysisInput> ClickHouseSourceReader::read(const AnalysisSubject& subjec
   if (on_day) {
     if (auto days = read_days(client, *query, subject, input.events, name, on_day); !days) return std::move(days).error();
   }
-  input.events_name = "table " + r.events_table;
-  input.exposures_name = "table " + r.exposures_table;
+  input.events_name = "table " + excerpt(r.events_table);
+  input.exposures_name = "table " + excerpt(r.exposures_table);
   input.from_tables = true;
   input.source = {{"kind", "clickhouse"},
                   {"url", name},

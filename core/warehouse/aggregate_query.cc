@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "core/base/excerpt.h"
 #include "core/stats/frequentist.h"
 
 namespace expt {
@@ -81,10 +82,10 @@ class FieldSql {
       if (!required && renamed == m_table.columns.renames.end()) return Column{};
       std::string have;
       for (const auto& [column, type] : m_table.types) have += (have.empty() ? "" : ", ") + column;
-      return Error::invalid(fmt::format("table {} has no column '{}'{} (its columns: {})", m_table.name, c.name,
+      return Error::invalid(fmt::format("table {} has no column '{}'{} (its columns: {})", excerpt(m_table.name), excerpt(c.name),
                                         renamed != m_table.columns.renames.end() ? fmt::format(" (mapped from {})", field) : "",
                                         have),
-                            SourceLocation{m_table.name}, std::string(field));
+                            SourceLocation{excerpt(m_table.name)}, std::string(field));
     }
     c.id = sql_identifier(c.name);
     if (auto it = m_table.types.find(c.name); it != m_table.types.end()) c.type = base_type(it->second, c.nullable);
@@ -116,8 +117,8 @@ class FieldSql {
     }
     return Error::invalid(fmt::format("column '{}' of table {} is {}; a timestamp must be DateTime, DateTime64, "
                                       "Date or an integer of epoch seconds or milliseconds",
-                                      c->name, m_table.name, type),
-                          SourceLocation{m_table.name}, std::string(field));
+                                      excerpt(c->name), excerpt(m_table.name), excerpt(type)),
+                          SourceLocation{excerpt(m_table.name)}, std::string(field));
   }
 
   // The event value; null, like an empty CSV field, counts as 1, and so does an absent column.
@@ -128,8 +129,8 @@ class FieldSql {
     if (!c->type.empty() && !is_number_type(c->type)) {
       return Error::invalid(fmt::format("column '{}' of table {} is {}; a value must be a number (Float64, "
                                         "Nullable(Float64), an integer or a Decimal)",
-                                        c->name, m_table.name, c->type),
-                            SourceLocation{m_table.name}, std::string(field));
+                                        excerpt(c->name), excerpt(m_table.name), excerpt(c->type)),
+                            SourceLocation{excerpt(m_table.name)}, std::string(field));
     }
     return "ifNull(toFloat64(" + c->id + "), 1)";
   }

@@ -136,18 +136,24 @@ Result<ColumnTypes> ClickHouseClient::columns(const std::string& table) {
   if (!answer) return std::move(answer).error();
   ColumnTypes types;
   std::istringstream lines(*answer);
+  // TSV escapes a tab, a newline, a backslash and (in 18.16) a quote in names: a column named
+  // ts'x arrives as ts\'x and is the column ts'x.
   for (std::string line; std::getline(lines, line);) {
     const auto tab = line.find('\t');
-    if (tab != std::string::npos) types.emplace(line.substr(0, tab), line.substr(tab + 1));
+    if (tab != std::string::npos) types.emplace(tsv_unescape(line.substr(0, tab)), tsv_unescape(line.substr(tab + 1)));
   }
   if (types.empty()) {
     auto tables = query(fmt::format("SELECT name FROM system.tables WHERE database = {} ORDER BY name LIMIT 20 FORMAT TSV",
                                     sql_string(database)));
-    std::string list = tables ? *tables : std::string();
-    std::replace(list.begin(), list.end(), '\n', ' ');
-    while (!list.empty() && list.back() == ' ') list.pop_back();
-    for (size_t at = 0; (at = list.find(' ', at)) != std::string::npos; at += 2) list.replace(at, 1, ", ");
-    return Error::invalid(fmt::format("{} has no table {}.{} ({})", m_source.describe(), database, name,
+    std::vector<std::string> names;
+    if (tables) {
+      std::istringstream rows(*tables);
+      for (std::string row; std::getline(rows, row);) names.push_back(excerpt(tsv_unescape(row)));
+    }
+    std::string list;
+    for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
+    // Names typed by a user are bounded like any quoted value: a 100 KB table name is not echoed.
+    return Error::invalid(fmt::format("{} has no table {}.{} ({})", m_source.describe(), excerpt(database), excerpt(name),
                                       list.empty() ? "the database has no tables" : "its tables: " + list),
                           {}, "source");
   }

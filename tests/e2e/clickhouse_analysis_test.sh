@@ -233,6 +233,20 @@ echo "CREATE VIEW slow_events AS SELECT event_id, entity_id, event_type, timesta
 expt analyze effect-test --source "$src" --events-table slow_events --query-timeout 1
 expect_rc 2
 expect_stderr_has "Timeout exceeded"
+# A column whose real name holds a quote (ClickHouse's TSV writes it ts\'x) is found by its name.
+echo "CREATE VIEW quoted_events AS SELECT event_id, entity_id, event_type, timestamp AS \`ts'x\`, value FROM events" | ch d_effect
+expt analyze effect-test --source "$src" --format json
+cp "$OUT" "$WORK/plain.json"; PLAIN_RC=$RC
+expt analyze effect-test --source "$src" --events-table quoted_events --events-columns "timestamp=ts'x" --format json
+[ "$RC" = "$PLAIN_RC" ] || fail "the quoted column gives exit $RC, the plain table $PLAIN_RC"
+grep -q "has no column" "$ERR" && fail "the column ts'x was not found by its name"
+sed 's/quoted_events/events/' "$OUT" | diff -q - "$WORK/plain.json" >/dev/null || fail "the quoted column gives another report"
+# A 100 KB table name is quoted in 80 bytes, not echoed whole.
+long=$(head -c 100000 /dev/zero | tr '\0' t)
+expt analyze effect-test --source "$src" --events-table "$long"
+expect_rc 2
+expect_stderr_has "... (100000 bytes)"
+[ "$(wc -c <"$ERR")" -lt 2000 ] || fail "a long table name was echoed: $(wc -c <"$ERR") bytes of stderr"
 expt analyze effect-test --source "postgres://127.0.0.1/db"
 expect_rc 2
 expect_stderr_has "only clickhouse:// sources are supported"

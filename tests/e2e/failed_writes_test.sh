@@ -58,6 +58,22 @@ leftover=$(ls -A "$DISK" | grep -v '^filler$')
 [ -z "$leftover" ] || fail "files left on the full disk: $leftover"
 umount "$DISK"
 
+# A registry on a disk with no byte free: reading commands work; a writing one says why it cannot.
+mount -t tmpfs -o size=400k tmpfs "$DISK" || fail "cannot mount a tmpfs"
+run "$EXPT" init --registry "$DISK/r.db"
+run "$EXPT" create --registry "$DISK/r.db" "$FIXTURES/specs"
+expect_rc 0
+head -c 1M /dev/zero >"$DISK/filler" 2>/dev/null || true
+run "$EXPT" list --registry "$DISK/r.db"
+expect_rc 0
+expect_stdout_has "checkout-cta-color"
+run "$EXPT" audit --registry "$DISK/r.db"
+expect_rc 0
+run "$EXPT" allocate --all --registry "$DISK/r.db"
+expect_rc 2
+expect_stderr_has "is read-only (the disk is full or failing; SQLite cannot create its files beside it); this command changes it"
+umount "$DISK"
+
 # SIGINT while the temporary file is being written: it is removed, and the exit is the signal's.
 mkfifo "$WORK/fifo"
 (seq 1 200000 | sed 's/^/user-/'; sleep 30) >"$WORK/fifo" &

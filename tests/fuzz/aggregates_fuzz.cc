@@ -1,7 +1,13 @@
 // libFuzzer harness: any bytes as an aggregates file (`analyze --aggregates`, and the answer
 // `analyze --source` reads from ClickHouse), as CSV and as JSON, assembled for an experiment with
-// every metric type, then the whole inference when the statistics are finite.
+// every metric type, then the whole inference when the statistics are finite. Aborts (a crash
+// libFuzzer keeps) when an accepted file yields a negative variance, a conversion outside [0, 1],
+// an unordered percentile interval, or a NaN or out-of-range p-value.
+#include <cmath>
 #include <cstddef>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
 #include <cstdint>
 #include <sstream>
 #include <string>
@@ -10,6 +16,13 @@
 #include "core/warehouse/aggregate_rows.h"
 
 namespace {
+
+// A broken promise: abort, so libFuzzer keeps the input as a crash.
+void require(bool holds, const char* what) {
+  if (holds) return;
+  std::fprintf(stderr, "aggregates_fuzz: %s\n", what);
+  std::abort();
+}
 
 expt::MetricSpec metric(const char* key, expt::MetricType type) {
   expt::MetricSpec m;
@@ -42,7 +55,33 @@ void analyse(const expt::Result<std::vector<expt::AggregateRow>>& rows, bool cup
                                           14 * 86'400'000LL};
   auto assembled = expt::assemble_aggregates(*rows, "exp", {"control", "treatment"}, metrics, 0.95, {}, "fuzz", covariates);
   if (!assembled || expt::non_finite_metric(assembled->metrics)) return;
-  (void)expt::analyze_experiment(experiment, assembled->metrics, assembled->entities, expt::AnalysisOptions{});
+  // What the checks (core/warehouse/aggregate_checks.h) promise of every accepted file: no
+  // negative variance, no correlation beyond 1, no conversion outside [0, 1].
+  for (const expt::MetricAggregate& m : assembled->metrics) {
+    for (const expt::MeanStats& s : m.mean) {
+      require(s.m2 >= -1e-6 * (1 + std::abs(s.mean) * std::abs(s.mean) * static_cast<double>(s.n)), "a negative variance was accepted");
+      if (m.metric.type == expt::MetricType::conversion && s.n > 0) require(s.mean >= 0 && s.mean <= 1, "a conversion outside [0, 1]");
+    }
+    for (const expt::RatioStats& r : m.ratio) {
+      require(r.m2_x >= -1e-6 * (1 + r.mean_x * r.mean_x * static_cast<double>(r.n)) &&
+                  r.m2_y >= -1e-6 * (1 + r.mean_y * r.mean_y * static_cast<double>(r.n)),
+              "a ratio's negative variance was accepted");
+    }
+    for (const expt::QuantileSummary& q : m.quantile_summary) {
+      if (q.value && q.ci_low && q.ci_high) require(*q.ci_low <= *q.value && *q.value <= *q.ci_high, "an unordered interval");
+    }
+  }
+  const expt::AnalysisReport report =
+      expt::analyze_experiment(experiment, assembled->metrics, assembled->entities, expt::AnalysisOptions{});
+  // Every number the report states is a number: NaN is never printed as a p-value.
+  for (const expt::MetricResult& m : report.metrics) {
+    for (const expt::TreatmentResult& t : m.treatments) {
+      for (const std::optional<double>& x : {t.comparison.p_value, t.comparison.difference, t.comparison.difference_se}) {
+        require(!x || !std::isnan(*x), "a NaN in the report");
+      }
+      if (t.comparison.p_value) require(*t.comparison.p_value >= 0 && *t.comparison.p_value <= 1, "a p-value outside [0, 1]");
+    }
+  }
 }
 
 }  // namespace
