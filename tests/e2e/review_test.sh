@@ -51,7 +51,7 @@ for spelling in Olga "olga " " OLGA" "ＯＬＧＡ"; do
   EXPT_ACTOR="$spelling" EXPT_TEAM=Stats expt review approve $E --note "looks fine"
   [ "$RC" -eq 2 ] || fail "EXPT_ACTOR='$spelling' approved olga's own request"
 done
-EXPT_ACTOR=$'ol\u200bga' EXPT_TEAM=stats expt review approve $E --note "looks fine"
+EXPT_ACTOR=$'ol\xe2\x80\x8bga' EXPT_TEAM=stats expt review approve $E --note "looks fine"
 expect_rc 2
 expect_stderr_has "EXPT_ACTOR 'ol\u200Bga' holds the invisible or control character U+200B"
 EXPT_ACTOR=rita EXPT_TEAM=stats expt review approve $E --note " . "
