@@ -8,7 +8,10 @@ dir=$1
 cache=${EXPT_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/expt}/debian-bookworm-minbase
 if [ ! -x "$cache/bin/bash" ]; then
   command -v debootstrap >/dev/null || { echo "debootstrap is not installed (scripts/setup test installs it)" >&2; exit 2; }
-  mirror=$(sed -n 's/^URIs: //p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n 1)
+  # This machine's mirror: deb822 sources (a Debian 12 install), else sources.list (what
+  # debootstrap writes: a bare root has no debian.sources). Either may be missing: no error.
+  mirror=$({ sed -n 's/^URIs: //p' /etc/apt/sources.list.d/debian.sources 2>/dev/null;
+             sed -n 's/^deb \(\[[^]]*\] \)\{0,1\}\([^ ]*\) .*/\2/p' /etc/apt/sources.list 2>/dev/null; } | head -n 1 || true)
   rm -rf "$cache.partial"
   mkdir -p "$cache.partial"
   debootstrap --variant=minbase bookworm "$cache.partial" "${mirror:-http://deb.debian.org/debian}" >"$cache.log" 2>&1 \
