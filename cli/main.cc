@@ -5,8 +5,6 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <exception>
 #include <initializer_list>
 #include <iostream>
@@ -83,8 +81,7 @@ int with_stdout_written(int code, const expt::FdOutputBuffer& buffer) {
   const int bad_input = static_cast<int>(expt::ExitCode::bad_input);
   if (code == bad_input) return code;
   const int error = buffer.error();
-  std::cerr << "error: cannot write to standard output" << (error != 0 ? std::string(": ") + std::strerror(error) : "")
-            << "; the output is incomplete\n";
+  std::cerr << "error: " << expt::stdout_write_failure(error) << "; the output is incomplete\n";
   return bad_input;
 }
 

@@ -1,7 +1,6 @@
 #include "commands/common/output.h"
 
 #include <cerrno>
-#include <cstring>
 #include <ostream>
 
 #include "core/process/fd_output_buffer.h"
@@ -14,7 +13,7 @@ namespace {
 Error stdout_failed(std::ostream& out) {
   const auto* buffer = dynamic_cast<const FdOutputBuffer*>(out.rdbuf());
   const int error = buffer != nullptr && buffer->error() != 0 ? buffer->error() : errno;
-  return Error::io(std::string("cannot write to standard output") + (error != 0 ? std::string(": ") + std::strerror(error) : ""));
+  return Error::io(stdout_write_failure(error));
 }
 
 }  // namespace

@@ -54,4 +54,8 @@ std::streamsize FdOutputBuffer::xsputn(const char* s, std::streamsize n) {
 
 int FdOutputBuffer::sync() { return drain() ? 0 : -1; }
 
+std::string stdout_write_failure(int error) {
+  return std::string("cannot write to standard output") + (error != 0 ? std::string(": ") + std::strerror(error) : "");
+}
+
 }  // namespace expt

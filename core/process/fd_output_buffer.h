@@ -4,6 +4,7 @@
 // is full" would be reported as an unexplained failure.
 
 #include <array>
+#include <string>
 #include <streambuf>
 
 namespace expt {
@@ -31,5 +32,8 @@ class FdOutputBuffer final : public std::streambuf {
   int m_error = 0;
   std::array<char, 64 * 1024> m_buffer{};
 };
+
+// "cannot write to standard output: <strerror(error)>", or without the reason when `error` is 0.
+std::string stdout_write_failure(int error);
 
 }  // namespace expt
