@@ -425,11 +425,28 @@ void setup_serve(CLI::App& app, CliContext& context) {
       ->type_name("SECONDS")
       ->group(kWhat);
   app.add_option("--stream-lifetime", o->stream_lifetime_seconds,
-                 "Seconds before a stream ends and its client reconnects (default 300)")
+                 "Seconds before a stream ends and its client reconnects, less up to 10% at random (default 60)")
       ->type_name("SECONDS")
       ->group(kWhat);
   app.add_option("--rescan", o->rescan_seconds, "Seconds between folder rescans besides inotify (default 5)")
       ->type_name("SECONDS")
+      ->group(kWhat);
+  app.add_option("--max-connections", o->max_connections,
+                 "Open connections before new ones get 503 (default 50000, lowered to what the open-file limit allows)")
+      ->type_name("N")
+      ->check(CLI::Range(size_t{1}, size_t{10000000}))
+      ->group(kWhat);
+  app.add_option("--max-streams", o->max_streams, "Open event streams before new ones get 503 (default 40000)")
+      ->type_name("N")
+      ->check(CLI::Range(size_t{1}, size_t{10000000}))
+      ->group(kWhat);
+  app.add_option("--shutdown-deadline", o->shutdown_seconds,
+                 "On SIGTERM, seconds before requests still running are cut (default 2)")
+      ->type_name("SECONDS")
+      ->group(kWhat);
+  app.add_option("--threads", o->threads, "Threads serving connections (default: one per core)")
+      ->type_name("N")
+      ->check(CLI::Range(0u, 256u))
       ->group(kWhat);
   on_run(app, context, o, run_serve);
 }

@@ -2,9 +2,12 @@
 
 #include <charconv>
 #include <filesystem>
+#include <mutex>
 #include <ostream>
 
 #include "commands/common/stop_signals.h"
+#include "core/base/clock.h"
+#include "core/base/timestamp.h"
 #include "core/serve/bundle_server.h"
 
 namespace expt {
@@ -33,12 +36,16 @@ Result<ServeOptions> server_options(const ServeCommandOptions& o) {
   s.port = port;
   auto ms = [](double seconds) { return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000)); };
   for (auto [value, name] : {std::pair{o.heartbeat_seconds, "--heartbeat"}, std::pair{o.stream_lifetime_seconds, "--stream-lifetime"},
-                             std::pair{o.rescan_seconds, "--rescan"}}) {
+                             std::pair{o.rescan_seconds, "--rescan"}, std::pair{o.shutdown_seconds, "--shutdown-deadline"}}) {
     if (!(value > 0) || value > 86400) return Error::invalid(std::string(name) + " must be a number of seconds in (0, 86400]");
   }
   s.heartbeat = ms(o.heartbeat_seconds);
   s.stream_lifetime = ms(o.stream_lifetime_seconds);
   s.rescan = ms(o.rescan_seconds);
+  s.shutdown_deadline = ms(o.shutdown_seconds);
+  s.max_connections = o.max_connections;
+  s.max_streams = o.max_streams;
+  s.threads = o.threads;
   return s;
 }
 
@@ -48,6 +55,12 @@ ExitCode run_serve(const ServeCommandOptions& options, Io& io) {
   auto settings = server_options(options);
   if (!settings) return report(io, settings.error());
 
+  // The server's threads log; one line at a time, stamped, on stderr.
+  auto log_mutex = std::make_shared<std::mutex>();
+  settings->log = [&io, log_mutex](const std::string& line) {
+    std::lock_guard<std::mutex> lock(*log_mutex);
+    io.err << "serve: " << format_utc(SystemClock().now_ms()) << " " << line << "\n" << std::flush;
+  };
   BundleServer server(*settings);
   // After the server (destroyed before it, so its stop never outlives it) and before start(),
   // whose threads inherit the mask.

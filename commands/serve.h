@@ -1,6 +1,7 @@
 #pragma once
 // `expt serve --bundles DIR [--listen HOST:PORT]`: serves the bundle folder that `expt export
-// bundle` writes, over HTTP, until SIGTERM or SIGINT (then exit 0). docs/serving.md.
+// bundle` writes, over HTTP, until SIGTERM or SIGINT (then exit 0). docs/serving.md. What an
+// operator should see (capacity at start, refused connections) goes to stderr, one line each.
 
 #include <string>
 
@@ -12,8 +13,12 @@ struct ServeCommandOptions {
   std::string bundles;
   std::string listen = "127.0.0.1:8080";
   double heartbeat_seconds = 15;
-  double stream_lifetime_seconds = 300;
+  double stream_lifetime_seconds = 60;
   double rescan_seconds = 5;
+  size_t max_connections = 50000;
+  size_t max_streams = 40000;
+  double shutdown_seconds = 2;
+  unsigned threads = 0;
 };
 
 ExitCode run_serve(const ServeCommandOptions& options, Io& io);

@@ -1,8 +1,5 @@
 #include "core/serve/http_routes.h"
 
-#include <random>
-
-#include <httplib.h>
 #include <nlohmann/json.hpp>
 
 #include "core/assign/bundle_protocol.h"
@@ -18,8 +15,15 @@ constexpr const char* k_json = "application/json";
 constexpr const char* k_immutable = "public, max-age=31536000, immutable";
 constexpr const char* k_latest = "public, max-age=5, stale-while-revalidate=30, stale-if-error=86400";
 
+// Text from a request (a path, an entity id) may be any bytes: invalid UTF-8 is replaced, never
+// thrown.
 HttpResponse json_answer(const HttpAnswer& answer) {
-  return HttpResponse{answer.status, k_json, {}, answer.body.dump() + "\n"};
+  return HttpResponse{answer.status, k_json, {}, answer.body.dump(-1, ' ', false, json::error_handler_t::replace) + "\n"};
+}
+
+HttpResponse not_a_version(std::string_view text) {
+  return json_answer(error_answer(400, "'" + std::string(text.substr(0, 40)) +
+                                           "' is not a bundle version (a decimal integer from 1, without leading zeros)"));
 }
 
 std::string first_chars(std::string_view text, size_t n) { return std::string(text.substr(0, n)); }
@@ -65,11 +69,13 @@ HttpResponse bundle_answer(const RouteContext& c, const HttpRequest& req, int64_
 HttpResponse diff_answer(const RouteContext& c, const HttpRequest& req, std::string_view from_text, std::string_view to_text) {
   auto from = parse_bundle_version(from_text);
   auto to = parse_bundle_version(to_text);
+  if (!from) return not_a_version(from_text);
+  if (!to) return not_a_version(to_text);
   auto state = c.store.state();
-  if (!to || !state->versions.contains(*to)) {
+  if (!state->versions.contains(*to)) {
     return json_answer(error_answer(404, "bundle version " + first_chars(to_text, 40) + " is not published"));
   }
-  ComposedDiff diff = from ? c.store.composed_diff(*from, *to) : ComposedDiff{std::nullopt, "unknown base version"};
+  ComposedDiff diff = c.store.composed_diff(*from, *to);
   if (!diff.patch) {
     // Too old, unknown or a gap in the diffs: the full bundle, saying so.
     HttpResponse res = bundle_answer(c, req, *to, k_immutable);
@@ -120,91 +126,7 @@ HttpResponse not_found(std::string_view path) {
   return json_answer(error_answer(404, "no endpoint " + first_chars(path, 80) + " (see docs/serving.md)"));
 }
 
-// The stream of one client: its catch-up event, then one event per new version, heartbeats in
-// between, until its lifetime (with up to 10% jitter, so reconnects spread out) or shutdown.
-void stream(const RouteContext& c, const httplib::Request& req, httplib::Response& res) {
-  if (static_cast<size_t>(c.metrics.streams.load()) >= c.options.max_connections) {
-    res.set_header("Retry-After", "5");
-    const HttpResponse busy = json_answer(error_answer(503, "too many open streams; retry later"));
-    res.status = busy.status;
-    res.set_content(busy.body, k_json);
-    return;
-  }
-  int64_t sent = 0;  // the version the client has
-  if (req.has_header("Last-Event-ID")) sent = parse_bundle_version(req.get_header_value("Last-Event-ID")).value_or(0);
-  static thread_local std::mt19937_64 random{std::random_device{}()};
-  const auto lifetime = c.options.stream_lifetime -
-                        std::chrono::milliseconds(std::uniform_int_distribution<int64_t>(
-                            0, c.options.stream_lifetime.count() / 10)(random));
-  const auto ends = std::chrono::steady_clock::now() + lifetime;
-  res.set_header("Cache-Control", "no-cache");
-  res.set_header("X-Accel-Buffering", "no");  // nginx in front must not buffer the stream
-  c.metrics.streams += 1;
-  c.metrics.streams_total += 1;
-  struct Progress {
-    bool opened = false;
-  };
-  auto progress = std::make_shared<Progress>();
-  res.set_chunked_content_provider(
-      "text/event-stream",
-      [c, sent, ends, progress](size_t, httplib::DataSink& sink) mutable {
-        std::string out;
-        if (!progress->opened) {
-          progress->opened = true;
-          out = "retry: " + std::to_string(c.options.retry.count()) + "\n\n";
-        }
-        int64_t version = c.feed.current();
-        if (version <= sent && out.empty()) {
-          // Nothing to send: wait for a newer version, the heartbeat, or the end.
-          const auto now = std::chrono::steady_clock::now();
-          if (now >= ends || c.feed.closed()) {
-            sink.done();
-            return true;
-          }
-          version = c.feed.wait_newer(sent, std::min(ends, now + c.options.heartbeat));
-        }
-        if (version > sent) {
-          auto state = c.store.state();
-          auto found = state->versions.find(version);
-          const std::string hash = found == state->versions.end() ? "" : found->second.content_hash;
-          ComposedDiff diff = sent > 0 ? c.store.composed_diff(sent, version) : ComposedDiff{};
-          const bool inline_patch = diff.patch && diff.patch->size() <= k_inline_patch_bytes;
-          out += bundle_event(version, hash, sent, inline_patch ? &*diff.patch : nullptr);
-          sent = version;
-          c.metrics.events_sent += 1;
-        } else if (out.empty()) {
-          if (c.feed.closed() || std::chrono::steady_clock::now() >= ends) {
-            sink.done();
-            return true;
-          }
-          out = ": heartbeat\n\n";
-        }
-        return sink.write(out.data(), out.size());  // false: the client left
-      },
-      [c](bool) { c.metrics.streams -= 1; });
-}
-
-void send(const HttpResponse& answer, httplib::Response& res) {
-  res.status = answer.status;
-  for (const auto& [name, value] : answer.headers) res.set_header(name, value);
-  if (!answer.content_type.empty()) res.set_content(answer.body, answer.content_type.c_str());
-}
-
 }  // namespace
-
-std::optional<std::string> HttpRequest::header(std::string_view name) const {
-  auto same = [](std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i) {
-      if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-    }
-    return true;
-  };
-  for (const auto& [n, v] : headers) {
-    if (same(n, name)) return v;
-  }
-  return std::nullopt;
-}
 
 HttpResponse handle_request(const RouteContext& c, const HttpRequest& req) {
   const std::vector<std::string_view> s = segments_of(req.path);
@@ -228,7 +150,7 @@ HttpResponse handle_request(const RouteContext& c, const HttpRequest& req) {
   if (s.size() == 3 && s[0] == "v1" && s[1] == "bundle") {
     return only(get, [&] {
       auto version = parse_bundle_version(s[2]);
-      if (!version) return json_answer(error_answer(404, "'" + first_chars(s[2], 40) + "' is not a bundle version"));
+      if (!version) return not_a_version(s[2]);
       return bundle_answer(c, req, *version, k_immutable);
     });
   }
@@ -272,35 +194,6 @@ std::string bundle_event(int64_t version, const std::string& content_hash, int64
     text += ",\"patch_from\":" + std::to_string(since) + "}";
   }
   return "id: " + std::to_string(version) + "\nevent: " + std::string(k_bundle_event) + "\ndata: " + text + "\n\n";
-}
-
-void install_routes(httplib::Server& http, RouteContext c) {
-  auto handler = [c](const httplib::Request& req, httplib::Response& res) {
-    HttpRequest request{req.method, req.path, {req.headers.begin(), req.headers.end()}, req.body};
-    send(handle_request(c, request), res);
-  };
-  // cpp-httplib matches these patterns before the handler routes on segments.
-  for (const char* pattern : {"/v1/bundle", R"(/v1/bundle/[^/]+)", R"(/v1/diff/[^/]+/[^/]+)", "/healthz", "/metrics"}) {
-    http.Get(pattern, handler);
-  }
-  http.Post(std::string(k_assign_path), handler);
-  http.Get(std::string(k_stream_path), [c](const httplib::Request& req, httplib::Response& res) { stream(c, req, res); });
-  // Every other error (no route: 404, a body over the limit: 413, ...) as JSON too.
-  http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty()) return;
-    std::string message = res.status == 413   ? "the request body is larger than the limit"
-                          : res.status == 404 ? "no endpoint " + req.path.substr(0, 80) + " (see docs/serving.md)"
-                                              : "request failed";
-    res.set_content(json{{"error", message}, {"status", res.status}}.dump() + "\n", k_json);
-  });
-  http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-    const HttpResponse failed = json_answer(error_answer(500, "the request could not be served"));
-    res.status = failed.status;
-    res.set_content(failed.body, k_json);
-  });
-  http.set_logger([c](const httplib::Request& req, const httplib::Response& res) {
-    c.metrics.count_request(endpoint_of(req.path), res.status);
-  });
 }
 
 }  // namespace expt

@@ -1,58 +1,34 @@
 #pragma once
 // The endpoints of `expt serve` (docs/serving.md). Every endpoint but the event stream is a pure
 // function from a parsed request to a response (handle_request), routed on the path's segments,
-// so it is tested without sockets; install_routes binds them, and the stream, onto a server.
+// so it is tested and fuzzed without sockets; the connection (connection.h) runs the stream.
 
 #include <chrono>
-#include <optional>
+#include <cstdint>
 #include <string>
 #include <string_view>
-#include <utility>
-#include <vector>
 
 #include "core/serve/bundle_server.h"
 #include "core/serve/bundle_store.h"
+#include "core/serve/http_message.h"
 #include "core/serve/server_metrics.h"
-#include "core/serve/version_feed.h"
-
-namespace httplib {
-class Server;
-}
 
 namespace expt {
 
 struct RouteContext {
   const ServeOptions& options;
   BundleStore& store;
-  VersionFeed& feed;
   ServerMetrics& metrics;
   std::chrono::steady_clock::time_point started;
 };
 
-struct HttpRequest {
-  std::string method;  // "GET", "POST", ...
-  std::string path;    // without the query
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;
-  // The first header named `name` (case-insensitive), or nullopt.
-  std::optional<std::string> header(std::string_view name) const;
-};
-
-struct HttpResponse {
-  int status = 200;
-  std::string content_type;
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;
-};
-
 // The answer to a request for any endpoint but the stream (GET /v1/stream): bundles, diffs,
-// remote assignment, health, metrics, and JSON errors for everything else (404, 405).
+// remote assignment, health, metrics, and JSON errors for everything else (400 for a version that
+// is not a canonical integer, 404, 405).
 HttpResponse handle_request(const RouteContext& context, const HttpRequest& request);
 
 // The endpoint a path counts under in /metrics: "/v1/bundle/{version}", "/healthz", "other".
 std::string endpoint_of(std::string_view path);
-
-void install_routes(httplib::Server& http, RouteContext context);
 
 // The SSE text of one event announcing `version`, for a client that has `since` (0: nothing):
 // "id: V\nevent: bundle\ndata: {...}\n\n" with the version, its hash, the URLs to fetch, and,

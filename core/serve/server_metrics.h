@@ -28,6 +28,13 @@ class ServerMetrics {
   std::atomic<int64_t> streams{0};
   std::atomic<int64_t> streams_total{0};
   std::atomic<int64_t> events_sent{0};
+  std::atomic<int64_t> connections{0};           // open, within max_connections
+  std::atomic<int64_t> reserved_connections{0};  // open on the reserved slots beyond it
+  std::atomic<int64_t> refused_connections{0};   // beyond every slot: a 503 and closed
+  std::atomic<int64_t> refused_streams{0};       // beyond max_streams: 503
+  std::atomic<int64_t> shed_connections{0};      // out of file descriptors: closed on arrival
+  std::atomic<int64_t> rescan_failures{0};       // the folder could not be read
+  std::atomic<int64_t> versions_refused{0};      // a latest.json older than the version served
 
   std::string prometheus_text(int64_t version, double uptime_seconds) const {
     std::lock_guard<std::mutex> lock(m_mutex);
@@ -44,6 +51,20 @@ class ServerMetrics {
     out += "expt_serve_streams_total " + std::to_string(streams_total.load()) + "\n";
     out += "# HELP expt_serve_events_total Bundle events sent on streams.\n# TYPE expt_serve_events_total counter\n";
     out += "expt_serve_events_total " + std::to_string(events_sent.load()) + "\n";
+    gauge_or_counter(out, "expt_serve_connections", "gauge", "Open connections within the cap.", connections);
+    gauge_or_counter(out, "expt_serve_reserved_connections", "gauge",
+                     "Open connections on the reserved slots (health and metrics only).", reserved_connections);
+    gauge_or_counter(out, "expt_serve_refused_connections_total", "counter",
+                     "Connections answered 503 at once: beyond the cap and the reserved slots.", refused_connections);
+    gauge_or_counter(out, "expt_serve_refused_streams_total", "counter", "Streams answered 503: beyond max_streams.",
+                     refused_streams);
+    gauge_or_counter(out, "expt_serve_shed_connections_total", "counter",
+                     "Connections closed on arrival because the process was out of file descriptors.", shed_connections);
+    gauge_or_counter(out, "expt_serve_rescan_failures_total", "counter", "Folder rescans that could not read the folder.",
+                     rescan_failures);
+    gauge_or_counter(out, "expt_serve_versions_refused_total", "counter",
+                     "Bundles not served: older than the version served, or from another registry (lineage).",
+                     versions_refused);
     out += "# HELP expt_serve_requests_total HTTP requests by endpoint and status.\n";
     out += "# TYPE expt_serve_requests_total counter\n";
     for (const auto& [key, n] : m_requests) {
@@ -61,6 +82,11 @@ class ServerMetrics {
   }
 
  private:
+  static void gauge_or_counter(std::string& out, const char* name, const char* type, const char* help,
+                               const std::atomic<int64_t>& value) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + name + " " +
+           std::to_string(value.load()) + "\n";
+  }
   static std::string number(double v) {
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%.6g", v);

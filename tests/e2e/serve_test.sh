@@ -29,10 +29,16 @@ run curl -s -o /dev/null -w '%{http_code}\n' -H "If-None-Match: \"$(hash_of "$B/
 expect_stdout_equals 304
 run curl -s -D "$WORK/h" -o /dev/null "$U/v1/bundle/1"
 grep -qi "^cache-control: public, max-age=31536000, immutable" "$WORK/h" || fail "versioned URLs are not immutable"
-for path in /v1/bundle/9 /v1/bundle/abc /v1/diff/1/9 /nope; do
+for path in /v1/bundle/9 /v1/diff/1/9 /nope; do
   run curl -s -w 'code %{http_code}' "$U$path"
   expect_stdout_has '"status":404}'
   expect_stdout_has 'code 404'
+done
+# A version is a canonical integer: anything else is the client's mistake (400), not a miss.
+for path in /v1/bundle/abc /v1/bundle/01 /v1/diff/abc/2 /v1/diff/1/02; do
+  run curl -s -w 'code %{http_code}' "$U$path"
+  expect_stdout_has '"status":400}'
+  expect_stdout_has 'code 400'
 done
 
 # A second server on the same port is refused, not silently sharing it.

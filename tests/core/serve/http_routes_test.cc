@@ -19,9 +19,8 @@ struct Routes {
   testing::PublishedFolder folder{3};
   ServeOptions options;
   BundleStore store{folder.folder()};
-  VersionFeed feed;
   ServerMetrics metrics;
-  RouteContext context{options, store, feed, metrics, std::chrono::steady_clock::now()};
+  RouteContext context{options, store, metrics, std::chrono::steady_clock::now()};
 
   Routes() {
     options.folder = folder.folder();
@@ -54,18 +53,19 @@ TEST_CASE("GET /v1/bundle answers the latest bundle with its strong ETag, and 30
   CHECK(r.get("/v1/bundle", {{"If-None-Match", "\"other\""}}).status == 200);
 }
 
-TEST_CASE("GET /v1/bundle/V answers that version, immutable; anything else there is a JSON 404", "[serve]") {
+TEST_CASE("GET /v1/bundle/V answers that version, immutable; an unpublished one is 404, a non-canonical one 400", "[serve]") {
   Routes r;
   HttpResponse v2 = r.get("/v1/bundle/2");
   CHECK(v2.status == 200);
   CHECK(v2.body == r.folder.text(2));
   CHECK(Routes::header(v2, "Cache-Control") == "public, max-age=31536000, immutable");
   CHECK(json::parse(r.get("/v1/bundle/9").body)["error"] == "bundle version 9 is not published");
-  for (const char* bad : {"/v1/bundle/01", "/v1/bundle/abc", "/v1/bundle/-1"}) {
+  for (const char* bad : {"/v1/bundle/01", "/v1/bundle/abc", "/v1/bundle/-1", "/v1/bundle/+2", "/v1/bundle/2.0",
+                          "/v1/bundle/", "/v1/bundle/99999999999999999999"}) {
     INFO(bad);
     HttpResponse answer = r.get(bad);
-    CHECK(answer.status == 404);
-    CHECK(json::parse(answer.body)["error"].get<std::string>().ends_with("is not a bundle version"));
+    CHECK(answer.status == 400);
+    CHECK(json::parse(answer.body)["error"].get<std::string>().find("is not a bundle version") != std::string::npos);
   }
 }
 
@@ -76,12 +76,16 @@ TEST_CASE("GET /v1/diff/U/V answers one composed patch, or the full bundle sayin
   CHECK(patch.content_type == "application/json-patch+json");
   CHECK(Routes::header(patch, "X-Expt-Diff") == "patch");
   CHECK(apply_bundle_diff(r.folder.document(1), json::parse(patch.body), "diff").value() == r.folder.document(3));
-  HttpResponse full = r.get("/v1/diff/abc/3");
+  HttpResponse full = r.get("/v1/diff/7/3");
   CHECK(full.status == 200);
   CHECK(Routes::header(full, "X-Expt-Diff") == "full");
-  CHECK(Routes::header(full, "X-Expt-Diff-Reason") == "unknown base version");
+  CHECK(Routes::header(full, "X-Expt-Diff-Reason") == "version 7 is not older than 3");
   CHECK(full.body == r.folder.text(3));
   CHECK(r.get("/v1/diff/1/9").status == 404);
+  for (const char* bad : {"/v1/diff/abc/3", "/v1/diff/1/03", "/v1/diff/0/3", "/v1/diff//3"}) {
+    INFO(bad);
+    CHECK(r.get(bad).status == 400);
+  }
 }
 
 TEST_CASE("POST /v1/assign evaluates remotely; other methods and unknown paths get JSON errors", "[serve]") {
@@ -93,8 +97,8 @@ TEST_CASE("POST /v1/assign evaluates remotely; other methods and unknown paths g
   CHECK(wrong.status == 405);
   CHECK(Routes::header(wrong, "Allow") == "POST");
   CHECK(handle_request(r.context, HttpRequest{"DELETE", "/v1/bundle", {}, ""}).status == 405);
-  for (const std::string& path : {std::string("/nope"), std::string("/v1//bundle"), std::string("/v1/bundle/"),
-                                  "/v1/bundle/" + std::string(5000, 'x'), std::string("/v1/diff/1/2/3")}) {
+  for (const std::string& path : {std::string("/nope"), std::string("/v1//bundle"), std::string("/v1/bundle/2/"),
+                                  "/" + std::string(5000, 'x'), std::string("/v1/diff/1/2/3"), std::string("/v1/\xff\xfe")}) {
     INFO(path.substr(0, 40));
     HttpResponse answer = r.get(path);
     CHECK(answer.status == 404);
@@ -120,9 +124,8 @@ TEST_CASE("/healthz says degraded when the folder has a newer bundle than the on
     ServeOptions options;
     options.folder = folder.folder();
     BundleStore store{folder.folder()};
-    VersionFeed feed;
-    ServerMetrics metrics;
-    RouteContext context{options, store, feed, metrics, std::chrono::steady_clock::now()};
+      ServerMetrics metrics;
+    RouteContext context{options, store, metrics, std::chrono::steady_clock::now()};
     REQUIRE(store.rescan());
     return handle_request(context, HttpRequest{"GET", "/healthz", {}, ""});
   };
