@@ -444,6 +444,14 @@ void setup_serve(CLI::App& app, CliContext& context) {
                  "On SIGTERM, seconds before requests still running are cut (default 2)")
       ->type_name("SECONDS")
       ->group(kWhat);
+  app.add_option("--read-timeout", o->read_timeout_seconds,
+                 "Seconds a request may take to arrive whole from its first byte; slower clients are cut (default 10)")
+      ->type_name("SECONDS")
+      ->group(kWhat);
+  app.add_option("--idle-timeout", o->idle_timeout_seconds,
+                 "Seconds a connection may wait silent for its next request (default 5)")
+      ->type_name("SECONDS")
+      ->group(kWhat);
   app.add_option("--threads", o->threads, "Threads serving connections (default: one per core)")
       ->type_name("N")
       ->check(CLI::Range(0u, 256u))

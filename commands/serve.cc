@@ -36,13 +36,16 @@ Result<ServeOptions> server_options(const ServeCommandOptions& o) {
   s.port = port;
   auto ms = [](double seconds) { return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000)); };
   for (auto [value, name] : {std::pair{o.heartbeat_seconds, "--heartbeat"}, std::pair{o.stream_lifetime_seconds, "--stream-lifetime"},
-                             std::pair{o.rescan_seconds, "--rescan"}, std::pair{o.shutdown_seconds, "--shutdown-deadline"}}) {
+                             std::pair{o.rescan_seconds, "--rescan"}, std::pair{o.shutdown_seconds, "--shutdown-deadline"},
+                             std::pair{o.read_timeout_seconds, "--read-timeout"}, std::pair{o.idle_timeout_seconds, "--idle-timeout"}}) {
     if (!(value > 0) || value > 86400) return Error::invalid(std::string(name) + " must be a number of seconds in (0, 86400]");
   }
   s.heartbeat = ms(o.heartbeat_seconds);
   s.stream_lifetime = ms(o.stream_lifetime_seconds);
   s.rescan = ms(o.rescan_seconds);
   s.shutdown_deadline = ms(o.shutdown_seconds);
+  s.limits.read_timeout = ms(o.read_timeout_seconds);
+  s.limits.idle_timeout = ms(o.idle_timeout_seconds);
   s.max_connections = o.max_connections;
   s.max_streams = o.max_streams;
   s.threads = o.threads;

@@ -18,6 +18,8 @@ struct ServeCommandOptions {
   size_t max_connections = 50000;
   size_t max_streams = 40000;
   double shutdown_seconds = 2;
+  double read_timeout_seconds = 10;
+  double idle_timeout_seconds = 5;
   unsigned threads = 0;
 };
 

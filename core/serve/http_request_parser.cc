@@ -112,7 +112,9 @@ size_t HttpRequestParser::put(std::string_view bytes) {
   size_t consumed = 0;
   while (!m_rejection && !m_impl->is_done()) {
     std::string_view rest = bytes.substr(consumed);
-    if (!m_impl->is_header_done() && rest.substr(0, m_limits.max_request_line + 2).find('\n') == std::string_view::npos &&
+    // Beast takes the request line once it is whole; until then the bytes held are all of it.
+    const bool in_request_line = m_impl->request.method.empty();
+    if (in_request_line && rest.substr(0, m_limits.max_request_line + 2).find('\n') == std::string_view::npos &&
         rest.size() > m_limits.max_request_line + 2) {
       m_rejection = HttpRejection{414, "the request line is longer than " + std::to_string(m_limits.max_request_line) + " bytes"};
       break;
@@ -126,7 +128,8 @@ size_t HttpRequestParser::put(std::string_view bytes) {
       if (m_impl->refusal) {
         m_rejection = m_impl->refusal;
       } else if (ec == http::error::header_limit) {
-        const bool line_ended = rest.substr(0, m_limits.max_request_line + 2).find('\n') != std::string_view::npos;
+        const bool line_ended = !m_impl->request.method.empty() ||
+                                rest.substr(0, m_limits.max_request_line + 2).find('\n') != std::string_view::npos;
         m_rejection = line_ended ? HttpRejection{431, "the headers are larger than " + std::to_string(m_limits.max_header_bytes) + " bytes"}
                                  : HttpRejection{414, "the request line is longer than " + std::to_string(m_limits.max_request_line) + " bytes"};
       } else if (ec == http::error::body_limit) {
