@@ -7,7 +7,7 @@
 # Usage: tests/fuzz/run.sh BUILD_DIR EXPT_BINARY [SECONDS | --budget TOTAL]
 # EXPT_FUZZ_RUNS=N stops each harness after N executions (or SECONDS, whichever comes first);
 # EXPT_FUZZ_HARNESSES="a b" runs only those (spec_parser csv_ingest bundle_loader diff_apply
-# remote_assign aggregates).
+# remote_assign aggregates http_request).
 # EXPT_FUZZ_MAX_LEN caps the input size (default 65536).
 # EXPT_FUZZ_CORPUS=DIR keeps each harness's corpus in DIR/<harness> (seeded on first use), so a
 # campaign longer than one sitting resumes where it stopped instead of starting from the seeds.
@@ -21,7 +21,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=$1 expt=$2 seconds=${3:-30}
 fuzz_build="$build/fuzz"
-all_harnesses="spec_parser csv_ingest bundle_loader diff_apply remote_assign aggregates"
+all_harnesses="spec_parser csv_ingest bundle_loader diff_apply remote_assign aggregates http_request"
 harnesses=${EXPT_FUZZ_HARNESSES:-$all_harnesses}
 if [ "$seconds" = --budget ]; then
   count=$(wc -w <<<"$harnesses")
@@ -41,7 +41,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # Seeds: the fixture specs, heads of the analysis CSVs, and bundles and diffs published from the
 # fixture registry.
-mkdir -p "$work"/{spec_parser,csv_ingest,bundle_loader,diff_apply,remote_assign,aggregates}
+mkdir -p "$work"/{spec_parser,csv_ingest,bundle_loader,diff_apply,remote_assign,aggregates,http_request}
 cp "$root"/fixtures/specs/*.yaml "$root"/fixtures/specs-invalid/*.yaml "$work/spec_parser/"
 for d in "$root"/fixtures/analysis/*/; do
   name=$(basename "$d")
@@ -76,7 +76,17 @@ printf '%s\n' 'kind,metric,variant,name,n,sum,sum_squares,sum_product' \
 for harness in $all_harnesses; do
   if [ -d "$root/fixtures/fuzz/$harness" ]; then cp "$root/fixtures/fuzz/$harness"/* "$work/$harness/"; fi
 done
-export EXPT_FUZZ_BASE_BUNDLE="$work/bundles/bundle-1.json"
+# What clients send expt serve (the first byte is the piece size the rest arrives in): each
+# endpoint, keep-alive pipelining, a chunked POST, a conditional GET, and each limit's neighbourhood.
+http_seed() { printf "$2" >"$work/http_request/$1"; }
+http_seed get '\377GET /v1/bundle HTTP/1.1\r\nHost: x\r\n\r\n'
+http_seed pipelined '\007GET /v1/bundle/1 HTTP/1.1\r\n\r\nGET /v1/diff/1/2 HTTP/1.1\r\n\r\nHEAD /healthz HTTP/1.1\r\n\r\nGET /metrics HTTP/1.0\r\n\r\n'
+http_seed chunked '\020POST /v1/assign HTTP/1.1\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n9\r\n{"entity_\r\n10\r\nid": "user-7"}   \r\n0\r\n\r\n'
+http_seed length '\377POST /v1/assign HTTP/1.1\r\nContent-Length: 22\r\n\r\n{"entity_id":"user-7"}'
+http_seed conditional '\003GET /v1/bundle HTTP/1.1\r\nIf-None-Match: W/"a", "xxh128:0"\r\nLast-Event-ID: 01\r\n\r\n'
+http_seed long-line "\\377GET /v1/bundle/$(printf '1%.0s' $(seq 250)) HTTP/1.1\\r\\n\\r\\n"
+http_seed versions '\377GET /v1/diff/abc/02 HTTP/1.1\r\n\r\nGET /v1/bundle/99999999999999999999 HTTP/1.1\r\n\r\n'
+export EXPT_FUZZ_BASE_BUNDLE="$work/bundles/bundle-1.json" EXPT_FUZZ_BUNDLE_FOLDER="$work/bundles"
 
 status=0
 for harness in $harnesses; do
