@@ -469,6 +469,9 @@ void setup_watch(CLI::App& app, CliContext& context) {
       ->type_name("SECONDS")
       ->group(kWhat);
   app.add_flag("--no-stream", o->no_stream, "Poll only (as behind a proxy that blocks event streams)")->group(kWhat);
+  app.add_flag("--follow-new-lineage", o->follow_new_lineage,
+               "Take bundles of another registry (a rebuilt one), whatever their versions; otherwise they are refused")
+      ->group(kWhat);
   app.add_option("--until-version", o->until_version, "Exit 0 once this version is reached")
       ->type_name("N")
       ->group(kWhat);

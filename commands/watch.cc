@@ -36,6 +36,7 @@ ExitCode run_watch(const WatchOptions& options, Io& io) {
   client_options.cache_path = options.cache;
   client_options.poll_interval = std::chrono::milliseconds(static_cast<int64_t>(options.poll_seconds * 1000));
   client_options.use_stream = !options.no_stream;
+  client_options.follow_new_lineage = options.follow_new_lineage;
   client_options.on_update = [&](int64_t version, const std::string& how) {
     {
       std::lock_guard<std::mutex> lock(mutex);

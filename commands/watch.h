@@ -17,6 +17,7 @@ struct WatchOptions {
   std::string cache;
   double poll_seconds = 30;
   bool no_stream = false;
+  bool follow_new_lineage = false;
   std::optional<long long> until_version;
   double timeout_seconds = 0;  // 0: none
   std::vector<std::string> entities;  // print their assignments at each version, as JSON lines

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -13,6 +14,9 @@ using nlohmann::json;
 
 namespace {
 constexpr const char* k_metadata[] = {"bundle_version", "created_at", "content_hash"};
+// What the hash leaves out, by format: format 1 left the version out as well.
+constexpr std::string_view k_unhashed_v1[] = {"bundle_version", "created_at", "content_hash"};
+constexpr std::string_view k_unhashed[] = {"created_at", "content_hash"};
 }
 
 std::string canonical_text(const json& value) {
@@ -22,12 +26,15 @@ std::string canonical_text(const json& value) {
 
 namespace {
 
-// canonical_text(content_of(document)), without copying the document: the top-level members in
-// key order (nlohmann keeps them sorted), the metadata left out, each dumped as dump() would.
-std::string content_text_of(const json& document) {
+// The canonical text the content hash of `document` is taken of, without copying the document:
+// the top-level members in key order (nlohmann keeps them sorted), less what the format leaves
+// out of the hash, each dumped as dump() would.
+std::string hashed_text_of(const json& document, bool format_1) {
+  std::span<const std::string_view> unhashed = format_1 ? std::span<const std::string_view>(k_unhashed_v1)
+                                                        : std::span<const std::string_view>(k_unhashed);
   std::string text = "{";
   for (const auto& [key, value] : document.items()) {
-    if (std::find(std::begin(k_metadata), std::end(k_metadata), key) != std::end(k_metadata)) continue;
+    if (std::find(unhashed.begin(), unhashed.end(), key) != unhashed.end()) continue;
     if (text.size() > 1) text += ',';
     text += json(key).dump(-1, ' ', false, json::error_handler_t::strict);
     text += ':';
@@ -40,11 +47,17 @@ std::string content_text_of(const json& document) {
 
 std::string content_hash(const json& content) { return content_hash_of(canonical_text(content)); }
 
+std::string bundle_content_hash(const json& content, int64_t version) {
+  json hashed = content;
+  hashed["bundle_version"] = version;
+  return content_hash(hashed);
+}
+
 json bundle_document(const json& content, int64_t version, const std::string& created_at) {
   json document = content;
   document["bundle_version"] = version;
   document["created_at"] = created_at;
-  document["content_hash"] = content_hash(content);
+  document["content_hash"] = bundle_content_hash(content, version);
   return document;
 }
 
@@ -69,13 +82,20 @@ Result<void> verify_bundle(const json& document, const std::string& name) {
       return Error::invalid(std::string("bundle has no '") + field + "'", SourceLocation{name}, field);
     }
   }
-  if (document["format_version"] != k_bundle_format_version) {
-    return Error::invalid("bundle format_version " + document["format_version"].dump() +
-                              " is not supported (this expt reads " + std::to_string(k_bundle_format_version) + ")",
+  const json& format = document["format_version"];
+  if (format != 1 && format != k_bundle_format_version) {
+    return Error::invalid("bundle format_version " + format.dump() + " is not supported (this expt reads 1 to " +
+                              std::to_string(k_bundle_format_version) + ")",
                           SourceLocation{name}, "format_version");
   }
+  if (const auto lineage = document.find("lineage"); lineage != document.end() && !lineage->is_string()) {
+    return Error::invalid("bundle lineage must be a string", SourceLocation{name}, "lineage");
+  }
+  if (!document["bundle_version"].is_number_integer() || document["bundle_version"].get<int64_t>() < 1) {
+    return Error::invalid("bundle_version must be an integer from 1", SourceLocation{name}, "bundle_version");
+  }
   const json& stated = document["content_hash"];
-  std::string actual = content_hash_of(content_text_of(document));
+  std::string actual = content_hash_of(hashed_text_of(document, format == 1));
   if (!stated.is_string() || stated.get<std::string>() != actual) {
     return Error::invalid("bundle content does not match its content_hash (stated " + stated.dump() +
                               ", computed " + actual + "); the file is damaged or was edited",

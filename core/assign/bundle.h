@@ -14,7 +14,9 @@
 
 namespace expt {
 
-inline constexpr int k_bundle_format_version = 1;
+// Format 2: content_hash covers bundle_version, and a bundle names the registry it came from
+// (`lineage`). Format 1 (expt 0.2 and before; the hash left the version out) is still read.
+inline constexpr int k_bundle_format_version = 2;
 
 // Bounds on what a reader accepts (docs/bundle-format.md): the bytes of a bundle or diff file,
 // the JSON values of a bundle (also after each operation of a diff, so a diff of `copy`
@@ -31,6 +33,10 @@ Result<size_t> check_bundle_bounds(const nlohmann::json& document, const std::st
 
 // "xxh128:" and 32 hex digits: XXH3-128 of the canonical text of `content`.
 std::string content_hash(const nlohmann::json& content);
+
+// A bundle's content_hash: of its content with its bundle_version, so that no version can be
+// restated without the hash failing (created_at, a timestamp for people, is left out).
+std::string bundle_content_hash(const nlohmann::json& content, int64_t version);
 
 // The published document: `content` plus bundle_version, created_at and content_hash.
 nlohmann::json bundle_document(const nlohmann::json& content, int64_t version, const std::string& created_at);

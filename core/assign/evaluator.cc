@@ -43,6 +43,7 @@ BundleSnapshot::BundleSnapshot(json document, AssignmentSnapshot assignment)
     : m_document(std::move(document)), m_assignment(std::move(assignment)) {
   m_version = m_document.at("bundle_version").get<int64_t>();
   m_content_hash = m_document.at("content_hash").get<std::string>();
+  m_lineage = m_document.value("lineage", std::string());
 }
 
 Result<std::shared_ptr<const BundleSnapshot>> BundleSnapshot::from_document(json document, const std::string& name) {

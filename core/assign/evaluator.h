@@ -42,6 +42,8 @@ class BundleSnapshot {
 
   int64_t version() const { return m_version; }
   const std::string& content_hash() const { return m_content_hash; }
+  // The id of the registry the bundle came from; empty for a format-1 bundle, which has none.
+  const std::string& lineage() const { return m_lineage; }
   const nlohmann::json& document() const { return m_document; }
   const AssignmentSnapshot& assignment() const { return m_assignment; }
 
@@ -52,6 +54,7 @@ class BundleSnapshot {
   AssignmentSnapshot m_assignment;
   int64_t m_version = 0;
   std::string m_content_hash;
+  std::string m_lineage;
 };
 
 struct EvaluatedLayer {

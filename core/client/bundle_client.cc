@@ -92,9 +92,40 @@ void BundleClient::fail(const Error& error) {
   if (m_options.on_error) m_options.on_error(error);
 }
 
+// Whether `next` may replace `held`: a newer version of the same registry, or with
+// follow_new_lineage any version of another. Refusals are counted and reported once per version.
+bool BundleClient::acceptable(const BundleSnapshot& held, const BundleSnapshot& next) {
+  const bool other_lineage = !held.lineage().empty() && !next.lineage().empty() && held.lineage() != next.lineage();
+  if (other_lineage && m_options.follow_new_lineage) return true;
+  if (!other_lineage && next.version() <= held.version()) {
+    if (next.version() == held.version()) return false;  // what we have
+  }
+  std::string why;
+  if (other_lineage) {
+    why = "the server offers version " + std::to_string(next.version()) + " of another registry (lineage " +
+          next.lineage() + "; this client holds version " + std::to_string(held.version()) + " of lineage " +
+          held.lineage() + "): refused; to follow a rebuilt registry, use --follow-new-lineage or remove the cache";
+  } else if (next.version() < held.version()) {
+    why = "the server offers version " + std::to_string(next.version()) + ", older than version " +
+          std::to_string(held.version()) + " held: refused (a folder restored from a backup? versions only move forward)";
+  } else {
+    return true;
+  }
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    ++m_counters.refused_versions;
+    if (m_last_refused == next.content_hash()) return false;
+    m_last_refused = next.content_hash();
+  }
+  fail(Error::invalid(why, SourceLocation{m_options.base_url}));
+  return false;
+}
+
 void BundleClient::install(std::shared_ptr<const BundleSnapshot> next, std::string_view text, const std::string& how) {
   const int64_t version = next->version();
-  if (version <= m_version.load() && how != "cache") return;
+  if (how != "cache") {
+    if (auto held = m_evaluator.snapshot(); held && !acceptable(*held, *next)) return;
+  }
   m_evaluator.replace(next);
   m_version.store(version);
   {
@@ -209,7 +240,12 @@ std::optional<Error> BundleClient::follow_stream() {
     if (event.event != k_bundle_event) return;
     auto data = nlohmann::json::parse(event.data, nullptr, false);
     auto version = parse_bundle_version(event.id);
-    if (data.is_discarded() || !version || *version <= m_version.load()) return;
+    if (data.is_discarded() || !version || *version == m_version.load()) return;
+    if (*version < m_version.load() && !m_options.follow_new_lineage) {
+      // An older version announced (a rebuilt or restored folder): fetched, to say why it is refused.
+      fetch_full(*version);
+      return;
+    }
     const std::string diff_url = data.value("diff_url", nlohmann::json()).is_string() ? data["diff_url"].get<std::string>() : "";
     const std::string hash = data.value("content_hash", nlohmann::json()).is_string() ? data["content_hash"].get<std::string>() : "";
     // A small patch comes inside the event: no request at all when it applies to what we have.

@@ -38,6 +38,10 @@ struct BundleClientOptions {
   std::chrono::milliseconds backoff_max{60000};
   std::chrono::milliseconds timeout{10000};  // connecting, and reading a non-stream answer
   bool use_stream = true;                    // false: poll only
+  // A bundle from another registry (its lineage differs from the one held) is refused, and so is
+  // any version older than the one held; true: follow a rebuilt registry to its bundles, whatever
+  // their versions (docs/serving.md, "A rebuilt registry").
+  bool follow_new_lineage = false;
   // Clients of one process that follow the same server build each version's snapshot once and
   // share it (core/client/shared_snapshots.h); false: each builds its own.
   bool share_snapshots = true;
@@ -60,6 +64,7 @@ struct BundleClientCounters {
   int64_t stream_opens = 0;
   int64_t stream_failures = 0;  // streams that could not open or broke
   int64_t errors = 0;
+  int64_t refused_versions = 0;  // older than the one held, or from another lineage
 };
 
 class BundleClient {
@@ -87,6 +92,7 @@ class BundleClient {
   bool fetch_full(int64_t version);
   std::shared_ptr<const BundleSnapshot> parse_shared(const httplib::Response& response, const std::string& name);
   void install(std::shared_ptr<const BundleSnapshot> next, std::string_view text, const std::string& how);
+  bool acceptable(const BundleSnapshot& held, const BundleSnapshot& next);
   void fail(const Error& error);
   bool sleep_for(std::chrono::milliseconds duration);  // false when stopping
 
@@ -96,6 +102,7 @@ class BundleClient {
   std::atomic<int64_t> m_version{0};
   mutable std::mutex m_mutex;  // counters, and the stop flag's condition
   BundleClientCounters m_counters;
+  std::string m_last_refused;  // the content hash of the version last refused (reported once)
   std::condition_variable m_wake;
   std::atomic<bool> m_stopping{false};
   std::thread m_thread;

@@ -37,10 +37,12 @@ json bundle_content(const RegistryState& state) {
   if (state.global_holdout && state.global_holdout->spec.percent_bps > 0) {
     holdout = {{"key", state.global_holdout->spec.key}, {"percent_bps", state.global_holdout->spec.percent_bps}};
   }
-  return json{{"format_version", k_bundle_format_version},
-              {"hash_version", static_cast<uint32_t>(state.hash_version)},
-              {"global_holdout", std::move(holdout)},
-              {"namespaces", std::move(namespaces)}};
+  json content{{"format_version", k_bundle_format_version},
+               {"hash_version", static_cast<uint32_t>(state.hash_version)},
+               {"global_holdout", std::move(holdout)},
+               {"namespaces", std::move(namespaces)}};
+  if (!state.lineage.empty()) content["lineage"] = state.lineage;
+  return content;
 }
 
 namespace {
@@ -88,13 +90,16 @@ Result<PublishPlan> plan_bundle_publish(const RegistryState& state, const AuditS
   if (state.partial) throw std::logic_error("a bundle cannot be planned from a partial registry read (ReadScope)");
   PublishPlan plan;
   json content = bundle_content(state);
-  std::string hash = content_hash(content);
-  if (state.latest_bundle && state.latest_bundle->content_hash == hash) {
+  // Unchanged content restated at the latest version hashes as the latest bundle did.
+  if (state.latest_bundle &&
+      state.latest_bundle->content_hash == bundle_content_hash(content, state.latest_bundle->version)) {
     plan.current = *state.latest_bundle;
     return plan;
   }
   plan.is_new = true;
-  plan.current = BundleInfo{state.latest_bundle ? state.latest_bundle->version + 1 : 1, hash, stamp.at};
+  const int64_t version = state.latest_bundle ? state.latest_bundle->version + 1 : 1;
+  const std::string hash = bundle_content_hash(content, version);
+  plan.current = BundleInfo{version, hash, stamp.at};
   json document = bundle_document(content, plan.current.version, stamp.at);
   std::string text = canonical_text(document);
   if (auto loadable = check_loadable(content, text); !loadable) return std::move(loadable).error();

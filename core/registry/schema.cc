@@ -217,7 +217,12 @@ CREATE TABLE notifications (
 CREATE INDEX notifications_unsent ON notifications (id) WHERE sent_at IS NULL;
 )sql";
 
-constexpr std::array<std::string_view, 7> k_migrations{k_v1, k_v2, k_v3, k_v4, k_v5, k_v6, k_v7};
+// Version 8: the registry's lineage, a random id its bundles carry (docs/bundle-format.md).
+constexpr std::string_view k_v8 = R"sql(
+INSERT INTO settings (key, value) VALUES ('lineage', lower(hex(randomblob(16))));
+)sql";
+
+constexpr std::array<std::string_view, 8> k_migrations{k_v1, k_v2, k_v3, k_v4, k_v5, k_v6, k_v7, k_v8};
 
 }  // namespace
 

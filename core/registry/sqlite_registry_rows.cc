@@ -56,6 +56,9 @@ RegistryState SqliteRegistry::Impl::load_rows(const ReadScope& scope) {
       std::stoll(db.execAndGet("SELECT value FROM settings WHERE key = 'hash_version'").getString()));
   if (!version) throw CorruptRegistry{"registry uses a hash version this expt does not know"};
   state.hash_version = *version;
+  row = "table 'settings', key 'lineage'";
+  SQLite::Statement lineage(db, "SELECT value FROM settings WHERE key = 'lineage'");
+  if (lineage.executeStep()) state.lineage = lineage.getColumn(0).getString();
   load_namespaces(state);
   load_metrics(state);
   load_experiments(state, filter);

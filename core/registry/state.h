@@ -116,6 +116,9 @@ struct Notification {
 
 struct RegistryState {
   HashVersion hash_version = k_current_hash_version;
+  // A random id the registry got when it was created (or upgraded to schema 8): its bundles carry
+  // it, so a client can tell a rebuilt registry's version 3 from this one's.
+  std::string lineage;
   std::vector<NamespaceRecord> namespaces;    // sorted by key
   std::vector<MetricRecord> metrics;          // sorted by key
   std::vector<ExperimentRecord> experiments;  // sorted by key

@@ -100,6 +100,7 @@ struct BundleServer::Impl {
                                          "; still serving version " + std::to_string(state.version.load()));
       return;
     }
+    state.metrics.versions_refused = state.store.refused_versions();
     if (!*changed) return;
     state.metrics.observe_publish_to_notify(
         seconds_since_written((std::filesystem::path(state.options.folder) / k_latest_file).string()));

@@ -50,23 +50,64 @@ Result<bool> BundleStore::rescan() {
   // latest.json is written last by an export, and only forwards: it is the published version.
   const std::string latest_path = path_in(m_folder, k_latest_file);
   bool changed = false;
-  if (auto text = read_text_file(latest_path)) {
-    auto snapshot = BundleSnapshot::parse(*text, latest_path);
-    if (!snapshot) {
-      problem = snapshot.error().message;
-    } else if (!current->latest || (*snapshot)->version() > *current->latest) {
-      const int64_t v = (*snapshot)->version();
-      next->versions.try_emplace(v, PublishedVersion{v, (*snapshot)->content_hash(), text->size()});
-      next->latest = v;
-      next->latest_text = std::make_shared<const std::string>(std::move(*text));
-      next->latest_snapshot = *snapshot;
+  std::string refused;  // the hash of a latest.json refused now
+  next->latest_problem.clear();
+  auto text = read_text_file(latest_path);
+  auto snapshot = text ? BundleSnapshot::parse(*text, latest_path) : Result<std::shared_ptr<const BundleSnapshot>>(text.error());
+  if (!snapshot) {
+    // A folder without latest.json and without bundles is merely empty; anything else is a problem.
+    if (text || !next->versions.empty()) next->latest_problem = snapshot.error().message;
+    if (text) problem = snapshot.error().message;
+  } else if (const auto& s = *snapshot; current->latest && !current->lineage.empty() && s->lineage() != current->lineage) {
+    next->latest_problem = latest_path + " comes from another registry (lineage '" + s->lineage() + "', serving '" +
+                           current->lineage + "'); restart the server to serve the rebuilt folder";
+    refused = s->content_hash();
+  } else if (current->latest && s->version() < *current->latest) {
+    next->latest_problem = latest_path + " names version " + std::to_string(s->version()) + ", older than version " +
+                           std::to_string(*current->latest) + " served; versions only move forward";
+    refused = s->content_hash();
+  } else if (!current->latest || s->version() > *current->latest) {
+    const int64_t v = s->version();
+    next->versions.try_emplace(v, PublishedVersion{v, s->content_hash(), text->size()});
+    next->latest = v;
+    next->lineage = s->lineage();
+    next->latest_text = std::make_shared<const std::string>(std::move(*text));
+    next->latest_snapshot = s;
+    changed = true;
+  }
+  if (!next->latest && !next->versions.empty()) {
+    // No latest.json that verifies (damaged, or a crash before it was written): serve the newest
+    // bundle file that does, rather than nothing.
+    for (auto v = next->versions.rbegin(); v != next->versions.rend() && !next->latest; ++v) {
+      const std::string path = path_in(m_folder, bundle_file_name(v->first));
+      auto bundle = read_text_file(path);
+      if (!bundle) continue;
+      auto parsed = BundleSnapshot::parse(*bundle, path);
+      if (!parsed) continue;
+      next->latest = v->first;
+      next->lineage = (*parsed)->lineage();
+      next->latest_text = std::make_shared<const std::string>(std::move(*bundle));
+      next->latest_snapshot = *parsed;
       changed = true;
+    }
+    if (next->latest) {
+      next->latest_problem = latest_path + " does not verify (" + next->latest_problem + "); serving " +
+                             bundle_file_name(*next->latest) + ", the newest bundle that does";
     }
   }
   std::lock_guard<std::mutex> lock(m_mutex);
   m_state = std::move(next);
   if (!problem.empty()) m_problem = problem;
+  if (!refused.empty() && refused != m_refused_latest) {
+    ++m_refused;
+    m_refused_latest = refused;
+  }
   return changed;
+}
+
+int64_t BundleStore::refused_versions() const {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  return m_refused;
 }
 
 Result<std::string> BundleStore::bundle_text(int64_t version) const {

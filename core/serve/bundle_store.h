@@ -25,7 +25,13 @@ struct PublishedVersion {
 
 struct FolderState {
   std::map<int64_t, PublishedVersion> versions;  // every bundle-V.json that verified
-  std::optional<int64_t> latest;                  // latest.json's version (always in `versions`)
+  // The version served: latest.json's, or when it does not verify at start, the newest
+  // bundle-V.json that does (always in `versions`).
+  std::optional<int64_t> latest;
+  std::string lineage;  // the served bundles' registry; a latest.json of another is refused
+  // Why the served version is not what latest.json names (damaged, older, another lineage);
+  // empty when they agree. /healthz says "degraded" while it is set.
+  std::string latest_problem;
   std::shared_ptr<const std::string> latest_text; // the bytes of the latest bundle
   std::shared_ptr<const BundleSnapshot> latest_snapshot;  // parsed, for remote evaluation
 };
@@ -41,12 +47,16 @@ class BundleStore {
   explicit BundleStore(std::string folder) : m_folder(std::move(folder)) {}
 
   // Re-reads the folder's listing and latest.json. Returns true when the latest version changed.
-  // A file that fails to verify is left out (and reported once in last_problem()).
+  // A file that fails to verify is left out (and reported once in last_problem()). Versions only
+  // move forward, within one lineage.
   Result<bool> rescan();
 
   std::shared_ptr<const FolderState> state() const;
   const std::string& folder() const { return m_folder; }
   std::string last_problem() const;
+  // latest.json files not served because they named an older version than the one served, or
+  // came from another registry (lineage).
+  int64_t refused_versions() const;
 
   // The bytes of bundle-V.json; a not_found Error for a version that is not published.
   Result<std::string> bundle_text(int64_t version) const;
@@ -62,6 +72,8 @@ class BundleStore {
   mutable std::mutex m_mutex;
   std::shared_ptr<const FolderState> m_state = std::make_shared<FolderState>();
   std::string m_problem;
+  int64_t m_refused = 0;
+  std::string m_refused_latest;  // the content hash of the latest.json last refused (counted once)
   // Composed patches already built (the files behind them never change); a few recent pairs.
   mutable std::map<std::pair<int64_t, int64_t>, std::shared_ptr<const std::string>> m_patches;
 };

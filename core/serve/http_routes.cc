@@ -100,19 +100,21 @@ HttpResponse health_answer(const RouteContext& c) {
             {"streams", c.metrics.streams.load()},
             {"versions_available", state->versions.size()}};
   if (auto problem = c.store.last_problem(); !problem.empty()) body["last_problem"] = problem;
-  // Degraded: a newer verified bundle is in the folder than the one served (latest.json is
-  // damaged or missing). Serving an older version answers 200; serving none, 503.
+  // Degraded whenever what is served is not the newest published: a newer verified bundle is in
+  // the folder, or latest.json is damaged, older or from another registry. Serving some version
+  // answers 200; serving none, 503.
   int status = 200;
-  if (!state->versions.empty()) {
-    const int64_t newest = state->versions.rbegin()->first;
-    if (!state->latest || newest > *state->latest) {
-      body["status"] = "degraded";
-      body["newest_in_folder"] = newest;
-      body["reason"] = state->latest ? "a newer bundle than the one served is in the folder; latest.json does not name it"
-                                     : "bundles are in the folder but latest.json names none that verifies";
-      if (!state->latest) status = 503;
-    }
+  const int64_t newest = state->versions.empty() ? 0 : state->versions.rbegin()->first;
+  const bool behind = state->latest ? newest > *state->latest : newest > 0;
+  if (behind || !state->latest_problem.empty()) {
+    body["status"] = "degraded";
+    body["newest_in_folder"] = newest > 0 ? json(newest) : json();
+    body["reason"] = !state->latest_problem.empty() ? state->latest_problem
+                     : state->latest ? "a newer bundle than the one served is in the folder; latest.json does not name it"
+                                     : "bundles are in the folder but none verifies";
+    if (!state->latest) status = 503;
   }
+  if (!state->lineage.empty()) body["lineage"] = state->lineage;
   return json_answer(HttpAnswer{status, body});
 }
 

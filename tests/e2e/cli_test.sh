@@ -80,7 +80,7 @@ expect_stderr_equals "error: no registry at '$EXPT_REGISTRY'; create one with \`
 # --registry works before and after the subcommand, and beats EXPT_REGISTRY.
 expt --registry "$WORK/a.db" init
 expect_rc 0
-expect_stdout_equals "initialised registry $WORK/a.db (schema version 7)"
+expect_stdout_equals "initialised registry $WORK/a.db (schema version 8)"
 expt init --registry "$WORK/b.db" --format json
 expect_rc 0
 expect_stdout_has '"outcome": "created"'

@@ -3,10 +3,10 @@
 
 expt init
 expect_rc 0
-expect_stdout_equals "initialised registry $EXPT_REGISTRY (schema version 7)"
+expect_stdout_equals "initialised registry $EXPT_REGISTRY (schema version 8)"
 expt init
 expect_rc 0
-expect_stdout_equals "registry $EXPT_REGISTRY is already initialised (schema version 7); nothing changed"
+expect_stdout_equals "registry $EXPT_REGISTRY is already initialised (schema version 8); nothing changed"
 
 expt create "$FIXTURES/specs"
 expect_rc 0

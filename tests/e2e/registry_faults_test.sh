@@ -19,12 +19,13 @@ done
 
 # A registry from before application_id (schema 2) is recognised by its tables and migrated.
 expt init; expect_rc 0
-sql "$EXPT_REGISTRY" "DROP TABLE notifications; DROP TABLE reviews; DROP TABLE review_policies; DROP TABLE analyses; ALTER TABLE experiments DROP COLUMN analysis; ALTER TABLE experiment_metrics DROP COLUMN cuped;
+sql "$EXPT_REGISTRY" "DELETE FROM settings WHERE key = 'lineage'; DROP TABLE notifications; DROP TABLE reviews; DROP TABLE review_policies; DROP TABLE analyses; ALTER TABLE experiments DROP COLUMN analysis; ALTER TABLE experiment_metrics DROP COLUMN cuped;
                       PRAGMA application_id = 0; PRAGMA user_version = 2;"
 expt list; expect_rc 0
 [ "$(query "$EXPT_REGISTRY" 'PRAGMA application_id')" = 1163415636 ] || fail "application_id was not set"
 expt audit --format csv
-expect_stdout_has '"{""from_schema"":2,""to_schema"":7}"'
+expect_stdout_has '"{""from_schema"":2,""to_schema"":8}"'
+[ "$(query "$EXPT_REGISTRY" "SELECT length(value) FROM settings WHERE key = 'lineage'")" = 32 ] || fail "no lineage after the migration"
 
 # Damaged rows: named by table and key, exit 2, never "internal error".
 expt create "$FIXTURES/specs"; expect_rc 0

@@ -122,7 +122,7 @@ TEST_CASE("files that are not registries are refused", "[registry]") {
       db.exec("PRAGMA user_version = 99"); }
     auto r = SqliteRegistry::open((dir / "x.db").string(), OpenMode::must_exist, k_stamp);
     REQUIRE_FALSE(r);
-    CHECK(r.error().message.find("has schema version 99, newer than this expt understands (7)") != std::string::npos);
+    CHECK(r.error().message.find("has schema version 99, newer than this expt understands (8)") != std::string::npos);
   }
 }
 

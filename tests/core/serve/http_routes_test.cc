@@ -135,12 +135,20 @@ TEST_CASE("/healthz says degraded when the folder has a newer bundle than the on
   CHECK(body["status"] == "degraded");
   CHECK(body["version"] == 2);
   CHECK(body["newest_in_folder"] == 3);
-  HttpResponse none = health_of("{not json");  // a damaged latest.json after a restart
+  // A damaged latest.json after a restart: the newest bundle that verifies is served, degraded.
+  HttpResponse damaged = health_of("{not json");
+  CHECK(damaged.status == 200);
+  body = json::parse(damaged.body);
+  CHECK(body["status"] == "degraded");
+  CHECK(body["version"] == 3);
+  CHECK(body["reason"].get<std::string>().find("serving bundle-3.json, the newest bundle that does") != std::string::npos);
+  // Nothing in the folder verifies: nothing is served, 503.
+  for (int v = 1; v <= 3; ++v) std::ofstream(folder.folder() + "/bundle-" + std::to_string(v) + ".json", std::ios::trunc) << "{";
+  HttpResponse none = health_of("{not json");
   CHECK(none.status == 503);
   body = json::parse(none.body);
   CHECK(body["status"] == "degraded");
   CHECK(body["version"].is_null());
-  CHECK(body["newest_in_folder"] == 3);
 }
 
 TEST_CASE("paths count in /metrics under their endpoint", "[serve]") {
