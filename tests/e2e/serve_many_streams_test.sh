@@ -1,4 +1,4 @@
-# expt serve holds 1,000 concurrent event streams on loopback (each on its own thread), and a new
+# expt serve holds 1,000 concurrent event streams on loopback (on its event loop), and a new
 # version reaches all of them: every stream gets the event, and the server still answers other
 # requests meanwhile. Prints the spread of arrival delays (the figures in docs/performance.md
 # come from bench/, this only bounds them).
