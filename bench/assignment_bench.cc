@@ -45,7 +45,7 @@ expt::AssignmentSnapshot three_layer_snapshot() {
     uint32_t end = 0;
     for (size_t i = 0; i < weights.size(); ++i) {
       end += weights[i];
-      e.variants.push_back(SnapshotVariant{"v" + std::to_string(i), end, nlohmann::json::object(), {}});
+      e.variants.push_back(SnapshotVariant{"v" + std::to_string(i), end, nlohmann::json::object(), {}, {}});
     }
     auto index = static_cast<int32_t>(s.experiments.size());
     for (uint32_t slot = slots.start; slot <= slots.end; ++slot) s.layers[layer].slot_owner[slot] = index;

@@ -10,13 +10,18 @@ int AssignmentSnapshot::layer_index(std::string_view key) const {
 }
 
 void finish_snapshot(AssignmentSnapshot& snapshot) {
+  auto text = [](const nlohmann::json& config) {
+    return config.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
   for (SnapshotLayer& l : snapshot.layers) {
     if (l.total_slots > 0) l.slots = FastModulo(l.total_slots);
+    l.default_config_text = text(l.default_config);
   }
   for (SnapshotExperiment& e : snapshot.experiments) {
     for (SnapshotVariant& v : e.variants) {
       v.merged_config = snapshot.layers[e.layer].default_config;
       v.merged_config.merge_patch(v.config);
+      v.merged_config_text = text(v.merged_config);
     }
   }
 }

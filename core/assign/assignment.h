@@ -29,6 +29,7 @@ struct SnapshotVariant {
   uint32_t end_bps = 0;  // exclusive end of this variant's buckets; buckets are cumulative
   nlohmann::json config = nlohmann::json::object();  // the variant's own config
   nlohmann::json merged_config = nlohmann::json::object();  // set by finish_snapshot()
+  std::string merged_config_text;  // merged_config as compact JSON, set by finish_snapshot()
 };
 
 struct SnapshotExperiment {
@@ -43,6 +44,7 @@ struct SnapshotLayer {
   std::string key;  // the namespace key, which is also the slot hash salt
   uint32_t total_slots = 0;
   nlohmann::json default_config = nlohmann::json::object();
+  std::string default_config_text;  // default_config as compact JSON, set by finish_snapshot()
   std::vector<int32_t> slot_owner;  // per slot: index into AssignmentSnapshot::experiments, or -1
   FastModulo slots;  // total_slots as a multiplier, set by finish_snapshot()
 };
@@ -64,7 +66,8 @@ struct AssignmentSnapshot {
 
 // Completes a snapshot built by hand or from a bundle: merges each variant's config over its
 // layer's default_config once, so evaluation hands out references instead of merging per call,
-// and turns each slot count into a multiplier (assignment falls back to division without it).
+// keeps each config's JSON text (answers are written without building a JSON tree), and turns
+// each slot count into a multiplier (assignment falls back to division without it).
 void finish_snapshot(AssignmentSnapshot& snapshot);
 
 struct LayerAssignment {

@@ -60,7 +60,7 @@ Result<AssignmentSnapshot> snapshot_from_bundle(const json& document, const std:
           const auto bps = v.at("allocation_bps").get<uint32_t>();
           if (bps < 1 || bps > 10000) return bad(name, path + "/variants", "allocation_bps must be from 1 to 10000");
           end += bps;
-          experiment.variants.push_back(SnapshotVariant{v.at("key").get<std::string>(), end, v.at("config"), {}});
+          experiment.variants.push_back(SnapshotVariant{v.at("key").get<std::string>(), end, v.at("config"), {}, {}});
           allocations.push_back(bps);
         }
         if (auto problem = variant_set_problem(experiment.type, allocations)) {

@@ -25,7 +25,7 @@ AssignmentSnapshot snapshot_from_registry(const RegistryState& state, std::strin
       uint32_t end = 0;
       for (const VariantSpec& v : e.spec.variants) {
         end += v.allocation_bps;
-        se.variants.push_back(SnapshotVariant{v.key, end, v.config});
+        se.variants.push_back(SnapshotVariant{v.key, end, v.config, {}, {}});
       }
       const auto index = static_cast<int32_t>(snapshot.experiments.size());
       for (uint32_t slot = se.slots.start; slot <= se.slots.end && slot < layer.total_slots; ++slot) {

@@ -17,7 +17,8 @@ constexpr const char* k_latest = "public, max-age=5, stale-while-revalidate=30, 
 
 // Text from a request (a path, an entity id) may be any bytes: invalid UTF-8 is replaced, never
 // thrown.
-HttpResponse json_answer(const HttpAnswer& answer) {
+HttpResponse json_answer(HttpAnswer answer) {
+  if (!answer.text.empty()) return HttpResponse{answer.status, k_json, {}, std::move(answer.text)};
   return HttpResponse{answer.status, k_json, {}, answer.body.dump(-1, ' ', false, json::error_handler_t::replace) + "\n"};
 }
 
@@ -115,7 +116,7 @@ HttpResponse health_answer(const RouteContext& c) {
     if (!state->latest) status = 503;
   }
   if (!state->lineage.empty()) body["lineage"] = state->lineage;
-  return json_answer(HttpAnswer{status, body});
+  return json_answer(HttpAnswer{status, body, {}});
 }
 
 HttpResponse metrics_answer(const RouteContext& c) {

@@ -9,34 +9,40 @@ namespace expt {
 using nlohmann::json;
 
 HttpAnswer error_answer(int status, std::string message) {
-  return HttpAnswer{status, json{{"error", std::move(message)}, {"status", status}}};
+  return HttpAnswer{status, json{{"error", std::move(message)}, {"status", status}}, {}};
 }
 
 namespace {
 
-// One entity's answer, or the error answer for its request (`where` names it in a batch).
-HttpAnswer assign_one(const BundleSnapshot& snapshot, const json& request, const std::string& where) {
-  if (!request.is_object()) return error_answer(400, where + "must be an object with entity_id");
+// One entity's request checked: its id and layers, or the error answer (`where` names it in a batch).
+struct Checked {
+  std::optional<HttpAnswer> error;
+  std::string_view entity;
+  std::vector<size_t> layers;
+};
+
+Checked check_one(const BundleSnapshot& snapshot, const json& request, const std::string& where) {
+  if (!request.is_object()) return {error_answer(400, where + "must be an object with entity_id"), {}, {}};
   for (const auto& [field, value] : request.items()) {
     if (field != "entity_id" && field != "namespaces") {
-      return error_answer(400, where + "unknown field '" + excerpt(field, 40) + "' (fields: entity_id, namespaces)");
+      return {error_answer(400, where + "unknown field '" + excerpt(field, 40) + "' (fields: entity_id, namespaces)"), {}, {}};
     }
   }
   auto entity = request.find("entity_id");
   if (entity == request.end() || !entity->is_string()) {
-    return error_answer(400, where + "entity_id must be a string (IDs are opaque strings)");
+    return {error_answer(400, where + "entity_id must be a string (IDs are opaque strings)"), {}, {}};
   }
   std::vector<std::string> names;
   if (auto ns = request.find("namespaces"); ns != request.end()) {
-    if (!ns->is_array()) return error_answer(400, where + "namespaces must be a list of namespace keys");
+    if (!ns->is_array()) return {error_answer(400, where + "namespaces must be a list of namespace keys"), {}, {}};
     for (const json& n : *ns) {
-      if (!n.is_string()) return error_answer(400, where + "namespaces must be a list of namespace keys");
+      if (!n.is_string()) return {error_answer(400, where + "namespaces must be a list of namespace keys"), {}, {}};
       names.push_back(n.get<std::string>());
     }
   }
   auto layers = select_layers(snapshot.assignment(), names);
-  if (!layers) return error_answer(400, where + layers.error().message);
-  return HttpAnswer{200, assignment_json(snapshot.assignment(), *layers, entity->get_ref<const std::string&>())};
+  if (!layers) return {error_answer(400, where + layers.error().message), {}, {}};
+  return {std::nullopt, entity->get_ref<const std::string&>(), std::move(*layers)};
 }
 
 }  // namespace
@@ -54,30 +60,34 @@ HttpAnswer remote_assign(const std::shared_ptr<const BundleSnapshot>& snapshot, 
     batch = &request["requests"];
   }
   const int64_t version = snapshot->version();
+  const AssignmentSnapshot& assignment = snapshot->assignment();
+  HttpAnswer answer;
   if (batch == nullptr) {
-    HttpAnswer one = assign_one(*snapshot, request, "");
-    if (one.status == 200) one.body["bundle_version"] = version;
-    return one;
+    Checked one = check_one(*snapshot, request, "");
+    if (one.error) return std::move(*one.error);
+    append_assignment_json(answer.text, assignment, one.layers, one.entity, version);
+    answer.text += '\n';
+    return answer;
   }
   if (batch->size() > max_batch) {
     return error_answer(413, "a batch may hold at most " + std::to_string(max_batch) + " requests; this one has " +
                                  std::to_string(batch->size()));
   }
-  json assignments = json::array();
-  size_t bytes = 0;
+  answer.text = "{\"assignments\":[";
   for (size_t i = 0; i < batch->size(); ++i) {
-    HttpAnswer one = assign_one(*snapshot, (*batch)[i], "requests[" + std::to_string(i) + "]: ");
-    if (one.status != 200) return one;
+    Checked one = check_one(*snapshot, (*batch)[i], "requests[" + std::to_string(i) + "]: ");
+    if (one.error) return std::move(*one.error);
+    if (i > 0) answer.text += ',';
+    append_assignment_json(answer.text, assignment, one.layers, one.entity);
     // Large configs times many entities: the answer is bounded, not the server's memory.
-    bytes += one.body.dump().size();
-    if (bytes > k_max_assign_answer_bytes) {
+    if (answer.text.size() > k_max_assign_answer_bytes) {
       return error_answer(413, "the answer would exceed " + std::to_string(k_max_assign_answer_bytes >> 20) +
                                    " MiB by request " + std::to_string(i) + " (the configs are large); ask for fewer "
                                    "entities per request, or fewer namespaces");
     }
-    assignments.push_back(std::move(one.body));
   }
-  return HttpAnswer{200, json{{"bundle_version", version}, {"assignments", std::move(assignments)}}};
+  answer.text += "],\"bundle_version\":" + std::to_string(version) + "}\n";
+  return answer;
 }
 
 }  // namespace expt

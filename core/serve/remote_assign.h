@@ -11,6 +11,7 @@
 // before any bundle is published.
 
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -26,6 +27,7 @@ inline constexpr size_t k_max_assign_answer_bytes = size_t{16} << 20;
 struct HttpAnswer {
   int status = 200;
   nlohmann::json body;
+  std::string text;  // when not empty, the answer's JSON text as is (body is then unused)
 };
 
 HttpAnswer remote_assign(const std::shared_ptr<const BundleSnapshot>& snapshot, std::string_view body, size_t max_batch);

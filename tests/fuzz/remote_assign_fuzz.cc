@@ -27,6 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   expt::HttpAnswer answer =
       expt::remote_assign(base(), std::string_view(reinterpret_cast<const char*>(data), size), 1000);
   if (answer.status != 200 && !answer.body.contains("error")) std::abort();
+  if (answer.status == 200 && nlohmann::json::parse(answer.text, nullptr, false).is_discarded()) std::abort();
   (void)answer.body.dump();
   return 0;
 }

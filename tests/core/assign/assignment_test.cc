@@ -37,7 +37,7 @@ struct Builder {
     for (size_t i = 0; i < variants.size(); ++i) {
       end += variants[i].second;
       e.variants.push_back(
-          SnapshotVariant{variants[i].first, end, i < configs.size() ? configs[i] : nlohmann::json::object(), {}});
+          SnapshotVariant{variants[i].first, end, i < configs.size() ? configs[i] : nlohmann::json::object(), {}, {}});
     }
     auto index = static_cast<int32_t>(snapshot.experiments.size());
     for (uint32_t s = slots.start; s <= slots.end; ++s) snapshot.layers[layer].slot_owner[s] = index;

@@ -45,7 +45,7 @@ TEST_CASE("assignment reproduces the variant and holdout of every test vector", 
     experiment.key = v["experiment"];
     experiment.type = v["variant_keys"].size() == 1 ? ExperimentType::rollout : ExperimentType::multivariate;
     for (size_t i = 0; i < v["variant_keys"].size(); ++i) {
-      experiment.variants.push_back(SnapshotVariant{v["variant_keys"][i], v["variant_ends_bps"][i], {}, {}});
+      experiment.variants.push_back(SnapshotVariant{v["variant_keys"][i], v["variant_ends_bps"][i], {}, {}, {}});
     }
     snapshot.experiments.push_back(experiment);
     SnapshotLayer layer;

@@ -2,6 +2,7 @@
 
 #include "core/assign/bundle.h"
 #include "core/plan/bundle_publish.h"
+#include "core/assign/assignment_json.h"
 #include "core/serve/remote_assign.h"
 #include "tests/support/fixture_registry.h"
 
@@ -18,13 +19,14 @@ TEST_CASE("remote assignment answers one entity, or a batch, with the bundle ver
   auto s = snapshot();
   HttpAnswer one = remote_assign(s, R"({"entity_id": "user-7", "namespaces": ["checkout"]})", 1000);
   REQUIRE(one.status == 200);
-  CHECK(one.body["bundle_version"] == s->version());
-  CHECK(one.body["entity_id"] == "user-7");
-  CHECK(one.body["layers"].size() == 1);
-  CHECK(one.body["layers"][0]["namespace"] == "checkout");
+  const nlohmann::json one_body = nlohmann::json::parse(one.text);
+  CHECK(one_body["bundle_version"] == s->version());
+  CHECK(one_body["entity_id"] == "user-7");
+  CHECK(one_body["layers"].size() == 1);
+  CHECK(one_body["layers"][0]["namespace"] == "checkout");
   HttpAnswer batch = remote_assign(s, R"([{"entity_id": "a"}, {"entity_id": "b"}])", 1000);
   REQUIRE(batch.status == 200);
-  CHECK(batch.body["assignments"].size() == 2);
+  CHECK(nlohmann::json::parse(batch.text)["assignments"].size() == 2);
 }
 
 TEST_CASE("remote assignment refuses what it cannot answer, with a status and a reason", "[serve]") {
@@ -37,6 +39,26 @@ TEST_CASE("remote assignment refuses what it cannot answer, with a status and a 
   CHECK(remote_assign(s, R"({"requests": [{"entity_id": "a"}, {"entity_id": 1}]})", 10).body["error"] ==
         "requests[1]: entity_id must be a string (IDs are opaque strings)");
   CHECK(remote_assign(s, R"([{"entity_id": "a"}, {"entity_id": "b"}])", 1).status == 413);
+}
+
+TEST_CASE("an answer's text is byte for byte the dump of its JSON tree", "[serve]") {
+  auto s = snapshot();
+  const AssignmentSnapshot& a = s->assignment();
+  std::vector<size_t> all(a.layers.size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+  for (const std::string id : {"user-7", "", "quote\"back\\slash", "tab\tnew\nline\x01", "ünïcødé-✓", "007"}) {
+    for (int i = 0; i < 50; ++i) {
+      const std::string entity = id + std::to_string(i);
+      nlohmann::json tree = assignment_json(a, all, entity);
+      std::string text;
+      append_assignment_json(text, a, all, entity);
+      CHECK(text == tree.dump());
+      tree["bundle_version"] = s->version();
+      text.clear();
+      append_assignment_json(text, a, all, entity, s->version());
+      CHECK(text == tree.dump());
+    }
+  }
 }
 
 }  // namespace
