@@ -80,7 +80,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     m_parser.emplace(m_state.options.limits);
     m_sent_continue = false;
     m_idle = m_buffer.size() == 0;
-    m_stream.expires_after(m_state.options.limits.idle_timeout);
+    // A reserved slot is for a quick health check: a silent client must not hold it for long.
+    const auto idle = m_state.options.limits.idle_timeout;
+    m_stream.expires_after(m_admission == Admission::reserved ? std::min(idle, std::chrono::milliseconds(1000)) : idle);
     if (!m_idle) return parse();
     read_more();
   }
