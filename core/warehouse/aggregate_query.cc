@@ -272,7 +272,10 @@ std::string deduplicated_events_sql(const QueryFields& f, const EventSlots& slot
       "SELECT r_key, x_k1, x_k2, r_type, r_at, r_y, x_at FROM ("
       "SELECT sipHash128({0}) AS r_key, sipHash64({1}) AS x_k1, cityHash64({1}) AS x_k2, toUInt8(indexOf({2}, {3})) AS r_type, "
       "{4} AS r_at, {5} AS r_y FROM {6} WHERE {3} IN {7}{8}"
-      ") ALL INNER JOIN (SELECT sipHash64(x_entity) AS x_k1, cityHash64(x_entity) AS x_k2, x_at FROM ({9})) USING x_k1, x_k2"
+      // Both sides of a JOIN are named: ClickHouse 20.x and later refuse unnamed subqueries there
+      // (joined_subquery_requires_alias, on by default); 18.16 accepts the names as well.
+      ") AS l ALL INNER JOIN (SELECT sipHash64(x_entity) AS x_k1, cityHash64(x_entity) AS x_k2, x_at FROM ({9})) AS r "
+      "USING x_k1, x_k2"
       ") GROUP BY r_key",
       f.ev_id, f.ev_entity, relevant, f.ev_type, f.ev_ts, f.ev_value, f.events, relevant_set, ev_until, kept);
 }
@@ -423,7 +426,8 @@ std::string metric_rows_sql(const QueryFields& f, const MetricColumns& c, const 
   const std::string per_variant = fmt::format(
       "SELECT x_variant, {}{} FROM ("
       "SELECT x_variant, {}e_joined, e_duplicates, e_before, e_counted, e_first, e_last, e_covariate FROM ("
-      "SELECT sipHash64(x_entity) AS x_k1, cityHash64(x_entity) AS x_k2, x_variant FROM ({})) ANY LEFT JOIN ({}) USING x_k1, x_k2"
+      "SELECT sipHash64(x_entity) AS x_k1, cityHash64(x_entity) AS x_k2, x_variant FROM ({})) AS l ANY LEFT JOIN ({}) AS r "
+      "USING x_k1, x_k2"
       ") GROUP BY x_variant",
       without_last_comma(sums + c.per_variant_columns), "", c.value_columns, kept, per_entity);
   return fmt::format(
