@@ -8,6 +8,8 @@
 # - beyond --max-streams and --max-connections: 503 with Retry-After within a second, while
 #   /healthz and /metrics stay reachable on the reserved slots;
 # - under a low open-file limit, every stream within capacity still gets the next version;
+# - out of file descriptors (EMFILE injected by strace): new connections shed with 503, logged,
+#   and an open stream still gets the next version;
 # - SIGTERM with a trickling upload and open streams: a final event, exit 0 within 3 s.
 . "$(dirname "$0")/lib.sh"
 
@@ -317,6 +319,32 @@ STEP="every stream within capacity gets version 2"
 [ "$updated" -eq "$streams" ] || fail "$updated of $streams streams got version 2"
 echo "fd limit 300: $streams streams all got version 2; $refused of 400 refused at once"
 stop_server
+
+# Out of file descriptors (accept fails with EMFILE, injected by strace from its 3rd call on): new
+# connections are shed with a 503 at once, the server says so, and the open stream still gets
+# the next version.
+strace -f -o /dev/null -e trace=accept,accept4 -e inject=accept:error=EMFILE:when=3+ \
+  "$EXPT" serve --bundles "$B" --listen 127.0.0.1:0 >"$WORK/serve.out" 2>"$WORK/serve.err" &
+SERVER=$!
+PORT=$(serve_port "$WORK/serve.out")
+curl -sN "http://127.0.0.1:$PORT/v1/stream" >"$WORK/stream.out" &
+STREAM=$!
+sleep 0.5
+STEP="EMFILE: new connections shed"
+for _ in 1 2 3; do
+  code=$(curl -s -m 2 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/healthz")
+  [ "$code" = 503 ] || fail "a connection while out of descriptors got $code"
+done
+grep -q "out of file descriptors (Too many open files" "$WORK/serve.err" || fail "not logged: $(cat "$WORK/serve.err")"
+expt start pricing-discount-banner; expect_rc 0
+expt export bundle --output "$B"; expect_rc 0
+STEP="EMFILE: the open stream still gets the next version"
+for _ in $(seq 50); do grep -q "^id: 3" "$WORK/stream.out" && break; sleep 0.1; done
+grep -q "^id: 3" "$WORK/stream.out" || fail "the stream did not get version 3: $(cat "$WORK/stream.out")"
+kill $STREAM 2>/dev/null
+echo "EMFILE: new connections shed with 503 and logged; the open stream got version 3"
+kill -TERM $(cat /proc/$SERVER/task/*/children)  # the server under strace; strace ends with it
+wait $SERVER || fail "expt serve under strace did not exit 0 on SIGTERM"
 
 start_server --shutdown-deadline 2
 hostile sigterm 200
