@@ -91,6 +91,18 @@ def healthy():
     assert status == 200, f"/healthz answered {status} after the case"
     return seconds
 
+async def open_streams(n):
+    """n event streams, each past its 200 head."""
+    streams = []
+    for _ in range(n):
+        r, w = await asyncio.open_connection("127.0.0.1", port)
+        w.write(b"GET /v1/stream HTTP/1.1\r\nHost: x\r\n\r\n")
+        await w.drain()
+        head = await asyncio.wait_for(r.readuntil(b"\r\n\r\n"), 5)
+        assert head.startswith(b"HTTP/1.1 200"), head
+        streams.append((r, w))
+    return streams
+
 def expect(status, got, what):
     assert got[0] == status, f"{what}: expected {status}, got {got[0]}: {got[2][:200]!r}"
     assert got[1] < 1.0, f"{what}: the answer took {got[1]:.2f} s"
@@ -172,14 +184,7 @@ elif case == "slowloris":
 elif case == "caps":
     max_streams, max_connections = int(extra[0]), int(extra[1])
     async def main():
-        streams = []
-        for i in range(max_streams):
-            r, w = await asyncio.open_connection("127.0.0.1", port)
-            w.write(b"GET /v1/stream HTTP/1.1\r\nHost: x\r\n\r\n")
-            await w.drain()
-            head = await asyncio.wait_for(r.readuntil(b"\r\n\r\n"), 5)
-            assert head.startswith(b"HTTP/1.1 200"), head
-            streams.append((r, w))
+        streams = await open_streams(max_streams)
         loop = asyncio.get_running_loop()
         start = time.monotonic()
         status, _, answer = await loop.run_in_executor(None, get, b"/v1/stream")
@@ -247,13 +252,7 @@ elif case == "fd_limit":
 elif case == "sigterm":
     n = int(extra[0])
     async def main():
-        streams = []
-        for i in range(n):
-            r, w = await asyncio.open_connection("127.0.0.1", port)
-            w.write(b"GET /v1/stream HTTP/1.1\r\nHost: x\r\n\r\n")
-            await w.drain()
-            await asyncio.wait_for(r.readuntil(b"\r\n\r\n"), 5)
-            streams.append((r, w))
+        streams = await open_streams(n)
         r, w = await asyncio.open_connection("127.0.0.1", port)
         w.write(b"POST /v1/assign HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n[")
         await w.drain()
