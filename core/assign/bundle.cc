@@ -13,9 +13,9 @@ namespace expt {
 using nlohmann::json;
 
 namespace {
-constexpr const char* k_metadata[] = {"bundle_version", "created_at", "content_hash"};
-// What the hash leaves out, by format: format 1 left the version out as well.
-constexpr std::string_view k_unhashed_v1[] = {"bundle_version", "created_at", "content_hash"};
+// The document's metadata, which the content leaves out; format 1's hash left all of it out.
+constexpr std::string_view k_metadata[] = {"bundle_version", "created_at", "content_hash"};
+// What format 2's hash leaves out: it covers bundle_version.
 constexpr std::string_view k_unhashed[] = {"created_at", "content_hash"};
 }
 
@@ -26,20 +26,27 @@ std::string canonical_text(const json& value) {
 
 namespace {
 
-// The canonical text the content hash of `document` is taken of, without copying the document:
-// the top-level members in key order (nlohmann keeps them sorted), less what the format leaves
-// out of the hash, each dumped as dump() would.
-std::string hashed_text_of(const json& document, bool format_1) {
-  std::span<const std::string_view> unhashed = format_1 ? std::span<const std::string_view>(k_unhashed_v1)
-                                                        : std::span<const std::string_view>(k_unhashed);
+// The canonical text a content hash is taken of, without copying the document: its top-level
+// members in key order (nlohmann keeps them sorted) less `unhashed`, and `version`, when not 0,
+// as bundle_version in its sorted place; each dumped as dump() would.
+std::string hashed_text_of(const json& document, std::span<const std::string_view> unhashed, int64_t version = 0) {
   std::string text = "{";
-  for (const auto& [key, value] : document.items()) {
-    if (std::find(unhashed.begin(), unhashed.end(), key) != unhashed.end()) continue;
+  auto member = [&](std::string_view key, const std::string& value) {
     if (text.size() > 1) text += ',';
     text += json(key).dump(-1, ' ', false, json::error_handler_t::strict);
     text += ':';
-    text += value.dump(-1, ' ', false, json::error_handler_t::strict);
+    text += value;
+  };
+  constexpr std::string_view k_version_key = "bundle_version";
+  for (const auto& [key, value] : document.items()) {
+    if (version != 0 && key > k_version_key) {
+      member(k_version_key, std::to_string(version));
+      version = 0;
+    }
+    if (std::find(unhashed.begin(), unhashed.end(), key) != unhashed.end()) continue;
+    member(key, value.dump(-1, ' ', false, json::error_handler_t::strict));
   }
+  if (version != 0) member(k_version_key, std::to_string(version));
   return text + "}\n";
 }
 
@@ -48,9 +55,7 @@ std::string hashed_text_of(const json& document, bool format_1) {
 std::string content_hash(const json& content) { return content_hash_of(canonical_text(content)); }
 
 std::string bundle_content_hash(const json& content, int64_t version) {
-  json hashed = content;
-  hashed["bundle_version"] = version;
-  return content_hash(hashed);
+  return content_hash_of(hashed_text_of(content, k_metadata, version));
 }
 
 json bundle_document(const json& content, int64_t version, const std::string& created_at) {
@@ -63,7 +68,7 @@ json bundle_document(const json& content, int64_t version, const std::string& cr
 
 json content_of(const json& document) {
   json content = document;
-  for (const char* field : k_metadata) content.erase(field);
+  for (std::string_view field : k_metadata) content.erase(std::string(field));
   return content;
 }
 
@@ -95,7 +100,7 @@ Result<void> verify_bundle(const json& document, const std::string& name) {
     return Error::invalid("bundle_version must be an integer from 1", SourceLocation{name}, "bundle_version");
   }
   const json& stated = document["content_hash"];
-  std::string actual = content_hash_of(hashed_text_of(document, format == 1));
+  std::string actual = content_hash_of(format == 1 ? hashed_text_of(document, k_metadata) : hashed_text_of(document, k_unhashed));
   if (!stated.is_string() || stated.get<std::string>() != actual) {
     return Error::invalid("bundle content does not match its content_hash (stated " + stated.dump() +
                               ", computed " + actual + "); the file is damaged or was edited",

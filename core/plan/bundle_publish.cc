@@ -98,9 +98,9 @@ Result<PublishPlan> plan_bundle_publish(const RegistryState& state, const AuditS
   }
   plan.is_new = true;
   const int64_t version = state.latest_bundle ? state.latest_bundle->version + 1 : 1;
-  const std::string hash = bundle_content_hash(content, version);
+  json document = bundle_document(content, version, stamp.at);
+  const std::string hash = document["content_hash"].get<std::string>();
   plan.current = BundleInfo{version, hash, stamp.at};
-  json document = bundle_document(content, plan.current.version, stamp.at);
   std::string text = canonical_text(document);
   if (auto loadable = check_loadable(content, text); !loadable) return std::move(loadable).error();
   plan.changes.bundle = PublishedBundle{plan.current, std::move(text)};
