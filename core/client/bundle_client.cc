@@ -97,9 +97,7 @@ void BundleClient::fail(const Error& error) {
 bool BundleClient::acceptable(const BundleSnapshot& held, const BundleSnapshot& next) {
   const bool other_lineage = !held.lineage().empty() && !next.lineage().empty() && held.lineage() != next.lineage();
   if (other_lineage && m_options.follow_new_lineage) return true;
-  if (!other_lineage && next.version() <= held.version()) {
-    if (next.version() == held.version()) return false;  // what we have
-  }
+  if (!other_lineage && next.version() == held.version()) return false;  // what we have
   std::string why;
   if (other_lineage) {
     why = "the server offers version " + std::to_string(next.version()) + " of another registry (lineage " +
@@ -240,16 +238,18 @@ std::optional<Error> BundleClient::follow_stream() {
     if (event.event != k_bundle_event) return;
     auto data = nlohmann::json::parse(event.data, nullptr, false);
     auto version = parse_bundle_version(event.id);
-    if (data.is_discarded() || !version || *version == m_version.load()) return;
-    if (*version < m_version.load() && !m_options.follow_new_lineage) {
-      // An older version announced (a rebuilt or restored folder): fetched, to say why it is refused.
-      fetch_full(*version);
-      return;
-    }
+    if (data.is_discarded() || !version) return;
     const std::string diff_url = data.value("diff_url", nlohmann::json()).is_string() ? data["diff_url"].get<std::string>() : "";
     const std::string hash = data.value("content_hash", nlohmann::json()).is_string() ? data["content_hash"].get<std::string>() : "";
-    // A small patch comes inside the event: no request at all when it applies to what we have.
     auto current = m_evaluator.snapshot();
+    if (current && *version <= current->version()) {
+      // What we have, or an older or equal-numbered version of another bundle (a rebuilt or
+      // restored folder): fetched whole, so install() takes it (--follow-new-lineage) or says
+      // why it is refused.
+      if (*version < current->version() || (!hash.empty() && hash != current->content_hash())) fetch_full(*version);
+      return;
+    }
+    // A small patch comes inside the event: no request at all when it applies to what we have.
     if (current && data.contains("patch") && data.value("patch_from", int64_t{0}) == current->version()) {
       bool built_here = false;
       auto build = [&]() -> std::shared_ptr<const BundleSnapshot> {

@@ -2,8 +2,8 @@
 # - a latest.json whose bundle_version was edited fails verification (the hash covers it) and is
 #   not served; /healthz says degraded and why;
 # - a restart over a damaged latest.json serves the newest bundle that verifies, degraded;
-# - a client at version 4 pointed at a rebuilt folder (another registry, at version 2) refuses it
-#   and says so, until it is told to follow the new lineage; a restored older latest.json of the
+# - a client at version 4 (or 2) pointed at a rebuilt folder (another registry, at version 2)
+#   refuses it and says so, until it is told to follow the new lineage; a restored older latest.json of the
 #   same registry is refused by the server and counted in /metrics.
 . "$(dirname "$0")/lib.sh"
 
@@ -99,6 +99,16 @@ grep -q "version 4 (cache)" "$WORK/watch.out" || fail "$(cat "$WORK/watch.out")"
 grep -q "version 2" "$WORK/watch.out" && fail "it took version 2: $(cat "$WORK/watch.out")"
 grep -q "of another registry" "$WORK/watch.err" || fail "no word of the lineage: $(cat "$WORK/watch.err")"
 grep -q "use --follow-new-lineage or remove the cache" "$WORK/watch.err" || fail "$(cat "$WORK/watch.err")"
+# The same number from another registry (the client's first poll sees another hash): refused too,
+# and the cache keeps the old registry's bundle.
+cp "$B/bundle-2.json" "$WORK/cache2.json"
+"$EXPT" watch --server "$U" --cache "$WORK/cache2.json" --poll 600 >"$WORK/watch2.out" 2>"$WORK/watch2.err" &
+WATCH=$!
+for _ in $(seq 50); do grep -q "refused" "$WORK/watch2.err" && break; sleep 0.1; done
+kill -TERM $WATCH; wait $WATCH; WATCH=
+STEP="the client refuses another registry's version 2 while it holds version 2"
+grep -q "of another registry" "$WORK/watch2.err" || fail "no word of the lineage: $(cat "$WORK/watch2.err")"
+cmp -s "$WORK/cache2.json" "$B/bundle-2.json" || fail "the cache was replaced"
 # Told to follow, it moves to the rebuilt registry's version 2.
 run "$EXPT" watch --server "$U" --cache "$WORK/cache.json" --follow-new-lineage --until-version 2 --timeout 10
 expect_rc 0
