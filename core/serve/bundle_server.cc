@@ -100,7 +100,6 @@ struct BundleServer::Impl {
                                          "; still serving version " + std::to_string(state.version.load()));
       return;
     }
-    state.metrics.versions_refused = state.store.refused_versions();
     if (!*changed) return;
     state.metrics.observe_publish_to_notify(
         seconds_since_written((std::filesystem::path(state.options.folder) / k_latest_file).string()));
@@ -135,7 +134,7 @@ struct BundleServer::Impl {
   }
 
   static void refuse(int fd) {
-    [[maybe_unused]] ssize_t n = ::send(fd, k_refused_response.data(), k_refused_response.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    [[maybe_unused]] ssize_t n = ::send(fd, refused_response().data(), refused_response().size(), MSG_DONTWAIT | MSG_NOSIGNAL);
   }
 
   void accept_failed(const boost::system::error_code& ec) {

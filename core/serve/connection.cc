@@ -39,6 +39,8 @@ HttpResponse busy(std::string_view why) {
   return res;
 }
 
+constexpr std::string_view k_at_the_limit = "the server is at its connection limit; retry later";
+
 }  // namespace
 
 class Connection : public std::enable_shared_from_this<Connection> {
@@ -130,7 +132,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
       return open_stream(request);
     }
     HttpResponse response = m_admission == Admission::reserved && !reserved_route
-                                ? busy("the server is at its connection limit; retry later")
+                                ? busy(k_at_the_limit)
                                 : handle_request(m_state.routes(), request);
     m_state.metrics.count_request(endpoint_of(request.path), response.status);
     respond(std::move(response), keep_alive, head);
@@ -266,6 +268,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
   int64_t m_sent = 0;     // the version the client has
   Steady::time_point m_ends, m_heartbeat_due;
 };
+
+const std::string& refused_response() {
+  static const std::string text = [] {
+    const HttpResponse refused = busy(k_at_the_limit);
+    return response_head(refused, false) + refused.body;
+  }();
+  return text;
+}
 
 void start_connection(tcp::socket socket, Admission admission, ServerState& state) {
   std::make_shared<Connection>(std::move(socket), admission, state)->begin();

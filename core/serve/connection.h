@@ -6,7 +6,7 @@
 // connection admitted on a reserved slot answers /healthz and /metrics, 503 to all else, and closes.
 
 #include <memory>
-#include <string_view>
+#include <string>
 
 #include <boost/asio/ip/tcp.hpp>
 
@@ -24,10 +24,8 @@ void start_connection(boost::asio::ip::tcp::socket socket, Admission admission, 
 // its own strand: a stream sends the version (or its final event), an idle connection closes.
 void wake_connection(const std::shared_ptr<Connection>& connection);
 
-// The whole answer written to a connection refused outright (beyond every cap), without reading.
-inline constexpr std::string_view k_refused_response =
-    "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 5\r\n"
-    "Content-Length: 76\r\nConnection: close\r\n\r\n"
-    "{\"error\":\"the server is at its connection limit; retry later\",\"status\":503}\n";
+// The whole answer written to a connection refused outright (beyond every cap), without reading:
+// a 503 with Retry-After, as a connection on a reserved slot gets for anything but health.
+const std::string& refused_response();
 
 }  // namespace expt

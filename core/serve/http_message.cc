@@ -1,19 +1,12 @@
 #include "core/serve/http_message.h"
 
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/status.hpp>
 #include <nlohmann/json.hpp>
 
 namespace expt {
 
 namespace {
-
-bool same_name(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  }
-  return true;
-}
 
 void append_header(std::string& out, std::string_view name, std::string_view value) {
   out += name;
@@ -26,7 +19,7 @@ void append_header(std::string& out, std::string_view name, std::string_view val
 
 std::optional<std::string> HttpRequest::header(std::string_view name) const {
   for (const auto& [n, v] : headers) {
-    if (same_name(n, name)) return v;
+    if (boost::beast::iequals(n, boost::beast::string_view(name.data(), name.size()))) return v;
   }
   return std::nullopt;
 }

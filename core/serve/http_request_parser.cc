@@ -7,6 +7,7 @@
 #include "core/serve/http_request_parser.h"
 
 #include <boost/asio/buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
 
@@ -16,14 +17,6 @@ namespace {
 
 namespace http = boost::beast::http;
 using boost::beast::error_code;
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -67,7 +60,7 @@ class HttpRequestParser::Impl : public http::basic_parser<true> {
                     http::error::header_limit);
     }
     request.headers.emplace_back(std::string(name.data(), name.size()), std::string(value.data(), value.size()));
-    if (field == http::field::expect && iequals(std::string_view(value.data(), value.size()), "100-continue")) {
+    if (field == http::field::expect && boost::beast::iequals(value, "100-continue")) {
       expect_continue = true;
     }
   }

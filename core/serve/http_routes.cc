@@ -23,8 +23,8 @@ HttpResponse json_answer(HttpAnswer answer) {
 }
 
 HttpResponse not_a_version(std::string_view text) {
-  return json_answer(error_answer(400, "'" + std::string(text.substr(0, 40)) +
-                                           "' is not a bundle version (a decimal integer from 1, without leading zeros)"));
+  return json_error(400, "'" + std::string(text.substr(0, 40)) +
+                              "' is not a bundle version (a decimal integer from 1, without leading zeros)");
 }
 
 std::string first_chars(std::string_view text, size_t n) { return std::string(text.substr(0, n)); }
@@ -48,7 +48,7 @@ HttpResponse bundle_answer(const RouteContext& c, const HttpRequest& req, int64_
   auto state = c.store.state();
   auto found = state->versions.find(version);
   if (found == state->versions.end()) {
-    return json_answer(error_answer(404, "bundle version " + std::to_string(version) + " is not published"));
+    return json_error(404, "bundle version " + std::to_string(version) + " is not published");
   }
   HttpResponse res;
   const std::string etag = etag_of(found->second.content_hash);
@@ -59,8 +59,7 @@ HttpResponse bundle_answer(const RouteContext& c, const HttpRequest& req, int64_
   }
   auto text = c.store.bundle_text(version);
   if (!text) {
-    HttpResponse failed = json_answer(error_answer(500, text.error().message));
-    return failed;
+    return json_error(500, text.error().message);
   }
   res.content_type = k_json;
   res.body = std::move(*text);
@@ -74,7 +73,7 @@ HttpResponse diff_answer(const RouteContext& c, const HttpRequest& req, std::str
   if (!to) return not_a_version(to_text);
   auto state = c.store.state();
   if (!state->versions.contains(*to)) {
-    return json_answer(error_answer(404, "bundle version " + first_chars(to_text, 40) + " is not published"));
+    return json_error(404, "bundle version " + first_chars(to_text, 40) + " is not published");
   }
   ComposedDiff diff = c.store.composed_diff(*from, *to);
   if (!diff.patch) {
@@ -122,11 +121,11 @@ HttpResponse health_answer(const RouteContext& c) {
 HttpResponse metrics_answer(const RouteContext& c) {
   auto state = c.store.state();
   const double uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - c.started).count();
-  return HttpResponse{200, "text/plain; version=0.0.4", {}, c.metrics.prometheus_text(state->latest.value_or(0), uptime)};
+  return HttpResponse{200, "text/plain; version=0.0.4", {}, c.metrics.prometheus_text(state->latest.value_or(0), uptime, c.store.refused_versions())};
 }
 
 HttpResponse not_found(std::string_view path) {
-  return json_answer(error_answer(404, "no endpoint " + first_chars(path, 80) + " (see docs/serving.md)"));
+  return json_error(404, "no endpoint " + first_chars(path, 80) + " (see docs/serving.md)");
 }
 
 }  // namespace
@@ -136,8 +135,8 @@ HttpResponse handle_request(const RouteContext& c, const HttpRequest& req) {
   const bool get = req.method == "GET" || req.method == "HEAD";
   auto only = [&](bool allowed, auto&& answer) -> HttpResponse {
     if (!allowed) {
-      HttpResponse res = json_answer(error_answer(405, "method " + first_chars(req.method, 16) + " is not allowed on " +
-                                                           first_chars(req.path, 80)));
+      HttpResponse res =
+          json_error(405, "method " + first_chars(req.method, 16) + " is not allowed on " + first_chars(req.path, 80));
       res.headers.emplace_back("Allow", req.path == k_assign_path ? "POST" : "GET, HEAD");
       return res;
     }
@@ -146,7 +145,7 @@ HttpResponse handle_request(const RouteContext& c, const HttpRequest& req) {
   if (s.size() == 2 && s[0] == "v1" && s[1] == "bundle") {
     return only(get, [&] {
       auto state = c.store.state();
-      if (!state->latest) return json_answer(error_answer(404, "no bundle is published in the folder yet"));
+      if (!state->latest) return json_error(404, "no bundle is published in the folder yet");
       return bundle_answer(c, req, *state->latest, k_latest);
     });
   }

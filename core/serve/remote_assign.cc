@@ -22,26 +22,27 @@ struct Checked {
 };
 
 Checked check_one(const BundleSnapshot& snapshot, const json& request, const std::string& where) {
-  if (!request.is_object()) return {error_answer(400, where + "must be an object with entity_id"), {}, {}};
+  auto refuse = [&](const std::string& why) { return Checked{error_answer(400, where + why), {}, {}}; };
+  if (!request.is_object()) return refuse("must be an object with entity_id");
   for (const auto& [field, value] : request.items()) {
     if (field != "entity_id" && field != "namespaces") {
-      return {error_answer(400, where + "unknown field '" + excerpt(field, 40) + "' (fields: entity_id, namespaces)"), {}, {}};
+      return refuse("unknown field '" + excerpt(field, 40) + "' (fields: entity_id, namespaces)");
     }
   }
   auto entity = request.find("entity_id");
   if (entity == request.end() || !entity->is_string()) {
-    return {error_answer(400, where + "entity_id must be a string (IDs are opaque strings)"), {}, {}};
+    return refuse("entity_id must be a string (IDs are opaque strings)");
   }
   std::vector<std::string> names;
   if (auto ns = request.find("namespaces"); ns != request.end()) {
-    if (!ns->is_array()) return {error_answer(400, where + "namespaces must be a list of namespace keys"), {}, {}};
+    if (!ns->is_array()) return refuse("namespaces must be a list of namespace keys");
     for (const json& n : *ns) {
-      if (!n.is_string()) return {error_answer(400, where + "namespaces must be a list of namespace keys"), {}, {}};
+      if (!n.is_string()) return refuse("namespaces must be a list of namespace keys");
       names.push_back(n.get<std::string>());
     }
   }
   auto layers = select_layers(snapshot.assignment(), names);
-  if (!layers) return {error_answer(400, where + layers.error().message), {}, {}};
+  if (!layers) return refuse(layers.error().message);
   return {std::nullopt, entity->get_ref<const std::string&>(), std::move(*layers)};
 }
 

@@ -34,9 +34,9 @@ class ServerMetrics {
   std::atomic<int64_t> refused_streams{0};       // beyond max_streams: 503
   std::atomic<int64_t> shed_connections{0};      // out of file descriptors: closed on arrival
   std::atomic<int64_t> rescan_failures{0};       // the folder could not be read
-  std::atomic<int64_t> versions_refused{0};      // a latest.json older than the version served
 
-  std::string prometheus_text(int64_t version, double uptime_seconds) const {
+  // `versions_refused`: latest.json files not served (BundleStore::refused_versions()).
+  std::string prometheus_text(int64_t version, double uptime_seconds, int64_t versions_refused) const {
     std::lock_guard<std::mutex> lock(m_mutex);
     std::string out;
     out += "# HELP expt_serve_bundle_version The latest published bundle version served.\n";
@@ -62,9 +62,9 @@ class ServerMetrics {
                      "Connections closed on arrival because the process was out of file descriptors.", shed_connections);
     gauge_or_counter(out, "expt_serve_rescan_failures_total", "counter", "Folder rescans that could not read the folder.",
                      rescan_failures);
-    gauge_or_counter(out, "expt_serve_versions_refused_total", "counter",
-                     "Bundles not served: older than the version served, or from another registry (lineage).",
-                     versions_refused);
+    out += "# HELP expt_serve_versions_refused_total Bundles not served: older than the version served, or from "
+           "another registry (lineage).\n# TYPE expt_serve_versions_refused_total counter\n"
+           "expt_serve_versions_refused_total " + std::to_string(versions_refused) + "\n";
     out += "# HELP expt_serve_requests_total HTTP requests by endpoint and status.\n";
     out += "# TYPE expt_serve_requests_total counter\n";
     for (const auto& [key, n] : m_requests) {
