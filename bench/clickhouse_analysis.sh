@@ -29,7 +29,7 @@ client --query "OPTIMIZE TABLE events FINAL"
 client --query "OPTIMIZE TABLE exposures FINAL"
 echo "loaded in $(awk "BEGIN { print $(date +%s.%N) - $load_start }") s: $(client --query 'SELECT count() FROM events') events," \
      "$(client --query "SELECT formatReadableSize(sum(bytes)) FROM system.parts WHERE active AND table IN ('events', 'exposures')") on disk"
-"$expt" export sql bench-test >"$work/query.sql"
+"$expt" export sql bench-test --timestamp-type DateTime >"$work/query.sql"
 
 time_of() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null; t1=$(date +%s.%N); awk "BEGIN { printf \"%.2f\", $t1 - $t0 }"; }
 declare -a source csv client_only

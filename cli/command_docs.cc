@@ -182,8 +182,9 @@ constexpr std::array kExportRegistryExamples{
     CommandExample{"expt export registry --format csv --table experiments", "One table as CSV on stdout."},
 };
 constexpr std::array kExportSqlExamples{
-    CommandExample{"expt export sql effect-test --dialect clickhouse", "The query analyze --source runs, to schedule yourself."},
-    CommandExample{"expt export sql effect-test --as-of 2026-11-20 --insert-into expt_daily_aggregates",
+    CommandExample{"expt export sql effect-test --source clickhouse://localhost:8123/analytics",
+                   "The query analyze --source runs, for the tables' column types, to schedule yourself."},
+    CommandExample{"expt export sql effect-test --timestamp-type DateTime64(3) --as-of 2026-11-20 --insert-into expt_daily_aggregates",
                    "The daily job that fills the aggregates table (pipe it to clickhouse-client)."},
     CommandExample{"expt export sql --schema --dialect clickhouse", "DDL of the events, exposures and daily aggregates tables."},
 };

@@ -290,6 +290,12 @@ void setup_export(CLI::App& app, CliContext& context) {
         ->type_name("MAP")->group(kInput);
     sub.add_option("--confidence", o->query.confidence, "Confidence of percentile intervals (default 0.95)")
         ->type_name("LEVEL")->group(kStats);
+    sub.add_option("--source", o->source, "Read the tables' column types from this warehouse: clickhouse://[USER@]HOST:PORT/DATABASE")
+        ->type_name("URL")->group(kInput);
+    sub.add_option("--timestamp-type", o->query.timestamp_types,
+                   "Without --source: the timestamp columns' type, TYPE or events=TYPE / exposures=TYPE (DateTime, "
+                   "DateTime64(3), Int64 epoch s or ms)")
+        ->type_name("TYPE")->group(kInput);
     sub.add_option("--as-of", o->query.day, "Only data before the end of DAY, with a day column (the daily job)")
         ->type_name("DAY")->group(kWhat);
     sub.add_option("--insert-into", o->insert_into, "With --as-of: INSERT the rows into this aggregates table")
@@ -377,6 +383,7 @@ void setup_analyze(CLI::App& app, CliContext& context) {
   app.add_flag("--auto-stop", o->auto_stop, "Stop the experiment (audited) when a guardrail is breached")->group(kWhat);
   app.add_flag("--record", o->record, "Keep the analysis in the registry: expt results lists it")->group(kWhat);
   app.add_flag("-q,--quiet", o->quiet, "No progress line on the terminal while reading")->group(kOutput);
+  app.add_flag("--show-sql", o->show_sql, "--source: print the query it would send, and stop")->group(kOutput);
   app.add_option("--output", o->output, "Write the report to FILE atomically instead of stdout")->type_name("FILE")->group(kOutput);
   add_format_option(app, o->format, {F::human, F::json, F::csv, F::markdown});
   on_run(app, context, o, run_analyze);

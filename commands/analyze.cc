@@ -33,6 +33,12 @@ ExitCode run_analyze(const AnalyzeOptions& options, Io& io) {
   if (!registry) return report(io, registry.error());
   ProgressLine progress(io.err, io.err_is_terminal && !options.quiet);
   Session session = io.session(progress);
+  if (options.show_sql) {
+    auto sql = analysis_query_text(options.request, **registry, session);
+    if (!sql) return report(io, sql.error());
+    io.out << *sql;
+    return ExitCode::ok;
+  }
   auto prepared = prepare_analysis(options.request, **registry, session);
   if (!prepared) return report(io, prepared.error());
   AnalysisContext context{prepared->result};

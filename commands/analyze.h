@@ -20,6 +20,7 @@ struct AnalyzeOptions {
   bool auto_stop = false;
   bool quiet = false;   // no progress line on the terminal
   bool record = false;  // keep the analysis in the registry (`expt results` lists it)
+  bool show_sql = false;  // --source: print the query instead of running it
   OutputFormat format = OutputFormat::human;
   std::string output;  // file written atomically; empty or "-": stdout
 };

@@ -46,6 +46,16 @@ ExitCode run_export_sql(const ExportSqlOptions& options, Io& io) {
     return report(io, Error::invalid(fmt::format("--cuped-window must be {}, got {}", k_cuped_window_rule, *options.cuped_window_days)));
   }
   query->covariates = analysis_choices(analysis, experiment->spec, *metrics).covariates;
+  if (!options.source.empty()) {
+    if (!options.query.timestamp_types.empty()) {
+      return report(io, Error::invalid("--timestamp-type names the types when there is no --source to read them from; give one",
+                                       {}, "timestamp-type"));
+    }
+    auto source = parse_clickhouse_url(options.source, io.environment.clickhouse_password);
+    if (!source) return report(io, source.error());
+    ClickHouseClient client(*source);
+    if (auto described = describe_from_server(client, state, *experiment, *query); !described) return report(io, described.error());
+  }
   auto sql = aggregate_query_sql(*query);
   if (!sql) return report(io, sql.error());
   io.out << fmt::format("-- expt: per-variant sufficient statistics of experiment {} (docs/warehouse.md)\n", options.experiment);

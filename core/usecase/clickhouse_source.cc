@@ -7,7 +7,6 @@
 
 #include "core/base/excerpt.h"
 #include "core/base/timestamp.h"
-#include "core/registry/registry_snapshot.h"
 #include "core/usecase/data_source.h"
 #include "core/usecase/warehouse_query.h"
 #include "core/warehouse/aggregate_rows.h"
@@ -18,38 +17,7 @@ namespace expt {
 namespace {
 
 constexpr int64_t k_day_ms = 86'400'000;
-
-// Exposure rows without a variant: expt hashes their entities, as the CSV path does, and the
-// query carries the answer inline (ClickHouse 18.16 has no xxHash64 to do it there).
-constexpr size_t k_max_recomputed_entities = 200'000;
-
-Result<void> recompute_variants(ClickHouseClient& client, const RegistryState& state, const ExperimentRecord& experiment,
-                                AggregateQuery& query) {
-  auto sql = unassigned_entities_sql(query, k_max_recomputed_entities + 1);
-  if (!sql) return std::move(sql).error();
-  auto answer = client.query(*sql);
-  if (!answer) return std::move(answer).error();
-  if (answer->empty()) return {};
-  std::optional<VariantRecomputer> recomputer = VariantRecomputer::of(state, experiment);
-  if (!recomputer) {
-    return Error::invalid(fmt::format("exposure rows of experiment '{}' in table {} have no variant, and none can be recomputed: "
-                                      "the experiment holds no slots",
-                                      experiment.spec.key, query.exposures.name));
-  }
-  std::istringstream lines(*answer);
-  for (std::string line; std::getline(lines, line);) {
-    if (query.recomputed.size() == k_max_recomputed_entities) {
-      return Error::invalid(fmt::format("more than {} entities of experiment '{}' in table {} have exposure rows without a "
-                                        "variant; fill the variant column, or analyse the CSV export (--exposures)",
-                                        k_max_recomputed_entities, experiment.spec.key, query.exposures.name));
-    }
-    std::string entity = tsv_unescape(line);
-    const int v = (*recomputer)(entity);
-    query.recomputed.emplace_back(std::move(entity), v < 0 ? std::string() : experiment.spec.variants[static_cast<size_t>(v)].key);
-  }
-  query.recompute = true;
-  return {};
-}
+constexpr const char* k_answer_format = "CSVWithNames";
 
 class ClickHouseSourceReader final : public DataSource {
  public:
@@ -75,7 +43,7 @@ class ClickHouseSourceReader final : public DataSource {
 Result<ExperimentAggregates> ClickHouseSourceReader::aggregates_of(ClickHouseClient& client, const AggregateQuery& query,
                                                                    const AnalysisSubject& subject, const std::string& day,
                                                                    const std::string& name) const {
-  auto sql = aggregate_query_sql(query, "CSVWithNames");
+  auto sql = aggregate_query_sql(query, k_answer_format);
   if (!sql) return std::move(sql).error();
   auto answer = client.query(*sql);
   if (!answer) return std::move(answer).error();
@@ -108,30 +76,36 @@ Result<void> ClickHouseSourceReader::read_days(ClickHouseClient& client, const A
   return {};
 }
 
-Result<AnalysisInput> ClickHouseSourceReader::read(const AnalysisSubject& subject, const DaySink& on_day) {
-  const AnalysisRequest& r = m_request;
-  auto source = parse_clickhouse_url(r.source, m_session.environment.clickhouse_password);
+Result<ClickHouseSource> source_of(const AnalysisRequest& r, const Session& session) {
+  auto source = parse_clickhouse_url(r.source, session.environment.clickhouse_password);
   if (!source) return std::move(source).error();
   if (r.connect_timeout <= 0 || r.query_timeout <= 0) {
     return Error::invalid("--connect-timeout and --query-timeout must be at least 1 second");
   }
   source->connect_timeout = std::chrono::seconds(r.connect_timeout);
   source->query_timeout = std::chrono::seconds(r.query_timeout);
-  ClickHouseClient client(*source);
+  return source;
+}
 
-  WarehouseQueryOptions options{r.events_table, r.exposures_table, r.events_columns, r.exposures_columns, r.confidence, {}};
+// The query of `subject` over the tables as the server has them.
+Result<AggregateQuery> described_query(const AnalysisRequest& r, ClickHouseClient& client, const AnalysisSubject& subject) {
+  WarehouseQueryOptions options{r.events_table, r.exposures_table, r.events_columns, r.exposures_columns, r.confidence, {}, {}};
   auto query = warehouse_query(options, subject.experiment, subject.metrics);
   if (!query) return std::move(query).error();
   query->covariates = subject.covariates;
-  auto event_types = client.columns(r.events_table);
-  if (!event_types) return std::move(event_types).error();
-  auto exposure_types = client.columns(r.exposures_table);
-  if (!exposure_types) return std::move(exposure_types).error();
-  query->events.types = std::move(*event_types);
-  query->exposures.types = std::move(*exposure_types);
-  if (auto recomputed = recompute_variants(client, subject.state, subject.experiment, *query); !recomputed) {
-    return std::move(recomputed).error();
+  if (auto described = describe_from_server(client, subject.state, subject.experiment, *query); !described) {
+    return std::move(described).error();
   }
+  return query;
+}
+
+Result<AnalysisInput> ClickHouseSourceReader::read(const AnalysisSubject& subject, const DaySink& on_day) {
+  const AnalysisRequest& r = m_request;
+  auto source = source_of(r, m_session);
+  if (!source) return std::move(source).error();
+  ClickHouseClient client(*source);
+  auto query = described_query(r, client, subject);
+  if (!query) return std::move(query).error();
   const std::string name = source->describe();
   auto assembled = aggregates_of(client, *query, subject, {}, name);
   if (!assembled) return std::move(assembled).error();
@@ -151,6 +125,15 @@ Result<AnalysisInput> ClickHouseSourceReader::read(const AnalysisSubject& subjec
 }
 
 }  // namespace
+
+Result<std::string> clickhouse_query_text(const AnalysisRequest& request, Session& session, const AnalysisSubject& subject) {
+  auto source = source_of(request, session);
+  if (!source) return std::move(source).error();
+  ClickHouseClient client(*source);
+  auto query = described_query(request, client, subject);
+  if (!query) return std::move(query).error();
+  return aggregate_query_sql(*query, k_answer_format);
+}
 
 std::unique_ptr<DataSource> clickhouse_source(const AnalysisRequest& request, Session& session) {
   return std::make_unique<ClickHouseSourceReader>(request, session);

@@ -67,6 +67,10 @@ std::unique_ptr<DataSource> csv_source(const AnalysisRequest& request, Session& 
 std::unique_ptr<DataSource> clickhouse_source(const AnalysisRequest& request, Session& session);
 std::unique_ptr<DataSource> aggregates_source(const AnalysisRequest& request, Session& session);
 
+// The query `analyze --source` sends for `subject` (--show-sql), after describing the tables and
+// recomputing missing variants on the server exactly as its read() does.
+Result<std::string> clickhouse_query_text(const AnalysisRequest& request, Session& session, const AnalysisSubject& subject);
+
 // AnalysisInput from a warehouse's or a file's aggregate rows. Event types are counted only where
 // the rows count them (event_type rows): what data_problems looks at.
 AnalysisInput input_from_aggregates(ExperimentAggregates aggregates);

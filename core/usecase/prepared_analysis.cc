@@ -91,23 +91,51 @@ AnalysisOptions analysis_options(const AnalysisRequest& request, const AnalysisC
   return analysis;
 }
 
-}  // namespace
+// What the request analyses: the experiment (with its namespace's state), its bound metrics,
+// and the statistics chosen for them.
+struct Subject {
+  RegistryState state;
+  const ExperimentRecord* experiment = nullptr;
+  std::vector<MetricSpec> metrics;
+  AnalysisChoices choices;
+};
 
-Result<PreparedAnalysis> prepare_analysis(const AnalysisRequest& request, Registry& registry, Session& session) {
+Result<Subject> read_subject(const AnalysisRequest& request, Registry& registry) {
   if (auto ok = check_request(request); !ok) return ok.error();
   auto state = registry.read(ReadScope{{request.experiment}, {}});  // its namespace's experiments only
   if (!state) return std::move(state).error();
-  const ExperimentRecord* experiment = state->find_experiment(request.experiment);
-  if (experiment == nullptr) return unknown_experiment(*state, request.experiment);
+  Subject subject{std::move(*state), nullptr, {}, {}};
+  const ExperimentRecord* experiment = subject.state.find_experiment(request.experiment);
+  if (experiment == nullptr) return unknown_experiment(subject.state, request.experiment);
   if (experiment->spec.variants.size() < 2) {
     return Error::invalid(fmt::format("experiment '{}' is a {} with {} variant{}; analysis compares treatments with a control",
                                       request.experiment, to_string(experiment->spec.type), experiment->spec.variants.size(),
                                       experiment->spec.variants.size() == 1 ? "" : "s"));
   }
-  auto bound = bound_metrics(*state, *experiment);
+  auto bound = bound_metrics(subject.state, *experiment);
   if (!bound) return std::move(bound).error();
-  const std::vector<MetricSpec>& metrics = *bound;
-  const AnalysisChoices choices = analysis_choices(request, experiment->spec, metrics);
+  subject.experiment = experiment;
+  subject.metrics = std::move(*bound);
+  subject.choices = analysis_choices(request, experiment->spec, subject.metrics);
+  return subject;
+}
+
+}  // namespace
+
+Result<std::string> analysis_query_text(const AnalysisRequest& request, Registry& registry, Session& session) {
+  if (request.source.empty()) return Error::invalid("--show-sql prints the query sent to a warehouse; it needs --source", {}, "show-sql");
+  auto subject = read_subject(request, registry);
+  if (!subject) return std::move(subject).error();
+  return clickhouse_query_text(request, session,
+                               AnalysisSubject{subject->state, *subject->experiment, subject->metrics, subject->choices.covariates});
+}
+
+Result<PreparedAnalysis> prepare_analysis(const AnalysisRequest& request, Registry& registry, Session& session) {
+  auto subject = read_subject(request, registry);
+  if (!subject) return std::move(subject).error();
+  const ExperimentRecord* experiment = subject->experiment;
+  const std::vector<MetricSpec>& metrics = subject->metrics;
+  const AnalysisChoices& choices = subject->choices;
   AnalysisOptions analysis = analysis_options(request, choices);
 
   PreparedAnalysis prepared;
@@ -121,7 +149,7 @@ Result<PreparedAnalysis> prepare_analysis(const AnalysisRequest& request, Regist
     };
   }
   std::unique_ptr<DataSource> source = choose_data_source(request, session);
-  auto input = source->read(AnalysisSubject{*state, *experiment, metrics, choices.covariates}, on_day);
+  auto input = source->read(AnalysisSubject{subject->state, *experiment, metrics, choices.covariates}, on_day);
   if (!input) return std::move(input).error();
 
   result.exposures = input->exposures;
@@ -135,7 +163,7 @@ Result<PreparedAnalysis> prepare_analysis(const AnalysisRequest& request, Regist
   prepared.input = std::make_shared<const AnalysisInput>(std::move(*input));
   prepared.files = source->files();
   prepared.experiment = *experiment;
-  prepared.latest_bundle = state->latest_bundle;
+  prepared.latest_bundle = subject->state.latest_bundle;
   return prepared;
 }
 

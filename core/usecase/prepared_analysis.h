@@ -51,4 +51,8 @@ struct PreparedAnalysis {
 // two variants, a bound metric is missing, or the data cannot be read (naming file, line, field).
 Result<PreparedAnalysis> prepare_analysis(const AnalysisRequest& request, Registry& registry, Session& session);
 
+// `analyze --source ... --show-sql`: the query the analysis would send to the warehouse (its
+// tables described and missing variants recomputed first, as the analysis does), nothing else run.
+Result<std::string> analysis_query_text(const AnalysisRequest& request, Registry& registry, Session& session);
+
 }  // namespace expt

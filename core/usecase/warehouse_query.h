@@ -8,6 +8,7 @@
 
 #include "core/registry/state.h"
 #include "core/warehouse/aggregate_query.h"
+#include "core/warehouse/clickhouse_client.h"
 
 namespace expt {
 
@@ -18,11 +19,23 @@ struct WarehouseQueryOptions {
   std::string exposures_columns;
   double confidence = 0.95;
   std::string day;  // YYYY-MM-DD: rows before its end, and a day column
+  // Without a server to describe the tables (export sql): the timestamp columns' types, each
+  // "TYPE" for both tables or "events=TYPE" / "exposures=TYPE".
+  std::vector<std::string> timestamp_types;
 };
 
-// Column types are those of `expt export sql --schema` until the caller sets the server's.
-// Errors (invalid): a column mapping that names an unknown field, a day that is not a date.
+// Column types are those of `expt export sql --schema`, and the timestamps' those named, until
+// describe_from_server sets the server's.
+// Errors (invalid): a column mapping that names an unknown field, a day that is not a date, a
+// timestamp type for a table that is neither events nor exposures.
 Result<AggregateQuery> warehouse_query(const WarehouseQueryOptions& options, const ExperimentRecord& experiment,
                                        const std::vector<MetricSpec>& metrics);
+
+// The query made for the tables as the server has them: every column's type (system.columns),
+// and the variant of each exposure row without one, hashed by expt (ClickHouse 18.16 has no
+// xxHash64) and sent inline, for at most 200,000 entities. Errors: the server's, a missing
+// table, too many such entities.
+Result<void> describe_from_server(ClickHouseClient& client, const RegistryState& state, const ExperimentRecord& experiment,
+                                  AggregateQuery& query);
 
 }  // namespace expt

@@ -78,7 +78,7 @@ class FieldSql {
     auto renamed = m_table.columns.renames.find(field);
     Column c;
     c.name = renamed != m_table.columns.renames.end() ? renamed->second : std::string(field);
-    if (!m_table.types.empty() && !m_table.types.contains(c.name)) {
+    if (m_table.described && !m_table.types.contains(c.name)) {
       if (!required && renamed == m_table.columns.renames.end()) return Column{};
       std::string have;
       for (const auto& [column, type] : m_table.types) have += (have.empty() ? "" : ", ") + column;
@@ -106,9 +106,16 @@ class FieldSql {
     if (!c) return std::move(c).error();
     const std::string& id = c->id;
     const std::string& type = c->type;
-    if (type.empty() || (type.starts_with("DateTime") && !type.starts_with("DateTime64"))) {
-      return "toInt64(toUInt32(" + id + ")) * 1000";
+    if (type.empty()) {
+      // DateTime, DateTime64 and epoch integers each need their own SQL, and a wrong guess
+      // counts other events without failing.
+      return Error::invalid(fmt::format("the type of column '{}' of table {} is not known, and the query differs for each "
+                                        "timestamp type: read it from the server (--source clickhouse://...) or name it "
+                                        "(--timestamp-type DateTime, DateTime64(3), Int64, ...; docs/warehouse.md)",
+                                        excerpt(c->name), excerpt(m_table.name)),
+                            SourceLocation{excerpt(m_table.name)}, std::string(field));
     }
+    if (type.starts_with("DateTime") && !type.starts_with("DateTime64")) return "toInt64(toUInt32(" + id + ")) * 1000";
     if (type.starts_with("DateTime64")) return "toInt64(toUnixTimestamp64Milli(" + id + "))";
     if (type == "Date") return "toInt64(toUInt32(toDateTime(" + id + "))) * 1000";
     if (is_integer_type(type)) {

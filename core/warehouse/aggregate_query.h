@@ -23,7 +23,11 @@ using ColumnTypes = std::map<std::string, std::string, std::less<>>;
 struct WarehouseTable {
   std::string name;       // "table" or "database.table"
   ColumnMapping columns;  // field -> column, as --events-columns / --exposures-columns
-  ColumnTypes types;      // empty: assume the types of `expt export sql --schema`
+  // The columns' types. Described (read from the server): every column, so a missing one is an
+  // error. Otherwise the types known (a timestamp's, from export sql --timestamp-type) and the
+  // rest assumed as `expt export sql --schema` makes them; a timestamp's type is never assumed.
+  ColumnTypes types;
+  bool described = false;
 };
 
 struct AggregateQuery {
@@ -51,8 +55,8 @@ struct AggregateQuery {
 Result<std::string> unassigned_entities_sql(const AggregateQuery& query, size_t limit);
 
 // The query text (ends in a FORMAT clause only if `format` is not empty). Errors name the table
-// and column: a field with no column, or a column whose type cannot hold the field (a String
-// timestamp, a String value).
+// and column: a field with no column, a column whose type cannot hold the field (a String
+// timestamp, a String value), or a timestamp column of unknown type (its SQL depends on it).
 Result<std::string> aggregate_query_sql(const AggregateQuery& query, const std::string& format = {});
 
 // SQL literal and identifier quoting, for the queries expt writes.

@@ -1,17 +1,13 @@
-# Warehouse-native analysis against a real ClickHouse (Debian 12's clickhouse-server 18.16, a
-# throw-away server on loopback with its own data folder and ports): every analysis dataset gives
-# the same report from `analyze --source clickhouse://` as from the CSVs, the daily aggregates
-# table feeds `analyze --aggregates`, and every failure is a clear exit 2.
+# Warehouse-native analysis against a real ClickHouse, a throw-away one on loopback with its own
+# data folder and ports: Debian 12's clickhouse-server 18.16 (e2e.clickhouse_analysis_test), or
+# current ClickHouse, chdb's engine (e2e.clickhouse_analysis_current_test). On each, every
+# analysis dataset gives the same report from `analyze --source clickhouse://` as from the CSVs,
+# the daily aggregates table feeds `analyze --aggregates`, and every failure is a clear exit 2.
 . "$(dirname "$0")/lib.sh"
+. "$EXPT_SOURCE_DIR/tests/warehouse/warehouse_lib.sh"
 
 A="$FIXTURES/analysis"
-SANDBOX="$WORK/clickhouse"
-LOADER="$EXPT_SOURCE_DIR/tests/warehouse/load_dataset.py"
-COMPARE="$EXPT_SOURCE_DIR/tests/warehouse/compare_reports.py"
-trap '"$EXPT_SOURCE_DIR/tests/warehouse/clickhouse_sandbox.sh" stop "$SANDBOX"; rm -rf "$WORK"' EXIT
-PORT=$("$EXPT_SOURCE_DIR/tests/warehouse/clickhouse_sandbox.sh" start "$SANDBOX") || fail "clickhouse-server did not start (its log is above)"
-URL="http://127.0.0.1:$PORT"
-ch() { curl -sS --fail-with-body "$URL/?database=$1" --data-binary @-; }
+start_clickhouse "$WORK/clickhouse"
 
 expt export sql --schema --dialect clickhouse
 expect_rc 0
@@ -20,41 +16,12 @@ expect_stdout_has "PARTITION BY toDate(timestamp)"
 expect_stdout_has "ENGINE = ReplacingMergeTree(computed_at)"
 
 # Every dataset: the same numbers from ClickHouse as from the CSVs.
-for dir in "$A"/*/; do
-  d=$(basename "$dir")
-  export EXPT_REGISTRY="$WORK/$d.db"
-  e=$(sed -n 's/^key: //p' "$dir/spec.yaml" | tail -1)
-  for step in init "create $dir/spec.yaml" "allocate --all" "start $e"; do
-    expt $step
-    expect_rc 0
-  done
-  /usr/bin/python3 "$LOADER" "$URL" "d_$d" "$dir" "$WORK/schema.sql" || fail "loading $d into ClickHouse"
-  expt analyze "$e" --events "$dir/events.csv" --exposures "$dir/exposures.csv" --format json
-  csv_rc=$RC
-  # The data problems name their source: the CSV's file, the warehouse's table.
-  sed "s|$dir/events.csv|table events|g; s|$dir/exposures.csv|table exposures|g; s|${dir%/}/events.csv|table events|g" "$OUT" >"$WORK/$d.csv.json"
-  expt analyze "$e" --source "clickhouse://127.0.0.1:$PORT/d_$d" --format json
-  [ "$RC" -eq "$csv_rc" ] || fail "$d: exit $RC from ClickHouse, $csv_rc from the CSVs"
-  cp "$OUT" "$WORK/$d.ch.json"
-  /usr/bin/python3 "$COMPARE" "$WORK/$d.csv.json" "$WORK/$d.ch.json" >"$WORK/diff" || { cat "$WORK/diff" >&2; fail "$d: ClickHouse and CSV reports differ"; }
-  /usr/bin/python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["data"]["source"]; assert s["kind"]=="clickhouse" and s["result_bytes"]>0, s' "$WORK/$d.ch.json" \
-    || fail "$d: the report does not say the data came from ClickHouse"
-done
-# The datasets cover what the query must get right.
-/usr/bin/python3 - "$WORK" <<'EOF' || fail "the datasets do not cover duplicates, pre-exposure, conflicts, unexposed and recomputed variants"
-import json, glob, sys
-total = {}
-for f in glob.glob(sys.argv[1] + "/*.ch.json"):
-    d = json.load(open(f))["data"]
-    for k in ("duplicates", "before_exposure", "unexposed"): total[k] = total.get(k, 0) + d["events"][k]
-    for k in ("conflicting_entities", "recomputed", "not_assigned"): total[k] = total.get(k, 0) + d["exposures"][k]
-assert all(v > 0 for v in total.values()), total
-EOF
+check_every_dataset "$WORK/schema.sql"
 
 # The daily aggregates table: two days, computed twice (idempotent), read back by --aggregates.
 export EXPT_REGISTRY="$WORK/effect.db"
 for day in 2026-11-08 2026-11-30 2026-11-30; do
-  expt export sql effect-test --as-of "$day" --insert-into expt_daily_aggregates
+  expt export sql effect-test --source "clickhouse://127.0.0.1:$PORT/d_effect" --as-of "$day" --insert-into expt_daily_aggregates
   expect_rc 0
   ch d_effect <"$OUT" >/dev/null || fail "the daily job failed in ClickHouse"
 done
@@ -69,7 +36,7 @@ done
 # CUPED from the daily table: the job writes covariate rows for the bindings with cuped: true,
 # and --aggregates gives what --source gives; without those rows CUPED is refused, not skipped.
 export EXPT_REGISTRY="$WORK/cuped.db"
-expt export sql cuped-test --as-of 2026-11-30 --insert-into expt_daily_aggregates
+expt export sql cuped-test --source "clickhouse://127.0.0.1:$PORT/d_cuped" --as-of 2026-11-30 --insert-into expt_daily_aggregates
 expect_rc 0
 expect_stdout_has "'covariate'"
 ch d_cuped <"$OUT" >/dev/null || fail "the CUPED daily job failed in ClickHouse"
@@ -154,26 +121,36 @@ expect_rc 1
 /usr/bin/python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert [(f["kind"], f["metric"], f["stopped"]) for f in r["findings"]] == [("guardrail_breach", "error_rate", True)], r' "$OUT" \
   || fail "the monitor over ClickHouse did not find and stop the breach"
 
-# The query is what export sql prints, and runs as printed.
-expt export sql effect-test --dialect clickhouse
+# The query is what export sql prints, runs as printed, and is what --show-sql says analyze sends.
+expt export sql effect-test --dialect clickhouse --source "clickhouse://127.0.0.1:$PORT/d_effect"
 expect_rc 0
 ch d_effect <"$OUT" >"$WORK/rows.tsv" || fail "the printed query does not run"
+{ tail -n +2 "$OUT"; echo "FORMAT CSVWithNames"; } >"$WORK/exported.sql"
+expt analyze effect-test --source "clickhouse://127.0.0.1:$PORT/d_effect" --show-sql
+expect_rc 0
+diff "$WORK/exported.sql" "$OUT" >/dev/null || fail "export sql and analyze --show-sql print different queries"
+expt export sql effect-test --dialect clickhouse
+expect_rc 2
+expect_stderr_has "the type of column 'timestamp' of table events is not known"
 grep -q $'\tpercentile\tpage_load_p95\tcontrol' "$WORK/rows.tsv" || fail "no percentile row"
 
-# Retention: raw partitions before 2026-11-10 dropped (docs/examples/warehouse); the aggregates
-# kept forever still give the same analysis.
-days=$(/usr/bin/python3 -c 'import datetime as d; print((d.datetime.now(d.timezone.utc).date() - d.date(2026, 11, 10)).days)')
-run "$EXPT_SOURCE_DIR/docs/examples/warehouse/drop_old_partitions.sh" "$days" --host 127.0.0.1 --port "$(cat "$SANDBOX/tcp_port")" --database d_effect
-expect_rc 0
-expect_stdout_has "dropped events 2026-11-09"
-expect_stdout_has "dropped exposures ('effect-test','2026-11-09')"
-[ "$(echo "SELECT countIf(timestamp < toDateTime('2026-11-10 00:00:00')), countIf(timestamp >= toDateTime('2026-11-10 00:00:00')) > 0 FROM events" | ch d_effect)" = $'0\t1' ] \
-  || fail "events before 2026-11-10 remain, or later ones were dropped"
-[ "$(echo "SELECT count() FROM exposures WHERE timestamp < toDateTime('2026-11-10 00:00:00')" | ch d_effect)" = 0 ] || fail "exposures before 2026-11-10 remain"
-echo "SELECT * FROM expt_daily_aggregates FINAL FORMAT CSVWithNames" | ch d_effect >"$WORK/daily-after.csv"
-expt analyze effect-test --aggregates "$WORK/daily-after.csv" --format json
-expect_rc 0
-/usr/bin/python3 "$COMPARE" "$WORK/effect.ch.json" "$OUT" >"$WORK/diff" || { cat "$WORK/diff" >&2; fail "the aggregates changed when raw data was dropped"; }
+# Retention (18.16: the script drives clickhouse-client over the native port, which the chdb
+# front does not have): raw partitions before 2026-11-10 dropped (docs/examples/warehouse); the
+# aggregates kept forever still give the same analysis.
+if [ "$ENGINE" = 18.16 ]; then
+  days=$(/usr/bin/python3 -c 'import datetime as d; print((d.datetime.now(d.timezone.utc).date() - d.date(2026, 11, 10)).days)')
+  run "$EXPT_SOURCE_DIR/docs/examples/warehouse/drop_old_partitions.sh" "$days" --host 127.0.0.1 --port "$(cat "$SANDBOX/tcp_port")" --database d_effect
+  expect_rc 0
+  expect_stdout_has "dropped events 2026-11-09"
+  expect_stdout_has "dropped exposures ('effect-test','2026-11-09')"
+  [ "$(echo "SELECT countIf(timestamp < toDateTime('2026-11-10 00:00:00')), countIf(timestamp >= toDateTime('2026-11-10 00:00:00')) > 0 FROM events" | ch d_effect)" = $'0\t1' ] \
+    || fail "events before 2026-11-10 remain, or later ones were dropped"
+  [ "$(echo "SELECT count() FROM exposures WHERE timestamp < toDateTime('2026-11-10 00:00:00')" | ch d_effect)" = 0 ] || fail "exposures before 2026-11-10 remain"
+  echo "SELECT * FROM expt_daily_aggregates FINAL FORMAT CSVWithNames" | ch d_effect >"$WORK/daily-after.csv"
+  expt analyze effect-test --aggregates "$WORK/daily-after.csv" --format json
+  expect_rc 0
+  /usr/bin/python3 "$COMPARE" "$WORK/effect.ch.json" "$OUT" >"$WORK/diff" || { cat "$WORK/diff" >&2; fail "the aggregates changed when raw data was dropped"; }
+fi
 
 # Credentials: from EXPT_CLICKHOUSE_PASSWORD or the URL, never printed or audited.
 export EXPT_REGISTRY="$WORK/guardrail.db"
@@ -187,7 +164,7 @@ expect_stdout_has "auto-stop"
 run env EXPT_CLICKHOUSE_PASSWORD=wrong "$EXPT" analyze new-checkout --source "clickhouse://expt@127.0.0.1:$PORT/d_guardrail"
 expect_rc 2
 expect_stderr_has "refused the credentials of user 'expt'"
-expect_stderr_has "Wrong password for user expt"
+if [ "$ENGINE" = 18.16 ]; then expect_stderr_has "Wrong password for user expt"; else expect_stderr_has "Authentication failed"; fi
 # In the URL, unencoded (a '/' and a ':' in it) and percent-encoded: it works, and no output,
 # error, report, audit row or JSON holds it.
 for url in "clickhouse://expt:$SECRET@127.0.0.1:$PORT/d_guardrail" "clickhouse://expt:expt%2Ftest%3Asecret@127.0.0.1:$PORT/d_guardrail"; do
@@ -228,7 +205,7 @@ echo "CREATE VIEW failing_events AS SELECT event_id, entity_id, event_type, time
 expt analyze effect-test --source "$src" --events-table failing_events
 expect_rc 2
 expect_stderr_has "answered HTTP 500: Code: 395"
-expect_stderr_has "Value passed to 'throwIf' function is non zero"
+expect_stderr_has "Value passed to 'throwIf' function is non"  # "non zero" in 18.16, "non-zero" later
 echo "CREATE VIEW slow_events AS SELECT event_id, entity_id, event_type, timestamp, value FROM events WHERE sleepEachRow(0.001) = 0" | ch d_effect
 expt analyze effect-test --source "$src" --events-table slow_events --query-timeout 1
 expect_rc 2
@@ -240,7 +217,9 @@ cp "$OUT" "$WORK/plain.json"; PLAIN_RC=$RC
 expt analyze effect-test --source "$src" --events-table quoted_events --events-columns "timestamp=ts'x" --format json
 [ "$RC" = "$PLAIN_RC" ] || fail "the quoted column gives exit $RC, the plain table $PLAIN_RC"
 grep -q "has no column" "$ERR" && fail "the column ts'x was not found by its name"
-sed 's/quoted_events/events/' "$OUT" | diff -q - "$WORK/plain.json" >/dev/null || fail "the quoted column gives another report"
+# (result_bytes counts the column names read from system.columns too, so it differs.)
+sed 's/quoted_events/events/; /"result_bytes"/d' "$OUT" | diff -q - <(sed '/"result_bytes"/d' "$WORK/plain.json") >/dev/null \
+  || fail "the quoted column gives another report"
 # A 100 KB table name is quoted in 80 bytes, not echoed whole.
 long=$(head -c 100000 /dev/zero | tr '\0' t)
 expt analyze effect-test --source "$src" --events-table "$long"

@@ -26,7 +26,7 @@ to_full assign --input "$WORK/ids" --format jsonl
 to_full assign user-1
 to_full export assignments --input "$WORK/ids"
 to_full export assignments --input "$WORK/ids" --output -
-to_full export sql effect-test
+to_full export sql effect-test --timestamp-type DateTime
 to_full export registry --output -
 to_full list
 to_full list --format json

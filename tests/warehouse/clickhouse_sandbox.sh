@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # A throw-away ClickHouse server on loopback, with its own data folder, ports and users, for the
 # warehouse tests and benchmarks. It never touches a system server.
-# Usage: tests/warehouse/clickhouse_sandbox.sh start DIR   starts it; prints the HTTP port
-#        tests/warehouse/clickhouse_sandbox.sh stop DIR    stops it and removes DIR
+# Usage: tests/warehouse/clickhouse_sandbox.sh start DIR [ENGINE]   starts it; prints the HTTP port
+#        tests/warehouse/clickhouse_sandbox.sh stop DIR             stops it and removes DIR
+# ENGINE: `18.16` (default), Debian 12's clickhouse-server; or `current`, the ClickHouse engine of
+# the chdb npm package (scripts/setup test installs it into the cache, tests/warehouse/chdb_dir.sh)
+# behind tests/warehouse/chdb_front.js, which speaks ClickHouse's HTTP interface.
 # Users: `default` (no password) and `expt` (password `expt/test:secret`, URL characters included), both on loopback only.
 # If the server does not answer within 30 s, its log is shown and the start fails.
 set -euo pipefail
@@ -14,6 +17,22 @@ free_port() {
 
 case "$action" in
   start)
+    if [ "${3:-18.16}" = current ]; then
+      chdb=$("$(dirname "$0")/chdb_dir.sh")
+      [ -d "$chdb/node_modules/chdb" ] || { echo "chdb is not installed in $chdb (scripts/setup test installs it)" >&2; exit 2; }
+      mkdir -p "$dir"/{data,log}
+      dir=$(cd "$dir" && pwd)
+      TZ=UTC NODE_PATH="$chdb/node_modules" node "$(dirname "$0")/chdb_front.js" "$dir/data" "$dir/http_port" >"$dir/log/stdout.log" 2>&1 &
+      echo $! >"$dir/pid"
+      for _ in $(seq 300); do
+        if [ -s "$dir/http_port" ] && curl -sf "http://127.0.0.1:$(cat "$dir/http_port")/ping" >/dev/null 2>&1; then cat "$dir/http_port"; exit 0; fi
+        kill -0 "$(cat "$dir/pid")" 2>/dev/null || break
+        sleep 0.1
+      done
+      echo "the chdb front did not start; its log:" >&2
+      cat "$dir/log/stdout.log" >&2
+      exit 1
+    fi
     command -v clickhouse-server >/dev/null || { echo "clickhouse-server is not installed (scripts/setup test installs it)" >&2; exit 2; }
     mkdir -p "$dir"/{data,tmp,user_files,format_schemas,log}
     dir=$(cd "$dir" && pwd)
@@ -68,5 +87,5 @@ XML
       kill -9 "$pid" 2>/dev/null || true
     fi
     rm -rf "$dir" ;;
-  *) echo "usage: $0 start|stop DIR" >&2; exit 2 ;;
+  *) echo "usage: $0 start DIR [18.16|current] | stop DIR" >&2; exit 2 ;;
 esac

@@ -17,6 +17,8 @@ AggregateQuery query() {
   q.metrics = {m};
   q.events.name = "analytics.events";
   q.exposures.name = "exposures";
+  q.events.types = {{"timestamp", "DateTime"}};  // known, the rest assumed as the DDL makes them
+  q.exposures.types = {{"timestamp", "DateTime"}};
   return q;
 }
 
@@ -35,6 +37,7 @@ TEST_CASE("the query reads each column type the way the CSV path reads text", "[
   AggregateQuery q = query();
   q.events.types = {{"event_id", "String"}, {"entity_id", "UInt64"}, {"event_type", "LowCardinality(String)"},
                     {"timestamp", "Int64"}, {"value", "Nullable(Decimal(18, 2))"}};
+  q.events.described = true;
   auto sql = aggregate_query_sql(q);
   REQUIRE(sql);
   CHECK(sql->find("toString(`entity_id`)") != std::string::npos);
@@ -57,6 +60,30 @@ TEST_CASE("the query reads each column type the way the CSV path reads text", "[
   REQUIRE(aggregate_query_sql(q));
   q.events.columns.renames["value"] = "amount";  // unless the mapping names one
   REQUIRE_FALSE(aggregate_query_sql(q));
+}
+
+TEST_CASE("each timestamp type gets its own SQL, and an unknown one is an error, never a guess", "[warehouse]") {
+  AggregateQuery q = query();
+  const std::pair<const char*, const char*> cases[] = {
+      {"DateTime", "toInt64(toUInt32(`timestamp`)) * 1000"},
+      {"DateTime('UTC')", "toInt64(toUInt32(`timestamp`)) * 1000"},
+      {"DateTime64(3)", "toInt64(toUnixTimestamp64Milli(`timestamp`))"},
+      {"DateTime64(6, 'UTC')", "toInt64(toUnixTimestamp64Milli(`timestamp`))"},
+      {"Date", "toInt64(toUInt32(toDateTime(`timestamp`))) * 1000"},
+      {"Int64", "if(abs(toInt64(`timestamp`)) < 100000000000, toInt64(`timestamp`) * 1000, toInt64(`timestamp`))"},
+      {"Nullable(UInt32)", "if(abs(toInt64(`timestamp`)) < 100000000000"}};
+  for (const auto& [type, expected] : cases) {
+    INFO(type);
+    q.events.types["timestamp"] = type;
+    auto sql = aggregate_query_sql(q);
+    REQUIRE(sql);
+    CHECK(sql->find(expected) != std::string::npos);
+  }
+  q.exposures.types.clear();
+  auto unknown = aggregate_query_sql(q);
+  REQUIRE_FALSE(unknown);
+  CHECK(unknown.error().field == "timestamp");
+  CHECK(unknown.error().message.starts_with("the type of column 'timestamp' of table exposures is not known"));
 }
 
 TEST_CASE("recomputed variants travel inline in the query", "[warehouse]") {
