@@ -6,6 +6,7 @@
 // default), errors as HTTP 500 with ClickHouse's own text.
 //
 // Usage: node chdb_front.js DATA_DIR PORT_FILE   (listens on a free loopback port, writes it)
+// With EXPT_FRONT_OWNER=PID it exits when that process has gone.
 // Requires chdb on NODE_PATH (tests/warehouse/clickhouse_sandbox.sh sets it).
 // Users as in the 18.16 sandbox: `default` without a password, `expt` with `expt/test:secret`.
 'use strict';
@@ -76,3 +77,10 @@ server.listen(0, '127.0.0.1', () => fs.writeFileSync(portFile, String(server.add
 const stop = () => server.close(() => { session.close(); process.exit(0); });
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
+// A test killed by its timeout cannot stop the front: it stops itself when its owner is gone.
+const owner = Number(process.env.EXPT_FRONT_OWNER || 0);
+if (owner > 0) {
+  setInterval(() => {
+    try { process.kill(owner, 0); } catch (e) { session.close(); process.exit(0); }
+  }, 1000).unref();
+}

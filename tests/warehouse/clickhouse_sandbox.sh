@@ -22,7 +22,7 @@ case "$action" in
       [ -d "$chdb/node_modules/chdb" ] || { echo "chdb is not installed in $chdb (scripts/setup test installs it)" >&2; exit 2; }
       mkdir -p "$dir"/{data,log}
       dir=$(cd "$dir" && pwd)
-      TZ=UTC NODE_PATH="$chdb/node_modules" node "$(dirname "$0")/chdb_front.js" "$dir/data" "$dir/http_port" >"$dir/log/stdout.log" 2>&1 &
+      TZ=UTC NODE_PATH="$chdb/node_modules" EXPT_FRONT_OWNER=${EXPT_FRONT_OWNER:-$PPID} node "$(dirname "$0")/chdb_front.js" "$dir/data" "$dir/http_port" >"$dir/log/stdout.log" 2>&1 &
       echo $! >"$dir/pid"
       for _ in $(seq 300); do
         if [ -s "$dir/http_port" ] && curl -sf "http://127.0.0.1:$(cat "$dir/http_port")/ping" >/dev/null 2>&1; then cat "$dir/http_port"; exit 0; fi

@@ -11,7 +11,7 @@ SANDBOX_SCRIPT="$EXPT_SOURCE_DIR/tests/warehouse/clickhouse_sandbox.sh"
 start_clickhouse() {
   SANDBOX=$1
   trap '"$SANDBOX_SCRIPT" stop "$SANDBOX"; rm -rf "$WORK"' EXIT
-  PORT=$("$SANDBOX_SCRIPT" start "$SANDBOX" "$ENGINE") || { STEP="start ClickHouse $ENGINE"; fail "ClickHouse $ENGINE did not start (its log is above)"; }
+  PORT=$(EXPT_FRONT_OWNER=$$ "$SANDBOX_SCRIPT" start "$SANDBOX" "$ENGINE") || { STEP="start ClickHouse $ENGINE"; fail "ClickHouse $ENGINE did not start (its log is above)"; }
   URL="http://127.0.0.1:$PORT"
 }
 
