@@ -29,8 +29,10 @@ class ClickHouseSourceReader final : public DataSource {
 
  private:
   // The rows of `query` assembled into the experiment's statistics (of `day`, when it has one).
+  // `missed` gets the percentile metrics whose bracket missed.
   Result<ExperimentAggregates> aggregates_of(ClickHouseClient& client, const AggregateQuery& query, const AnalysisSubject& subject,
-                                             const std::string& day, const std::string& name) const;
+                                             const std::string& day, const std::string& name,
+                                             std::vector<std::string>* missed = nullptr) const;
   // One query per day of the counted events' range, each limited to the data before the day's
   // end: exact, and as costly as that many analyses (the daily aggregates table is the cheap way).
   Result<void> read_days(ClickHouseClient& client, const AggregateQuery& query, const AnalysisSubject& subject,
@@ -40,15 +42,65 @@ class ClickHouseSourceReader final : public DataSource {
   Session& m_session;
 };
 
-Result<ExperimentAggregates> ClickHouseSourceReader::aggregates_of(ClickHouseClient& client, const AggregateQuery& query,
-                                                                   const AnalysisSubject& subject, const std::string& day,
-                                                                   const std::string& name) const {
-  auto sql = aggregate_query_sql(query, k_answer_format);
+// The query's rows. A percentile whose ranks fell outside its bracket (percentile_bracket.h) is
+// asked for again with every value, so the rows are exact either way.
+Result<std::vector<AggregateRow>> answer_rows(ClickHouseClient& client, AggregateQuery query, const std::string& name,
+                                              std::vector<std::string>* missed_metrics = nullptr) {
+  for (;;) {
+    auto sql = aggregate_query_sql(query, k_answer_format);
+    if (!sql) return std::move(sql).error();
+    auto answer = client.query(*sql);
+    if (!answer) return std::move(answer).error();
+    std::istringstream in(*answer);
+    auto rows = read_aggregate_rows_csv(in, name);
+    if (!rows) return std::move(rows).error();
+    bool missed = false;
+    for (const AggregateRow& row : *rows) {
+      if (row.kind != "percentile" || row.name != k_bracket_missed) continue;
+      for (size_t i = 0; i < query.metrics.size(); ++i) {
+        if (query.metrics[i].key != row.metric || query.brackets.erase(i) == 0) continue;
+        missed = true;
+        if (missed_metrics) missed_metrics->push_back(row.metric);
+      }
+    }
+    if (!missed) return rows;
+  }
+}
+
+// How each percentile metric's values were carried, for the report's data.source: within a
+// bracket, or all of them (no bracket, or a second query after the bracket missed).
+nlohmann::json percentile_values(const AggregateQuery& query, const std::vector<std::string>& missed) {
+  nlohmann::json out = nlohmann::json::array();
+  for (size_t i = 0; i < query.metrics.size(); ++i) {
+    if (query.metrics[i].type != MetricType::percentile) continue;
+    auto bracket = query.brackets.find(i);
+    nlohmann::json entry{{"metric", query.metrics[i].key}, {"values", bracket == query.brackets.end() ? "all" : "bracket"}};
+    if (bracket != query.brackets.end()) {
+      entry["bracket"] = {bracket->second.low, bracket->second.high};
+      entry["bracket_missed"] = std::find(missed.begin(), missed.end(), query.metrics[i].key) != missed.end();
+    }
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+// Brackets for the percentile metrics, from the pre-pass over the raw events.
+Result<void> choose_brackets(ClickHouseClient& client, AggregateQuery& query) {
+  auto sql = percentile_bracket_sql(query);
   if (!sql) return std::move(sql).error();
+  if (sql->empty()) return {};
   auto answer = client.query(*sql);
   if (!answer) return std::move(answer).error();
-  std::istringstream in(*answer);
-  auto rows = read_aggregate_rows_csv(in, name);
+  auto brackets = percentile_brackets(query, *answer);
+  if (!brackets) return std::move(brackets).error();
+  query.brackets = std::move(*brackets);
+  return {};
+}
+
+Result<ExperimentAggregates> ClickHouseSourceReader::aggregates_of(ClickHouseClient& client, const AggregateQuery& query,
+                                                                   const AnalysisSubject& subject, const std::string& day,
+                                                                   const std::string& name, std::vector<std::string>* missed) const {
+  auto rows = answer_rows(client, query, name, missed);
   if (!rows) return std::move(rows).error();
   return assemble_aggregates(*rows, subject.experiment.spec.key, variant_keys(subject.experiment), subject.metrics,
                              m_request.confidence, day, day.empty() ? name + " (table " + m_request.exposures_table + ")" : name,
@@ -96,6 +148,7 @@ Result<AggregateQuery> described_query(const AnalysisRequest& r, ClickHouseClien
   if (auto described = describe_from_server(client, subject.state, subject.experiment, *query); !described) {
     return std::move(described).error();
   }
+  if (auto bracketed = choose_brackets(client, *query); !bracketed) return std::move(bracketed).error();
   return query;
 }
 
@@ -107,7 +160,8 @@ Result<AnalysisInput> ClickHouseSourceReader::read(const AnalysisSubject& subjec
   auto query = described_query(r, client, subject);
   if (!query) return std::move(query).error();
   const std::string name = source->describe();
-  auto assembled = aggregates_of(client, *query, subject, {}, name);
+  std::vector<std::string> missed;
+  auto assembled = aggregates_of(client, *query, subject, {}, name, &missed);
   if (!assembled) return std::move(assembled).error();
   AnalysisInput input = input_from_aggregates(std::move(*assembled));
   if (on_day) {
@@ -120,7 +174,8 @@ Result<AnalysisInput> ClickHouseSourceReader::read(const AnalysisSubject& subjec
                   {"url", name},
                   {"events_table", r.events_table},
                   {"exposures_table", r.exposures_table},
-                  {"result_bytes", client.bytes_received()}};
+                  {"result_bytes", client.bytes_received()},
+                  {"percentiles", percentile_values(*query, missed)}};
   return input;
 }
 

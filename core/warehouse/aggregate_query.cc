@@ -1,11 +1,13 @@
 #include "core/warehouse/aggregate_query.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include <fmt/format.h>
 
 #include "core/base/excerpt.h"
 #include "core/stats/frequentist.h"
+#include "core/warehouse/field_sql.h"
 
 namespace expt {
 
@@ -38,113 +40,6 @@ std::string sql_identifier(std::string_view name) {
 }
 
 namespace {
-
-// "Nullable(LowCardinality(String))" -> "String"; whether it was nullable.
-std::string base_type(std::string type, bool& nullable) {
-  nullable = false;
-  for (;;) {
-    if (type.starts_with("Nullable(") && type.ends_with(")")) {
-      nullable = true;
-      type = type.substr(9, type.size() - 10);
-    } else if (type.starts_with("LowCardinality(") && type.ends_with(")")) {
-      type = type.substr(15, type.size() - 16);
-    } else {
-      return type;
-    }
-  }
-}
-
-bool is_integer_type(const std::string& t) { return t.starts_with("Int") || t.starts_with("UInt"); }
-bool is_number_type(const std::string& t) {
-  return is_integer_type(t) || t.starts_with("Float") || t.starts_with("Decimal");
-}
-
-// SQL expressions for one table's fields, each of a fixed type whatever the column's: String for
-// IDs and names, Int64 milliseconds since the epoch for timestamps, Float64 for values.
-class FieldSql {
- public:
-  explicit FieldSql(const WarehouseTable& table) : m_table(table) {}
-
-  struct Column {
-    std::string name;  // empty: an optional field whose column the table lacks
-    std::string id;    // quoted for SQL
-    std::string type;  // without Nullable/LowCardinality; empty when the table is not described
-    bool nullable = false;
-  };
-
-  // The column for `field`, with its type. Error: the table is described and lacks it (an
-  // optional field may be absent, unless the mapping names its column).
-  Result<Column> column(std::string_view field, bool required = true) const {
-    auto renamed = m_table.columns.renames.find(field);
-    Column c;
-    c.name = renamed != m_table.columns.renames.end() ? renamed->second : std::string(field);
-    if (m_table.described && !m_table.types.contains(c.name)) {
-      if (!required && renamed == m_table.columns.renames.end()) return Column{};
-      std::string have;
-      for (const auto& [column, type] : m_table.types) have += (have.empty() ? "" : ", ") + column;
-      return Error::invalid(fmt::format("table {} has no column '{}'{} (its columns: {})", excerpt(m_table.name), excerpt(c.name),
-                                        renamed != m_table.columns.renames.end() ? fmt::format(" (mapped from {})", field) : "",
-                                        have),
-                            SourceLocation{excerpt(m_table.name)}, std::string(field));
-    }
-    c.id = sql_identifier(c.name);
-    if (auto it = m_table.types.find(c.name); it != m_table.types.end()) c.type = base_type(it->second, c.nullable);
-    return c;
-  }
-
-  Result<std::string> text(std::string_view field) const {
-    auto c = column(field);
-    if (!c) return std::move(c).error();
-    const std::string& id = c->id;
-    if (c->type.empty() || c->type == "String" || c->type.starts_with("FixedString")) return c->nullable ? "ifNull(" + id + ", '')" : id;
-    return c->nullable ? "ifNull(toString(" + id + "), '')" : "toString(" + id + ")";
-  }
-
-  // Milliseconds since the epoch, the precision of the CSV path.
-  Result<std::string> timestamp(std::string_view field) const {
-    auto c = column(field);
-    if (!c) return std::move(c).error();
-    const std::string& id = c->id;
-    const std::string& type = c->type;
-    if (type.empty()) {
-      // DateTime, DateTime64 and epoch integers each need their own SQL, and a wrong guess
-      // counts other events without failing.
-      return Error::invalid(fmt::format("the type of column '{}' of table {} is not known, and the query differs for each "
-                                        "timestamp type: read it from the server (--source clickhouse://...) or name it "
-                                        "(--timestamp-type DateTime, DateTime64(3), Int64, ...; docs/warehouse.md)",
-                                        excerpt(c->name), excerpt(m_table.name)),
-                            SourceLocation{excerpt(m_table.name)}, std::string(field));
-    }
-    if (type.starts_with("DateTime") && !type.starts_with("DateTime64")) return "toInt64(toUInt32(" + id + ")) * 1000";
-    if (type.starts_with("DateTime64")) return "toInt64(toUnixTimestamp64Milli(" + id + "))";
-    if (type == "Date") return "toInt64(toUInt32(toDateTime(" + id + "))) * 1000";
-    if (is_integer_type(type)) {
-      // Epoch seconds or milliseconds, told apart as the CSV reader does: 12 digits or more is ms.
-      return "if(abs(toInt64(" + id + ")) < 100000000000, toInt64(" + id + ") * 1000, toInt64(" + id + "))";
-    }
-    return Error::invalid(fmt::format("column '{}' of table {} is {}; a timestamp must be DateTime, DateTime64, "
-                                      "Date or an integer of epoch seconds or milliseconds",
-                                      excerpt(c->name), excerpt(m_table.name), excerpt(type)),
-                          SourceLocation{excerpt(m_table.name)}, std::string(field));
-  }
-
-  // The event value; null, like an empty CSV field, counts as 1, and so does an absent column.
-  Result<std::string> value(std::string_view field) const {
-    auto c = column(field, /*required=*/false);
-    if (!c) return std::move(c).error();
-    if (c->name.empty()) return std::string("toFloat64(1)");
-    if (!c->type.empty() && !is_number_type(c->type)) {
-      return Error::invalid(fmt::format("column '{}' of table {} is {}; a value must be a number (Float64, "
-                                        "Nullable(Float64), an integer or a Decimal)",
-                                        excerpt(c->name), excerpt(m_table.name), excerpt(c->type)),
-                            SourceLocation{excerpt(m_table.name)}, std::string(field));
-    }
-    return "ifNull(toFloat64(" + c->id + "), 1)";
-  }
-
- private:
-  const WarehouseTable& m_table;
-};
 
 std::string string_array(const std::vector<std::string>& items) {
   std::string out = "[";
@@ -302,7 +197,18 @@ std::string per_entity_sql(const AggregateQuery& q, EventSlots& slots, const std
   }
   for (size_t i = 0; i < q.metrics.size(); ++i) {
     if (q.metrics[i].type != MetricType::percentile) continue;
-    per_type += fmt::format("groupArrayIf(r_y, r_type = {} AND r_at >= x_at) AS pv{}, ", slots.of(q.metrics[i].measure.event_type) + 1, i);
+    // The values within the bracket, and how many are below it (pl<i>, 0 without a bracket).
+    const size_t type = slots.of(q.metrics[i].measure.event_type) + 1;
+    auto bracket = q.brackets.find(i);
+    if (bracket == q.brackets.end() || bracket->second.all()) {
+      per_type += fmt::format("groupArrayIf(r_y, r_type = {} AND r_at >= x_at) AS pv{}, toUInt64(0) AS pl{}, ", type, i, i);
+      continue;
+    }
+    const std::string low = std::isinf(bracket->second.low) ? "0" : "r_y < " + number(bracket->second.low);
+    const std::string within = fmt::format("{}{}", std::isinf(bracket->second.low) ? "" : " AND r_y >= " + number(bracket->second.low),
+                                           std::isinf(bracket->second.high) ? "" : " AND r_y <= " + number(bracket->second.high));
+    per_type += fmt::format("groupArrayIf(r_y, r_type = {0} AND r_at >= x_at{1}) AS pv{2}, countIf(r_type = {0} AND r_at >= x_at AND {3}) AS pl{2}, ",
+                            type, within, i, low);
   }
   const std::string window = fmt::format("r_at < x_at AND r_at >= x_at - {}", q.covariates.window_ms);
   std::vector<size_t> pre_slots;
@@ -332,39 +238,51 @@ struct MetricColumns {
 };
 
 // The type-7 quantile q, then sigma of the empirical CDF at q with entities as clusters
-// (estimate_quantile in core/stats/frequentist.h): with b and t an entity's values at or below q
-// and all its values, sum (b - r t)^2 = sum b^2 - 2 r sum b t + r^2 sum t^2, where sum b^2 sums
-// 2k - 1 over each entity's k-th value at or below q.
-void add_percentile(const AggregateQuery& q, const MetricSpec& m, size_t i, MetricColumns& out) {
-  // Per value, its entity (a 64-bit hash: a collision, odds n^2 / 2^65, would only merge two
-  // entities' counts in sigma) and the entity's number of values, as arrays, since no lambda may
-  // capture a column.
+// (estimate_quantile in core/stats/frequentist.h), from the values within the metric's bracket
+// (percentile_bracket.h; every value without one) and the counts below it. With b and t an
+// entity's values at or below q and all its values, and l its values below the bracket,
+// sum (b - r t)^2 = sum b^2 - 2 r sum b t + r^2 sum t^2, where b = l + (its bracket values at or
+// below q), so sum b^2 = sum l^2 + the sum of 2(l + k) - 1 over each entity's k-th bracket value
+// at or below q, and sum b t = sum l t + the sum of t over those values. The ranks the answer
+// needs (the quantile's two order statistics and the interval's) must fall within the bracket;
+// otherwise the row is named bracket_missed and the analysis asks again with every value.
+void add_percentile(const AggregateQuery& q, const MetricSpec& m, size_t i, size_t slot, MetricColumns& out) {
+  // Per bracket value, its entity (a 64-bit hash: a collision, odds n^2 / 2^65, would only merge
+  // two entities' counts in sigma), the entity's values below the bracket and its number of
+  // values, as arrays, since no lambda may capture a column.
   out.value_columns += fmt::format(
-      "pv{0}, arrayResize([x_k1], length(pv{0}), x_k1) AS pk{0}, "
-      "arrayResize([toFloat64(length(pv{0}))], length(pv{0}), toFloat64(length(pv{0}))) AS pt{0}, ",
-      i);
+      "pv{0}, pl{0}, toFloat64(c{1}) AS pn{0}, arrayResize([x_k1], length(pv{0}), x_k1) AS pk{0}, "
+      "arrayResize([toFloat64(pl{0})], length(pv{0}), toFloat64(pl{0})) AS plv{0}, "
+      "arrayResize([toFloat64(c{1})], length(pv{0}), toFloat64(c{1})) AS pt{0}, ",
+      i, slot);
   out.per_variant_columns += fmt::format(
-      "countIf(length(pv{0}) > 0) AS m{0}, groupArrayArray(pv{0}) AS fv{0}, groupArrayArray(pk{0}) AS fk{0}, "
+      "countIf(pn{0} > 0) AS m{0}, toInt64(sum(pn{0})) AS nv{0}, toInt64(sum(pl{0})) AS bl{0}, "
+      "sum(toFloat64(pl{0}) * pl{0}) AS sll{0}, sum(pl{0} * pn{0}) AS slt{0}, sum(pn{0} * pn{0}) AS stt{0}, "
+      "groupArrayArray(pv{0}) AS fv{0}, groupArrayArray(pk{0}) AS fk{0}, groupArrayArray(plv{0}) AS fl{0}, "
       "groupArrayArray(pt{0}) AS ft{0}, ",
       i);
+  // Ranks are global (1 to nv); the bracket's sorted values hold ranks bl + 1 to bl + nb.
   out.quantile_columns += fmt::format(
-      "arraySort(fv{0}) AS sv{0}, length(sv{0}) AS nv{0}, (nv{0} - 1) * {1} AS h{0}, toUInt64(floor(h{0})) AS lo{0}, "
-      "sv{0}[lo{0} + 1] AS bv{0}, if(lo{0} + 1 < nv{0}, sv{0}[lo{0} + 2], bv{0}) AS av{0}, "
-      "bv{0} + (h{0} - lo{0}) * (av{0} - bv{0}) AS q{0}, arrayResize([q{0}], nv{0}, q{0}) AS qs{0}, "
-      "arrayCount((v, c) -> v <= c, fv{0}, qs{0}) / nv{0} AS r{0}, "
-      "arraySum(arrayMap(k -> 2 * k - 1, arrayEnumerateUniq(arrayFilter((e, v, c) -> v <= c, fk{0}, fv{0}, qs{0})))) AS bb{0}, "
-      "arraySum(arrayFilter((t, v, c) -> v <= c, ft{0}, fv{0}, qs{0})) AS bt{0}, arraySum(ft{0}) AS tt{0}, "
-      "sqrt(greatest(toFloat64(0), bb{0} - 2 * r{0} * bt{0} + r{0} * r{0} * tt{0}) * m{0} / ((m{0} - 1) * nv{0} * nv{0})) AS sf{0}, "
-      "greatest(toFloat64(1), least(toFloat64(nv{0}), floor(nv{0} * ({1} - {2} * sf{0})))) AS lr{0}, "
-      "greatest(toFloat64(1), least(toFloat64(nv{0}), ceil(nv{0} * ({1} + {2} * sf{0})))) AS hr{0}, ",
+      "arraySort(fv{0}) AS sv{0}, toInt64(length(sv{0})) AS nb{0}, (nv{0} - 1) * {1} AS h{0}, toInt64(floor(h{0})) AS lo{0}, "
+      "lo{0} + 1 - bl{0} AS j1{0}, if(lo{0} + 1 < nv{0}, lo{0} + 2, lo{0} + 1) - bl{0} AS j2{0}, "
+      "sv{0}[greatest(j1{0}, 1)] AS bv{0}, sv{0}[greatest(j2{0}, 1)] AS av{0}, "
+      "bv{0} + (h{0} - lo{0}) * (av{0} - bv{0}) AS q{0}, arrayResize([q{0}], nb{0}, q{0}) AS qs{0}, "
+      "(bl{0} + arrayCount((v, c) -> v <= c, fv{0}, qs{0})) / nv{0} AS r{0}, "
+      "sll{0} + arraySum(arrayMap((k, l) -> 2 * (l + k) - 1, arrayEnumerateUniq(arrayFilter((e, v, c) -> v <= c, fk{0}, fv{0}, qs{0})), "
+      "arrayFilter((l, v, c) -> v <= c, fl{0}, fv{0}, qs{0}))) AS bb{0}, "
+      "slt{0} + arraySum(arrayFilter((t, v, c) -> v <= c, ft{0}, fv{0}, qs{0})) AS bt{0}, "
+      "sqrt(greatest(toFloat64(0), bb{0} - 2 * r{0} * bt{0} + r{0} * r{0} * stt{0}) * m{0} / ((m{0} - 1) * nv{0} * nv{0})) AS sf{0}, "
+      "toInt64(greatest(toFloat64(1), least(toFloat64(nv{0}), floor(nv{0} * ({1} - {2} * sf{0}))))) - bl{0} AS jl{0}, "
+      "toInt64(greatest(toFloat64(1), least(toFloat64(nv{0}), ceil(nv{0} * ({1} + {2} * sf{0}))))) - bl{0} AS jh{0}, "
+      "j1{0} < 1 OR j2{0} > nb{0} OR (m{0} >= 2 AND (jl{0} < 1 OR jh{0} > nb{0})) AS miss{0}, ",
       i, number(m.quantile), number(z_critical(q.confidence)));
   out.tuple_quantile.resize(out.tuples.size());
   out.tuple_quantile.push_back(std::to_string(i));
   out.tuples.push_back(fmt::format(
-      "('percentile', {0}, '', toFloat64(m{1}), toFloat64(0), toFloat64(0), toFloat64(0), toFloat64(0), toFloat64(0), "
-      "toFloat64(nv{1}), toFloat64(q{1}), if(m{1} >= 2, toFloat64(sv{1}[toUInt64(lr{1})]), nan), "
-      "if(m{1} >= 2, toFloat64(sv{1}[toUInt64(hr{1})]), nan), {2})",
-      sql_string(m.key), i, number(q.confidence)));
+      "('percentile', {0}, if(miss{1}, {3}, ''), toFloat64(m{1}), toFloat64(0), toFloat64(0), toFloat64(0), toFloat64(0), "
+      "toFloat64(0), toFloat64(nv{1}), toFloat64(q{1}), if(m{1} >= 2 AND NOT miss{1}, toFloat64(sv{1}[greatest(jl{1}, 1)]), nan), "
+      "if(m{1} >= 2 AND NOT miss{1}, toFloat64(sv{1}[greatest(jh{1}, 1)]), nan), {2})",
+      sql_string(m.key), i, number(q.confidence), sql_string(k_bracket_missed)));
 }
 
 // Per kept entity (those without events get zeros and empty arrays), each metric's value.
@@ -410,7 +328,7 @@ MetricColumns metric_columns(const AggregateQuery& q, EventSlots& slots) {
                                        fmt::format("sum(y{0} * d{0})", i)));
         break;
       case MetricType::percentile:
-        add_percentile(q, m, i, out);
+        add_percentile(q, m, i, slot, out);
         break;
     }
   }

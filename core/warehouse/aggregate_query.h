@@ -14,6 +14,7 @@
 #include "core/ingest/column_mapping.h"
 #include "core/ingest/event_aggregator.h"
 #include "core/spec/spec.h"
+#include "core/warehouse/percentile_bracket.h"
 
 namespace expt {
 
@@ -48,6 +49,9 @@ struct AggregateQuery {
   // entity -> variant list ("" for an entity the experiment does not own), sent inline.
   bool recompute = false;
   std::vector<std::pair<std::string, std::string>> recomputed;
+  // Percentile metrics (by index) whose values the query carries only within a bracket; the
+  // others carry every value.
+  std::map<size_t, PercentileBracket> brackets;
 };
 
 // The distinct entities with exposure rows of the experiment but no variant (at most `limit`),
