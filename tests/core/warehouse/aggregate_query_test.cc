@@ -2,25 +2,12 @@
 
 #include "core/warehouse/aggregate_query.h"
 #include "core/warehouse/clickhouse_client.h"
+#include "tests/core/warehouse/aggregate_query_fixture.h"
 
 namespace expt {
 namespace {
 
-AggregateQuery query() {
-  AggregateQuery q;
-  q.experiment = "it's";
-  q.variants = {"control", "treatment"};
-  MetricSpec m;
-  m.key = "conv";
-  m.type = MetricType::conversion;
-  m.measure.event_type = "purchase";
-  q.metrics = {m};
-  q.events.name = "analytics.events";
-  q.exposures.name = "exposures";
-  q.events.types = {{"timestamp", "DateTime"}};  // known, the rest assumed as the DDL makes them
-  q.exposures.types = {{"timestamp", "DateTime"}};
-  return q;
-}
+AggregateQuery query() { return sample_aggregate_query(); }
 
 TEST_CASE("SQL literals and identifiers are quoted so no name can inject SQL", "[warehouse]") {
   CHECK(sql_string("it's \\ fine") == R"('it\'s \\ fine')");

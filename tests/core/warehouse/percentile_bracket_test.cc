@@ -4,30 +4,12 @@
 
 #include "core/warehouse/aggregate_query.h"
 #include "core/warehouse/percentile_bracket.h"
+#include "tests/core/warehouse/aggregate_query_fixture.h"
 
 namespace expt {
 namespace {
 
-AggregateQuery percentile_query() {
-  AggregateQuery q;
-  q.experiment = "e";
-  q.variants = {"control", "treatment"};
-  MetricSpec conversion;
-  conversion.key = "conv";
-  conversion.type = MetricType::conversion;
-  conversion.measure.event_type = "purchase";
-  MetricSpec p95;
-  p95.key = "load_p95";
-  p95.type = MetricType::percentile;
-  p95.quantile = 0.95;
-  p95.measure.event_type = "page_load";
-  q.metrics = {conversion, p95};
-  q.events.name = "events";
-  q.exposures.name = "exposures";
-  q.events.types = {{"timestamp", "DateTime"}};
-  q.exposures.types = {{"timestamp", "DateTime"}};
-  return q;
-}
+AggregateQuery percentile_query() { return sample_aggregate_query({conversion_metric(), percentile_metric()}); }
 
 TEST_CASE("the percentile pre-pass asks for each percentile's count and quantiles around its level", "[warehouse]") {
   auto sql = percentile_bracket_sql(percentile_query());
