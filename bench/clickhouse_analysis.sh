@@ -8,9 +8,10 @@
 #   3. a hand-written minimal aggregate of conversion and revenue per variant (first exposure,
 #      events at or after it; no deduplication, no conflict or data checks)
 #   4. expt analyze on the CSV files
+#   5. with EXPT_BASELINE=OTHER_EXPT_BINARY, 1. by that binary (an earlier commit's), side by side
 # Prints each wall time and the server's CPU time (user + system of its process, from /proc), the
 # medians, and the bytes the answer transfers.
-# Usage: bench/clickhouse_analysis.sh EXPT_BINARY [ENTITIES EVENTS RUNS ENGINE]
+# Usage: [EXPT_BASELINE=BINARY] bench/clickhouse_analysis.sh EXPT_BINARY [ENTITIES EVENTS RUNS ENGINE]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 expt=$(realpath "$1") entities=${2:-1000000} events=${3:-10000000} runs=${4:-5} engine=${5:-18.16}
@@ -73,9 +74,10 @@ for ((i = 0; i < runs; i++)); do
   measure no_p95 env EXPT_REGISTRY="$work/no-p95.db" "$expt" analyze bench-test --source "$src" --quiet
   measure minimal sh -c "curl -sS --fail-with-body 'http://127.0.0.1:$port/' --data-binary @'$work/minimal.sql'"
   measure csv "$expt" analyze bench-test --events "$work/data/events.csv" --exposures "$work/data/exposures.csv" --quiet
+  [ -z "${EXPT_BASELINE:-}" ] || measure baseline "$EXPT_BASELINE" analyze bench-test --source "$src" --quiet
 done
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-for name in source no_p95 minimal csv; do
+for name in source no_p95 minimal csv ${EXPT_BASELINE:+baseline}; do
   printf '%-8s wall %s  median %s s; server CPU %s  median %s s\n' "$name" "$(cut -d' ' -f1 "$work/$name" | tr '\n' ' ')" \
     "$(cut -d' ' -f1 "$work/$name" | median)" "$(cut -d' ' -f2 "$work/$name" | tr '\n' ' ')" "$(cut -d' ' -f2 "$work/$name" | median)"
 done
