@@ -132,6 +132,15 @@ diff "$WORK/exported.sql" "$OUT" >/dev/null || fail "export sql and analyze --sh
 expt export sql effect-test --dialect clickhouse
 expect_rc 2
 expect_stderr_has "the type of column 'timestamp' of table events is not known"
+# With --source, exposure rows without a variant get the variant hashing gives, inline, as analyze
+# sends them; and the printed query gives the rows analyze reads.
+export EXPT_REGISTRY="$WORK/recompute.db"
+expt export sql hashed-join --source "clickhouse://127.0.0.1:$PORT/d_recompute"
+expect_rc 0
+expect_stdout_has "transform(x_e, ["
+ch d_recompute <"$OUT" >"$WORK/recompute.tsv" || fail "the printed query with recomputed variants does not run"
+grep -q $'\tcount\t\t\texposures.recomputed\t' "$WORK/recompute.tsv" || fail "no recomputed count in the rows"
+export EXPT_REGISTRY="$WORK/effect.db"
 grep -q $'\tpercentile\tpage_load_p95\tcontrol' "$WORK/rows.tsv" || fail "no percentile row"
 
 # Retention (18.16: the script drives clickhouse-client over the native port, which the chdb

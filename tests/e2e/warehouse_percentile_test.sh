@@ -49,5 +49,10 @@ inside = all(low <= v[k] <= high for v in m["variants"] for k in ("value", "ci_l
 assert inside != missed, (m["variants"], p)
 print(p)
 PY
+  # --show-sql prints the first query analyze sends: with the bracket.
+  expt analyze bench-test --source "clickhouse://127.0.0.1:$PORT/d_$data" --show-sql
+  expect_rc 0
+  expect_stdout_has "AND r_y >= toFloat64("
+  expect_stdout_has "'bracket_missed'"
 done
 pass
