@@ -90,10 +90,12 @@ Result<bool> BundleStore::rescan() {
       next->latest_snapshot = *parsed;
       changed = true;
     }
-    if (next->latest) {
-      next->latest_problem = latest_path + " does not verify (" + next->latest_problem + "); serving " +
-                             bundle_file_name(*next->latest) + ", the newest bundle that does";
-    }
+  }
+  if (!snapshot && next->latest && !next->latest_problem.empty()) {
+    // Said on every scan, not only the one that fell back: the reason must not change while the
+    // folder does not (a rescan starts from the state it fell back to).
+    next->latest_problem = latest_path + " does not verify (" + next->latest_problem + "); serving " +
+                           bundle_file_name(*next->latest) + ", the newest bundle that does";
   }
   std::lock_guard<std::mutex> lock(m_mutex);
   m_state = std::move(next);

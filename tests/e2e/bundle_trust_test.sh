@@ -50,11 +50,15 @@ run curl -s -o /dev/null -w '%{http_code}' "$U/v1/bundle/9"
 expect_stdout_has 404
 stop_server
 
-# 2. A restart over that damaged latest.json serves version 3, the newest that verifies.
+# 2. A restart over that damaged latest.json serves version 3, the newest that verifies, and says
+# so on every rescan after the one that fell back (the reason once lost its second half).
 start_server "$B"
 run health
 expect_stdout_has '"status":"degraded"'
 expect_stdout_has '"version":3'
+expect_stdout_has 'serving bundle-3.json, the newest bundle that does'
+sleep 0.7
+run health
 expect_stdout_has 'serving bundle-3.json, the newest bundle that does'
 run curl -s -w ' %{http_code}' "$U/v1/assign" -d '{"entity_id":"user-7"}'
 expect_stdout_has '"bundle_version":3'
