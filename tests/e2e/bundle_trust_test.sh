@@ -25,6 +25,14 @@ start_server() {
 }
 stop_server() { kill -TERM $SERVER; wait $SERVER; }
 health() { curl -s "$U/healthz"; }
+# watch_until_refused CACHE POLL NAME: `expt watch` with $WORK/CACHE.json until it says it refused
+# a version (at most 5 s), its output in $WORK/NAME.out and NAME.err.
+watch_until_refused() {
+  "$EXPT" watch --server "$U" --cache "$WORK/$1.json" --poll "$2" >"$WORK/$3.out" 2>"$WORK/$3.err" &
+  WATCH=$!
+  for _ in $(seq 50); do grep -q "refused" "$WORK/$3.err" && break; sleep 0.1; done
+  kill -TERM $WATCH; wait $WATCH; WATCH=
+}
 
 STEP="the bundle names its registry"
 lineage=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["lineage"])' "$B/latest.json")
@@ -94,10 +102,7 @@ expt export bundle --output "$R"; expect_rc 0
 expt start search-ranker-v2; expect_rc 0
 expt export bundle --output "$R"; expect_rc 0
 start_server "$R"
-"$EXPT" watch --server "$U" --cache "$WORK/cache.json" --poll 0.3 >"$WORK/watch.out" 2>"$WORK/watch.err" &
-WATCH=$!
-for _ in $(seq 50); do grep -q "refused" "$WORK/watch.err" && break; sleep 0.1; done
-kill -TERM $WATCH; wait $WATCH; WATCH=
+watch_until_refused cache 0.3 watch
 STEP="the client refuses the rebuilt registry's version 2"
 grep -q "version 4 (cache)" "$WORK/watch.out" || fail "$(cat "$WORK/watch.out")"
 grep -q "version 2" "$WORK/watch.out" && fail "it took version 2: $(cat "$WORK/watch.out")"
@@ -106,10 +111,7 @@ grep -q "use --follow-new-lineage or remove the cache" "$WORK/watch.err" || fail
 # The same number from another registry (the client's first poll sees another hash): refused too,
 # and the cache keeps the old registry's bundle.
 cp "$B/bundle-2.json" "$WORK/cache2.json"
-"$EXPT" watch --server "$U" --cache "$WORK/cache2.json" --poll 600 >"$WORK/watch2.out" 2>"$WORK/watch2.err" &
-WATCH=$!
-for _ in $(seq 50); do grep -q "refused" "$WORK/watch2.err" && break; sleep 0.1; done
-kill -TERM $WATCH; wait $WATCH; WATCH=
+watch_until_refused cache2 600 watch2
 STEP="the client refuses another registry's version 2 while it holds version 2"
 grep -q "of another registry" "$WORK/watch2.err" || fail "no word of the lineage: $(cat "$WORK/watch2.err")"
 cmp -s "$WORK/cache2.json" "$B/bundle-2.json" || fail "the cache was replaced"
